@@ -1,0 +1,3 @@
+"""Kure Monitor backend."""
+
+__version__ = "2.3.3"

@@ -1,0 +1,199 @@
+"""The ``kure-monitor`` command line.
+
+Subcommands: ``serve`` (hypercorn), ``service-token``, ``create-user``, ``check``; ``agent`` and ``scanner`` run the
+in-cluster components. Invalid configuration exits 2 with one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from app import __version__
+from app.settings import Settings, SettingsError, load_settings
+
+EXIT_CONFIG = 2
+
+
+def _fail_config(message: str) -> int:
+    print(message, file=sys.stderr)
+    return EXIT_CONFIG
+
+
+def _settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        print(str(exc), file=sys.stderr)
+        raise SystemExit(EXIT_CONFIG) from None
+
+
+# --- serve ---------------------------------------------------------------------------------------------------
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from hypercorn.asyncio import serve
+    from hypercorn.config import Config
+
+    from app.core.logging import configure_logging
+    from app.factory import create_app
+
+    settings = _settings_or_exit()
+    configure_logging(settings.log_level, settings.log_format)
+    config = Config()
+    config.bind = [f"{args.host}:{args.port}"]
+    config.workers = args.workers
+    config.accesslog = None  # our access log scrubs tokens; hypercorn's would print raw URLs
+    config.errorlog = "-"
+    config.graceful_timeout = 10.0
+    if args.workers > 1:
+        # hypercorn's multi-process mode re-imports the app by path in every worker.
+        config.application_path = "app.asgi:app"
+        from hypercorn.run import run
+
+        return int(run(config) or 0)
+
+    app = create_app(settings)
+    shutdown = asyncio.Event()
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, shutdown.set)
+        await serve(app, config, shutdown_trigger=shutdown.wait)
+
+    asyncio.run(main())
+    return 0
+
+
+# --- service-token -------------------------------------------------------------------------------------------
+
+
+def _service_token(_: argparse.Namespace) -> int:
+    from app.core.secrets import load_secrets
+
+    print(load_secrets(_settings_or_exit()).service_token)
+    return 0
+
+
+# --- create-user ---------------------------------------------------------------------------------------------
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from app.core.errors import ApiError
+    from app.schemas.auth import UserCreateRequest
+
+    settings = _settings_or_exit()
+    if settings.mongodb_uri is None:
+        return _fail_config("MONGODB_URI is required: a user created in the embedded store would be lost at exit")
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        request = UserCreateRequest.model_validate(
+            {"username": args.username, "password": password, "role": args.role}
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        print(f"Invalid {first['loc'][0]}: {first['msg']}", file=sys.stderr)
+        return EXIT_CONFIG
+
+    async def run() -> int:
+        from app.state import AppState
+
+        state = AppState(settings)
+        try:
+            await state.ensure_indexes()
+            user = await state.auth.create_user(request.username, request.password, request.role)
+        except ApiError as exc:
+            print(str(exc.detail), file=sys.stderr)
+            return 1
+        finally:
+            state.mongo.close()
+        print(f"Created user {user['username']} (id {user['_id']}, role {user['role']})")
+        return 0
+
+    try:
+        return asyncio.run(run())
+    except Exception as exc:  # database unreachable and similar: one clear line
+        print(f"Could not create the user: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+# --- check ---------------------------------------------------------------------------------------------------
+
+
+def _check(_: argparse.Namespace) -> int:
+    settings = _settings_or_exit()
+
+    async def run() -> int:
+        from app.state import AppState
+
+        state = AppState(settings)
+        try:
+            results = await state.check_all()
+        finally:
+            await state.stop()
+        for name, (status, info) in results.items():
+            print(f"{name:<11} {status:<9} {info}")
+        return 0 if results["mongodb"][0] == "ok" else 1
+
+    return asyncio.run(run())
+
+
+# --- agent / scanner -----------------------------------------------------------------------------------------
+
+
+def _in_cluster(component: str) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        if component == "agent":
+            from app.agent.main import main as component_main
+        else:
+            from app.scanner.main import main as component_main
+        result: int = component_main(args.rest)
+        return result
+
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kure-monitor", description="Kure Monitor backend")
+    parser.add_argument("--version", action="version", version=f"kure-monitor {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the HTTP API (hypercorn)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(func=_serve)
+
+    token = sub.add_parser("service-token", help="print the effective service token")
+    token.set_defaults(func=_service_token)
+
+    create = sub.add_parser("create-user", help="create a user; the password is read from stdin")
+    create.add_argument("--username", required=True)
+    create.add_argument("--role", required=True, choices=["read", "write", "admin"])
+    create.set_defaults(func=_create_user)
+
+    check = sub.add_parser("check", help="connect to every configured dependency and print its state")
+    check.set_defaults(func=_check)
+
+    for component in ("agent", "scanner"):
+        command = sub.add_parser(component, help=f"run the in-cluster {component}")
+        command.add_argument("rest", nargs=argparse.REMAINDER)
+        command.set_defaults(func=_in_cluster(component))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

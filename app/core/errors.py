@@ -1,0 +1,110 @@
+"""The one error-body layer (api.md §0.2–0.3).
+
+Routes and services raise :class:`ApiError`; every other exception becomes the status its kind implies, and an
+unexpected one becomes a 500 carrying only the request id. Dependency outages are 503, never 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from pydantic import ValidationError
+from quart import Quart, Response, g, jsonify
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
+
+log = logging.getLogger("kure.errors")
+
+DB_UNAVAILABLE = "Database not available"
+GRAPH_UNAVAILABLE = "Graph database not available"
+KUBE_UNAVAILABLE = "Kubernetes client not available"
+
+
+class ApiError(Exception):
+    """An error with a contract status and ``detail`` (string, or the 422 list)."""
+
+    def __init__(self, status: int, detail: Any, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail if isinstance(detail, str) else f"HTTP {status}")
+        self.status = status
+        self.detail = detail
+        self.headers = headers or {}
+
+
+class DependencyUnavailable(ApiError):
+    """A dependency (MongoDB, Neo4j, Kubernetes) is missing or unreachable: 503 with its fixed detail."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(503, detail)
+
+
+def validation_error(items: list[dict[str, Any]]) -> ApiError:
+    return ApiError(422, items)
+
+
+def pydantic_items(exc: ValidationError, source: str) -> list[dict[str, Any]]:
+    """pydantic errors → the 422 item list, ``loc`` prefixed with ``path``/``query``/``body``."""
+    items = []
+    for err in exc.errors(include_url=False, include_context=False, include_input=False):
+        items.append({"loc": [source, *err["loc"]], "msg": err["msg"], "type": err["type"]})
+    return items
+
+
+def _body(status: int, detail: Any, headers: dict[str, str] | None = None) -> Response:
+    response = jsonify({"detail": detail})
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _is_db_outage(exc: BaseException) -> bool:
+    from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError
+
+    return isinstance(exc, ConnectionFailure | ServerSelectionTimeoutError)
+
+
+def _is_graph_outage(exc: BaseException) -> bool:
+    from neo4j.exceptions import ServiceUnavailable, SessionExpired
+
+    return isinstance(exc, ServiceUnavailable | SessionExpired)
+
+
+def register_error_handlers(app: Quart) -> None:
+    @app.errorhandler(ApiError)
+    async def _api_error(exc: ApiError) -> Response:
+        return _body(exc.status, exc.detail, exc.headers)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    async def _too_large(exc: RequestEntityTooLarge) -> Response:
+        return _body(413, "Request body too large")
+
+    @app.errorhandler(MethodNotAllowed)
+    async def _method(exc: MethodNotAllowed) -> Response:
+        allowed = sorted(set(exc.valid_methods or []))
+        return _body(405, "Method Not Allowed", {"Allow": ", ".join(allowed)} if allowed else None)
+
+    @app.errorhandler(HTTPException)
+    async def _http(exc: HTTPException) -> Response:
+        status = exc.code or 500
+        if status >= 500:
+            return _internal(exc)
+        name = exc.name if status != 400 else "Bad Request"
+        return _body(status, name)
+
+    @app.errorhandler(Exception)
+    async def _unexpected(exc: Exception) -> Response:
+        if _is_db_outage(exc):
+            log.warning("MongoDB unavailable: %s", type(exc).__name__)
+            return _body(503, DB_UNAVAILABLE)
+        if _is_graph_outage(exc):
+            log.warning("Neo4j unavailable: %s", type(exc).__name__)
+            return _body(503, GRAPH_UNAVAILABLE)
+        return _internal(exc)
+
+
+def _internal(exc: BaseException) -> Response:
+    request_id = getattr(g, "request_id", None) or ""
+    log.error("Unhandled error (request_id=%s)", request_id, exc_info=exc)
+    response = jsonify({"detail": "Internal server error", "request_id": request_id})
+    response.status_code = 500
+    return response

@@ -1,0 +1,97 @@
+"""Logging setup, request ids (api.md §0.9) and the access log (method, route template, status, duration, id).
+
+Tokens never reach a log line: the access log records the route *template*, never the raw query string, and the
+scrubber below masks ``token=`` values anywhere in a message as a second line of defence.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+import sys
+import time
+from typing import Any
+
+from quart import Quart, Response, g, request
+
+from app.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
+
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_TOKEN_RE = re.compile(r"(token=)[^&\s\"']+", re.IGNORECASE)
+
+access_log = logging.getLogger("kure.access")
+
+
+def scrub(text: str) -> str:
+    return _TOKEN_RE.sub(r"\1***", text)
+
+
+class ScrubFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str) and "token=" in record.msg.lower():
+            record.msg = scrub(record.msg)
+        if record.args:
+            record.args = tuple(scrub(a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        payload: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key in ("request_id", "method", "route", "status", "duration_ms"):
+            if hasattr(record, key):
+                payload[key] = getattr(record, key)
+        if record.exc_info:
+            payload["exc_info"] = self.formatException(record.exc_info)
+        return json.dumps(payload)
+
+
+def configure_logging(level: str, fmt: str) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(ScrubFilter())
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # hypercorn's own access log would print raw URLs (with ?token=); ours replaces it.
+    logging.getLogger("hypercorn.access").disabled = True
+
+
+def route_template() -> str:
+    rule = request.url_rule
+    return rule.rule if rule is not None else "<unmatched>"
+
+
+def install_request_logging(app: Quart) -> None:
+    @app.before_request
+    async def _start() -> None:
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if _REQUEST_ID_RE.match(incoming) else secrets.token_hex(16)
+        g.started = time.perf_counter()
+
+    @app.after_request
+    async def _finish(response: Response) -> Response:
+        request_id = getattr(g, "request_id", None) or secrets.token_hex(16)
+        response.headers["X-Request-ID"] = request_id
+        started = getattr(g, "started", None)
+        duration = time.perf_counter() - started if started is not None else 0.0
+        route = route_template()
+        status = str(response.status_code)
+        HTTP_REQUESTS.labels(request.method, route, status).inc()
+        HTTP_LATENCY.labels(request.method, route, status).observe(duration)
+        access_log.info(
+            "%s %s %s %.1fms id=%s", request.method, route, status, duration * 1000, request_id,
+            extra={"request_id": request_id, "method": request.method, "route": route,
+                   "status": response.status_code, "duration_ms": round(duration * 1000, 1)},
+        )
+        return response

@@ -1,0 +1,39 @@
+"""Every Prometheus family of the backend (api.md §5.4), defined once per process."""
+
+from __future__ import annotations
+
+from prometheus_client import REGISTRY, Counter, Gauge, Histogram, generate_latest
+
+HTTP_REQUESTS = Counter(
+    "kure_http_requests_total", "HTTP requests served", ["method", "route", "status"]
+)
+HTTP_LATENCY = Histogram(
+    "kure_http_request_duration_seconds",
+    "HTTP request latency",
+    ["method", "route", "status"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+POD_FAILURES = Counter(
+    "kure_pod_failures_total", "Accepted pod failure reports (new and merged)", ["namespace", "reason"]
+)
+SECURITY_FINDINGS = Counter(
+    "kure_security_findings_total", "Accepted security finding reports (new and merged)", ["severity"]
+)
+SCAN_DURATION = Histogram(
+    "kure_security_scan_duration_seconds",
+    "Full security scan durations reported by the scanner",
+    buckets=(1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 86400),
+)
+NOTIFICATIONS = Counter(
+    "kure_notifications_total", "Notification deliveries", ["provider", "outcome"]
+)
+WEBSOCKET_CONNECTIONS = Gauge("kure_websocket_connections", "Open WebSocket connections")
+DEPENDENCY_UP = Gauge("kure_dependency_up", "1 when a dependency answered its last check", ["dependency"])
+
+
+# generate_latest() writes the classic text exposition format, whose content type is version 0.0.4 (api.md §0.2).
+METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+def render() -> tuple[bytes, str]:
+    return generate_latest(REGISTRY), METRICS_CONTENT_TYPE

@@ -1,0 +1,185 @@
+"""Request parsing with the contract's error rules (api.md §0.2, §0.3, §0.6, §0.8).
+
+``@validate(...)`` parses path parameters, then the query string, then the JSON body — the evaluation order of
+§0.3 — and passes the parsed models to the view as keyword arguments ``query`` and ``data``. It also records the
+models on the view the way quart-schema expects, so ``/openapi.json`` documents every route from the same models.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
+from quart import request
+from quart_schema.validation import (
+    QUART_SCHEMA_QUERYSTRING_ATTRIBUTE,
+    QUART_SCHEMA_REQUEST_ATTRIBUTE,
+    QUART_SCHEMA_RESPONSE_ATTRIBUTE,
+    DataSource,
+)
+
+from app.core.errors import ApiError, pydantic_items
+
+MAX_BODY_BYTES = 2 * 1024 * 1024
+
+_INT_RE = re.compile(r"^-?[0-9]+$")
+_BOOL_TRUE = {"true", "1"}
+_BOOL_FALSE = {"false", "0"}
+
+
+def _strict_int_text(value: object) -> object:
+    if isinstance(value, str):
+        if not _INT_RE.match(value):
+            raise ValueError("must be a base-10 integer")
+        return int(value)
+    return value
+
+
+def _query_bool(value: object) -> object:
+    if isinstance(value, str):
+        lowered = value.lower()
+        if lowered in _BOOL_TRUE:
+            return True
+        if lowered in _BOOL_FALSE:
+            return False
+        raise ValueError("must be one of true, false, 1, 0")
+    return value
+
+
+# A path or query integer: digits with an optional leading '-', nothing else.
+TextInt = Annotated[int, BeforeValidator(_strict_int_text)]
+# A query boolean: true/false/1/0, case-insensitive.
+QueryBool = Annotated[bool, BeforeValidator(_query_bool)]
+MirrorId = Annotated[str, Field(pattern=r"^[0-9a-f]{12}$")]
+
+
+class RequestModel(BaseModel):
+    """Base of every JSON request body: strict types (no silent coercion), unknown fields ignored."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+
+class QueryModel(BaseModel):
+    """Base of every query-string model; values arrive as text, so types use TextInt/QueryBool."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class Pagination(QueryModel):
+    limit: TextInt = Field(default=200, ge=1, le=1000)
+    offset: TextInt = Field(default=0, ge=0)
+
+
+F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
+
+_path_model_cache: dict[tuple[tuple[str, Any], ...], type[BaseModel]] = {}
+
+
+def _path_model(spec: dict[str, Any]) -> type[BaseModel]:
+    key = tuple(sorted(spec.items(), key=lambda item: item[0]))
+    model = _path_model_cache.get(key)
+    if model is None:
+        fields: dict[str, Any] = {}
+        for name, kind in spec.items():
+            fields[name] = (TextInt if kind is int else kind, ...)
+        model = create_model("PathParams", **fields)
+        _path_model_cache[key] = model
+    return model
+
+
+def _is_json_mimetype(content_type: str) -> bool:
+    mimetype = content_type.split(";", 1)[0].strip().lower()
+    return mimetype == "application/json" or (mimetype.startswith("application/") and mimetype.endswith("+json"))
+
+
+async def read_json_body(*, optional: bool = False) -> Any:
+    """Read the body under the size, content-type and syntax rules. Returns ``None`` for an empty body."""
+    declared = request.content_length
+    if declared is not None and declared > MAX_BODY_BYTES:
+        raise ApiError(413, "Request body too large")
+    raw = await request.get_data(cache=True)
+    if len(raw) > MAX_BODY_BYTES:
+        raise ApiError(413, "Request body too large")
+    if not raw:
+        return None
+    if not _is_json_mimetype(request.headers.get("Content-Type", "")):
+        if optional and not raw.strip():
+            return None
+        raise ApiError(415, "Content-Type must be application/json")
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "Malformed JSON body") from None
+
+
+def parse_body(model: type[BaseModel], payload: Any) -> BaseModel:
+    if payload is None:
+        raise ApiError(422, [{"loc": ["body"], "msg": "Field required: a JSON object body", "type": "missing"}])
+    if not isinstance(payload, dict):
+        raise ApiError(422, [{"loc": ["body"], "msg": "Input should be a JSON object", "type": "model_type"}])
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        raise ApiError(422, pydantic_items(exc, "body")) from None
+
+
+def validate(
+    *,
+    path: dict[str, Any] | None = None,
+    query: type[BaseModel] | None = None,
+    body: type[BaseModel] | None = None,
+    body_optional: bool = False,
+    responses: dict[int, type[BaseModel]] | None = None,
+) -> Callable[[F], F]:
+    """Parse and validate a request; see the module docstring.
+
+    ``path`` maps a URL variable to ``int`` (base-10 integer rule of §0.6) or an annotated type such as
+    :data:`MirrorId`; parsed values replace the raw strings in the view's keyword arguments.
+    """
+
+    path_model = _path_model(path) if path else None
+
+    def decorator(func: F) -> F:
+        @wraps(func)
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if path_model is not None:
+                raw = {name: kwargs[name] for name in path_model.model_fields}
+                try:
+                    parsed = path_model.model_validate(raw)
+                except ValidationError as exc:
+                    raise ApiError(422, pydantic_items(exc, "path")) from None
+                kwargs.update(parsed.model_dump())
+            if query is not None:
+                values = {key: request.args.get(key) for key in request.args}
+                try:
+                    kwargs["query"] = query.model_validate(values)
+                except ValidationError as exc:
+                    raise ApiError(422, pydantic_items(exc, "query")) from None
+            if body is not None:
+                payload = await read_json_body(optional=body_optional)
+                if payload is None and body_optional:
+                    payload = {}
+                kwargs["data"] = parse_body(body, payload)
+            return await func(*args, **kwargs)
+
+        if query is not None:
+            setattr(wrapper, QUART_SCHEMA_QUERYSTRING_ATTRIBUTE, query)
+        if body is not None:
+            setattr(wrapper, QUART_SCHEMA_REQUEST_ATTRIBUTE, (body, DataSource.JSON))
+        if responses:
+            schemas = dict(getattr(func, QUART_SCHEMA_RESPONSE_ATTRIBUTE, {}))
+            for status, model in responses.items():
+                schemas[status] = (model, None)
+            setattr(wrapper, QUART_SCHEMA_RESPONSE_ATTRIBUTE, schemas)
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+def document(responses: dict[int, type[BaseModel]]) -> Callable[[F], F]:
+    """Declare response models for OpenAPI on a route that takes no input to validate."""
+    return validate(responses=responses)

@@ -1,0 +1,79 @@
+"""The Quart application factory."""
+
+from __future__ import annotations
+
+from quart import Quart
+from quart_auth import QuartAuth
+from quart_schema import Info, QuartSchema
+
+from app import __version__
+from app.core.clock import Clock
+from app.core.errors import register_error_handlers
+from app.core.guards import guard
+from app.core.logging import install_request_logging
+from app.core.validation import MAX_BODY_BYTES
+from app.settings import Settings
+from app.state import COOKIE_NAME, AppState
+from storage.mongo import MongoHandle
+
+
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, mongo: MongoHandle | None = None
+) -> Quart:
+    """Build the app. Dependencies are connected in the ``before_serving`` hook, never at import time."""
+    settings = settings or Settings()
+    # No static folder: outside /api the contract serves only health, metrics and the API docs.
+    app = Quart("kure-monitor", static_folder=None)
+    state = AppState(settings, clock=clock, mongo=mongo)
+    app.extensions["kure"] = state
+
+    app.secret_key = state.secrets.session_secret
+    app.config.update(
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        QUART_AUTH_COOKIE_NAME=COOKIE_NAME,
+        QUART_AUTH_COOKIE_SECURE=settings.kure_cookie_secure,
+        QUART_AUTH_COOKIE_SAMESITE="Lax",
+        QUART_AUTH_COOKIE_HTTP_ONLY=True,
+        QUART_AUTH_COOKIE_PATH="/",
+        QUART_AUTH_DURATION=settings.session_seconds,
+        QUART_AUTH_MODE="cookie",
+        QUART_AUTH_SALT="kure-session",
+        JSON_SORT_KEYS=False,
+    )
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    QuartAuth(app)
+    QuartSchema(
+        app,
+        info=Info(title="Kure Monitor API", version=__version__,
+                  description="Kubernetes failure diagnosis: pods, security findings, mirror pods, cluster graph."),
+        openapi_path="/openapi.json",
+        swagger_ui_path="/docs",
+        redoc_ui_path="/redoc",
+        scalar_ui_path=None,
+        security_schemes={
+            "cookieAuth": {"type": "apiKey", "in_": "cookie", "name": COOKIE_NAME},
+            "serviceToken": {"type": "apiKey", "in_": "header", "name": "X-Service-Token"},
+        },
+    )
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    # quart-schema's own views (OpenAPI document, Swagger UI, ReDoc) are public; declare it like any route.
+    for endpoint in ("openapi", "swagger_ui", "redoc_ui"):
+        app.view_functions[endpoint] = guard("public")(app.view_functions[endpoint])  # type: ignore[type-var]
+
+    register_error_handlers(app)
+    install_request_logging(app)
+
+    from app.blueprints import register_blueprints
+
+    register_blueprints(app)
+
+    @app.before_serving
+    async def _startup() -> None:
+        await state.start()
+
+    @app.after_serving
+    async def _shutdown() -> None:
+        await state.stop()
+
+    return app

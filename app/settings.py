@@ -1,0 +1,169 @@
+"""Process configuration, read from the environment (pydantic-settings).
+
+Every variable is documented in the README's configuration table. An invalid value stops startup with one clear
+line naming the variable (see :func:`load_settings`), never a traceback.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class SettingsError(Exception):
+    """A configuration value is invalid; the message names the variable."""
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Backend settings. Field name upper-cased is the environment variable unless an alias says otherwise."""
+
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    # --- MongoDB -------------------------------------------------------------------------------------------
+    mongodb_uri: str | None = None
+    mongodb_database: str = Field(default="kure", min_length=1, max_length=63)
+    mongodb_timeout_ms: int = Field(default=2000, ge=100, le=60000)
+
+    # --- Neo4j ---------------------------------------------------------------------------------------------
+    neo4j_uri: str | None = None
+    neo4j_username: str = "neo4j"
+    neo4j_password: str | None = None
+    neo4j_database: str = "neo4j"
+
+    # --- Secrets (generated and persisted when unset) ------------------------------------------------------
+    session_secret: str | None = Field(default=None, min_length=16)
+    service_token: str | None = Field(default=None, min_length=16)
+    encryption_key: str | None = None
+
+    # --- Kubernetes ----------------------------------------------------------------------------------------
+    kubeconfig: str | None = None
+    kure_kubernetes: Literal["auto", "off"] = "auto"
+
+    # --- HTTP / sessions -----------------------------------------------------------------------------------
+    kure_cookie_secure: bool = True
+    kure_session_days: int = Field(default=7, ge=1, le=365)
+    kure_allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    kure_trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    # --- Behaviour timers ----------------------------------------------------------------------------------
+    kure_scan_sweep_seconds: int = Field(default=1800, ge=1)
+    kure_retention_interval_seconds: float = Field(default=60.0, gt=0)
+    kure_ws_ping_seconds: float = Field(default=20.0, gt=0)
+
+    # --- Graph (graph.md §0.1) -----------------------------------------------------------------------------
+    kure_graph_watcher: bool = True
+    kure_graph_page_size: int = Field(default=500, ge=1)
+    kure_graph_batch_rows: int = Field(default=1000, ge=1)
+    kure_graph_batch_bytes: int = Field(default=4194304, ge=1024)
+    kure_graph_queue_size: int = Field(default=10000, ge=1)
+    kure_graph_watch_timeout: int = Field(default=300, ge=1)
+    kure_graph_backoff_max: float = Field(default=60, gt=0)
+    kure_graph_forbidden_retry: float = Field(default=300, gt=0)
+    kure_graph_resync_hours: float = Field(default=12, ge=0)
+    kure_graph_query_timeout: float = Field(default=10, gt=0)
+    kure_graph_lease_ttl: int = Field(default=30, ge=1)
+
+    # --- Logging -------------------------------------------------------------------------------------------
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["json", "text"] = "text"
+
+    # Where generated secrets are persisted when MongoDB is not configured (embedded store).
+    kure_state_dir: str = Field(
+        default=".kure", validation_alias=AliasChoices("KURE_STATE_DIR", "kure_state_dir")
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", "kure_kubernetes", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("kure_allowed_origins", mode="before")
+    @classmethod
+    def _parse_origins(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @field_validator("kure_trusted_proxies", mode="before")
+    @classmethod
+    def _parse_proxies(cls, value: object) -> object:
+        items = _split_csv(value)
+        if isinstance(items, list):
+            for item in items:
+                ipaddress.ip_network(str(item), strict=False)  # ValueError names the bad entry
+        return items
+
+    @field_validator("mongodb_uri", "neo4j_uri", "session_secret", "service_token", "encryption_key",
+                     "kubeconfig", "neo4j_password", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and value.strip() == "" else value
+
+    @field_validator("mongodb_uri")
+    @classmethod
+    def _mongo_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("mongodb://", "mongodb+srv://")):
+            raise ValueError("must start with mongodb:// or mongodb+srv://")
+        return value
+
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _neo4j_scheme(cls, value: str | None) -> str | None:
+        schemes = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+        if value is not None and not value.startswith(schemes):
+            raise ValueError("must be a bolt:// or neo4j:// URI")
+        return value
+
+    @field_validator("encryption_key")
+    @classmethod
+    def _fernet_key(cls, value: str | None) -> str | None:
+        if value is not None:
+            from cryptography.fernet import Fernet
+
+            try:
+                Fernet(value.encode())
+            except Exception as exc:  # cryptography raises ValueError/binascii.Error
+                raise ValueError("must be a urlsafe-base64 32-byte Fernet key") from exc
+        return value
+
+    @property
+    def kubernetes_enabled(self) -> bool:
+        return self.kure_kubernetes != "off"
+
+    @property
+    def session_seconds(self) -> int:
+        return self.kure_session_days * 86400
+
+
+def env_name(field: str) -> str:
+    """The environment variable that sets ``field``."""
+    info = Settings.model_fields[field]
+    alias = info.validation_alias
+    if isinstance(alias, AliasChoices):
+        first = alias.choices[0]
+        return str(first)
+    return field.upper()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment; raise :class:`SettingsError` with one line on a bad value."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "?"
+        name = env_name(field) if field in Settings.model_fields else field.upper()
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"Invalid configuration: {name}: {message}") from None

@@ -1,0 +1,81 @@
+"""The one WebSocket fan-out hub (api.md §15).
+
+``publish`` encodes a message once and drops it into every client's bounded queue without waiting; a client whose
+queue (256) overflows is marked too slow and closed with 1013 by its own sender, so a stuck client never slows
+the publisher, other clients, or the request that caused the event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.core.metrics import WEBSOCKET_CONNECTIONS
+
+log = logging.getLogger("kure.ws")
+
+QUEUE_SIZE = 256
+
+
+@dataclass(eq=False)
+class HubClient:
+    """One connected WebSocket. ``queue`` holds encoded frames; ``close_code`` set means: close now."""
+
+    user_id: int | None
+    session_id: str | None
+    queue: asyncio.Queue[str] = field(default_factory=lambda: asyncio.Queue(maxsize=QUEUE_SIZE))
+    close_code: int | None = None
+    close_reason: str = ""
+    wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def close(self, code: int, reason: str) -> None:
+        if self.close_code is None:
+            self.close_code = code
+            self.close_reason = reason
+        self.wakeup.set()
+
+
+class Hub:
+    def __init__(self) -> None:
+        self._clients: set[HubClient] = set()
+        self.published = 0
+
+    @property
+    def client_count(self) -> int:
+        return len(self._clients)
+
+    def register(self, client: HubClient) -> None:
+        self._clients.add(client)
+        WEBSOCKET_CONNECTIONS.set(len(self._clients))
+
+    def unregister(self, client: HubClient) -> None:
+        self._clients.discard(client)
+        WEBSOCKET_CONNECTIONS.set(len(self._clients))
+
+    def publish(self, message_type: str, data: dict[str, Any]) -> None:
+        """Queue ``{"type", "data"}`` for every client; never blocks."""
+        frame = json.dumps({"type": message_type, "data": data}, separators=(",", ":"), default=str)
+        self.published += 1
+        for client in list(self._clients):
+            self._offer(client, frame)
+
+    def send_to(self, client: HubClient, message_type: str, data: dict[str, Any]) -> None:
+        self._offer(client, json.dumps({"type": message_type, "data": data}, separators=(",", ":")))
+
+    @staticmethod
+    def _offer(client: HubClient, frame: str) -> None:
+        if client.close_code is not None:
+            return
+        try:
+            client.queue.put_nowait(frame)
+            client.wakeup.set()
+        except asyncio.QueueFull:
+            log.warning("WebSocket client too slow (user_id=%s); closing with 1013", client.user_id)
+            client.close(1013, "Client too slow")
+
+    def close_all(self, code: int, reason: str) -> None:
+        for client in list(self._clients):
+            client.close(code, reason)

@@ -1,0 +1,151 @@
+"""Shared fixtures.
+
+``mongo`` is parametrised over the embedded mongomock-motor store (unit) and the real MongoDB-wire server started by
+``scripts/services.py up`` (integration), so every storage behaviour runs on both. With ``KURE_REQUIRE_SERVICES=1``
+an unreachable server fails the test instead of skipping it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from quart import Quart
+from quart.typing import TestClientProtocol
+
+from app.core.clock import ManualClock, utcnow
+from app.factory import create_app
+from app.settings import Settings
+from app.state import AppState
+from storage.mongo import MongoHandle, connect
+
+MONGO_TEST_URI = os.environ.get("KURE_TEST_MONGODB_URI", "mongodb://127.0.0.1:27017")
+REQUIRE_SERVICES = os.environ.get("KURE_REQUIRE_SERVICES") == "1"
+
+_reported_versions: set[str] = set()
+
+
+def service_missing(name: str, reason: str) -> None:
+    """Skip — or fail under KURE_REQUIRE_SERVICES=1 — a test whose real server is unreachable."""
+    message = f"{name} not reachable ({reason}); start it with: python3 scripts/services.py up"
+    if REQUIRE_SERVICES:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+async def _real_mongo() -> MongoHandle:
+    handle = connect(MONGO_TEST_URI, f"kure_test_{uuid.uuid4().hex[:12]}", timeout_ms=2000)
+    try:
+        await handle.ping()
+    except Exception as exc:
+        handle.close()
+        service_missing("MongoDB-wire server", type(exc).__name__)
+    version = await handle.server_version()
+    if version not in _reported_versions:
+        _reported_versions.add(version)
+        print(f"\n[services] MongoDB-wire server at {MONGO_TEST_URI}: version {version}")
+    return handle
+
+
+@pytest.fixture(params=[
+    pytest.param("mongomock", marks=pytest.mark.unit),
+    pytest.param("real", marks=pytest.mark.integration),
+])
+async def mongo(request: pytest.FixtureRequest) -> AsyncIterator[MongoHandle]:
+    """A fresh, empty database on each backend."""
+    if request.param == "mongomock":
+        from mongomock_motor import AsyncMongoMockClient
+
+        client = AsyncMongoMockClient(tz_aware=True)
+        yield MongoHandle(client=client, db=client[f"kure_{uuid.uuid4().hex[:8]}"], embedded=True)
+        return
+    handle = await _real_mongo()
+    try:
+        yield handle
+    finally:
+        try:
+            await handle.client.drop_database(handle.db.name)
+        finally:
+            handle.close()
+
+
+@pytest.fixture
+def db(mongo: MongoHandle) -> Any:
+    return mongo.db
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    # Start at the real time so a real server's TTL monitor never mistakes test documents for old ones.
+    return ManualClock(utcnow())
+
+
+@pytest.fixture
+def state_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "state"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def settings_factory(state_dir: Path) -> Callable[..., Settings]:
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "kure_state_dir": str(state_dir),
+            "kure_cookie_secure": False,
+            "kure_kubernetes": "off",
+            "service_token": "test-service-token-0123456789",
+        }
+        values.update(overrides)
+        return Settings(**values)
+
+    return make
+
+
+@pytest.fixture
+def settings(settings_factory: Callable[..., Settings]) -> Settings:
+    return settings_factory()
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: ManualClock, mongo: MongoHandle) -> AsyncIterator[Quart]:
+    application = create_app(settings, clock=clock, mongo=mongo)
+    async with application.test_app():
+        state: AppState = application.extensions["kure"]
+        await asyncio.wait_for(state.indexes_ready.wait(), 15)
+        yield application
+
+
+@pytest.fixture
+def state(app: Quart) -> AppState:
+    result: AppState = app.extensions["kure"]
+    return result
+
+
+@pytest.fixture
+def client(app: Quart) -> TestClientProtocol:
+    return app.test_client()
+
+
+SERVICE_HEADERS = {"X-Service-Token": "test-service-token-0123456789"}
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def user_client(app: Quart, state: AppState) -> Callable[[str], Awaitable[TestClientProtocol]]:
+    """``await user_client("write")`` → a test client logged in as a fresh user with that role."""
+
+    async def make(role: str, username: str | None = None) -> TestClientProtocol:
+        name = username or f"{role}-{uuid.uuid4().hex[:6]}"
+        await state.auth.create_user(name, PASSWORD, role)
+        test_client = app.test_client()
+        response = await test_client.post("/api/auth/login", json={"username": name, "password": PASSWORD})
+        assert response.status_code == 200, await response.get_data(as_text=True)
+        return test_client
+
+    return make
