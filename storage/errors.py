@@ -11,3 +11,16 @@ class DuplicateError(StorageError):
 
 class NotFoundError(StorageError):
     """The record does not exist."""
+
+
+def is_duplicate_key(exc: BaseException) -> bool:
+    """A unique-index violation, in either form a server reports it.
+
+    MongoDB (and FerretDB on insert) raise DuplicateKeyError (code 11000); FerretDB 1.x with SQLite reports a
+    violation caused by an *update* as a generic OperationFailure carrying SQLite's "UNIQUE constraint failed".
+    """
+    from pymongo.errors import DuplicateKeyError, OperationFailure
+
+    if isinstance(exc, DuplicateKeyError):
+        return True
+    return isinstance(exc, OperationFailure) and "UNIQUE constraint failed" in str(exc)

@@ -65,7 +65,7 @@ class UserRepository:
         doc: dict[str, Any] | None = await self._users.find_one({"username_lower": username.lower()})
         return doc
 
-    async def list(self) -> list[dict[str, Any]]:
+    async def all(self) -> list[dict[str, Any]]:
         return [doc async for doc in self._users.find({}).sort("_id", ASCENDING)]
 
     async def count_admins(self) -> int:

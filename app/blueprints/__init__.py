@@ -1,12 +1,19 @@
-"""HTTP layer: one blueprint per area. Each route parses, authorizes (``@guard``), calls a service, shapes."""
+"""HTTP layer: one blueprint per area. Each route parses, authorizes (``@guard``), calls a service, shapes.
+
+Every module of this package that defines a module-level ``blueprint`` is registered, in name order.
+"""
 
 from __future__ import annotations
 
-from quart import Quart
+import importlib
+import pkgutil
+
+from quart import Blueprint, Quart
 
 
 def register_blueprints(app: Quart) -> None:
-    from app.blueprints import auth, health, users
-
-    for module in (health, auth, users):
-        app.register_blueprint(module.blueprint)
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda module: module.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        blueprint = getattr(module, "blueprint", None)
+        if isinstance(blueprint, Blueprint):
+            app.register_blueprint(blueprint)

@@ -17,7 +17,7 @@ blueprint = Blueprint("users", __name__, url_prefix="/api/admin/users")
 @guard("admin")
 @document({200: User})
 async def list_users() -> list[dict[str, object]]:
-    return [public_user(doc) for doc in await get_state().users.list()]
+    return [public_user(doc) for doc in await get_state().users.all()]
 
 
 @blueprint.post("")

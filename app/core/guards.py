@@ -181,6 +181,17 @@ def guard(name: GuardName) -> Callable[[F], F]:
     return decorator
 
 
+def websocket_guard(name: GuardName) -> Callable[[F], F]:
+    """Declare a WebSocket route's guard. A WebSocket answers with close codes, not statuses, so the handler
+    enforces it itself (resolve_principal + close 4401/4403, api.md §15.1)."""
+
+    def decorator(func: F) -> F:
+        setattr(func, GUARD_ATTRIBUTE, name)
+        return func
+
+    return decorator
+
+
 def current_principal() -> Principal:
     """The principal resolved by the route's guard (``anonymous`` on public routes)."""
     principal: Principal | None = getattr(g, "principal", None)

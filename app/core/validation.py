@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Annotated, Any, TypeVar
@@ -23,6 +24,7 @@ from quart_schema.validation import (
 )
 
 from app.core.errors import ApiError, pydantic_items
+from app.core.timefmt import parse_timestamp
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
@@ -55,6 +57,21 @@ TextInt = Annotated[int, BeforeValidator(_strict_int_text)]
 # A query boolean: true/false/1/0, case-insensitive.
 QueryBool = Annotated[bool, BeforeValidator(_query_bool)]
 MirrorId = Annotated[str, Field(pattern=r"^[0-9a-f]{12}$")]
+
+
+def _input_timestamp(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            return parse_timestamp(value)
+        except ValueError:
+            raise ValueError("must be an ISO-8601 timestamp") from None
+    if isinstance(value, datetime):
+        return value
+    raise ValueError("must be an ISO-8601 timestamp string")
+
+
+# An input timestamp (§0.7): ISO-8601 with Z or an offset; no zone means UTC; anything else is a 422.
+InputTimestamp = Annotated[datetime, BeforeValidator(_input_timestamp)]
 
 
 class RequestModel(BaseModel):

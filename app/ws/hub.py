@@ -30,12 +30,15 @@ class HubClient:
     close_code: int | None = None
     close_reason: str = ""
     wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    closed: asyncio.Event = field(default_factory=asyncio.Event)
 
     def close(self, code: int, reason: str) -> None:
+        """Ask the connection to close; its handler notices at once, even while a send is blocked."""
         if self.close_code is None:
             self.close_code = code
             self.close_reason = reason
         self.wakeup.set()
+        self.closed.set()
 
 
 class Hub:

@@ -1,0 +1,32 @@
+"""``GET /api/config`` (api.md §5.1): app status for the dashboard, agents and scanners."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quart import Blueprint
+
+from app import __version__
+from app.core.guards import guard
+from app.core.validation import document
+from app.schemas.config import AppConfig
+from app.state import get_state
+
+blueprint = Blueprint("config", __name__, url_prefix="/api")
+
+
+@blueprint.get("/config")
+@guard("read_or_service")
+@document({200: AppConfig})
+async def app_config() -> dict[str, Any]:
+    state = get_state()
+    ai = await state.ai.status()
+    return {
+        "version": __version__,
+        "ai_enabled": ai["configured"],
+        "ai_provider": ai["provider"],
+        "ai_model": ai["model"],
+        "graph_enabled": state.neo4j.state == "ok",
+        "kubernetes_connected": state.kubernetes.state == "ok",
+        "settings": await state.app_settings.values(),
+    }

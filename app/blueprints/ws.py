@@ -1,0 +1,97 @@
+"""The live event feed ``WS /api/ws`` (api.md §15).
+
+The upgrade is accepted first so that refusals are observable as close codes. Each connection runs a sender
+(draining its hub queue, pinging every 20 s and re-checking the session), a receiver (reads and ignores client
+frames, enforcing the 64 KiB limit) and waits for whichever ends first or for the hub to ask it to close.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from quart import Blueprint, websocket
+
+from app.core.guards import handshake_origin_allowed, resolve_principal, websocket_guard
+from app.state import get_state
+from app.ws.hub import HubClient
+
+log = logging.getLogger("kure.ws")
+
+blueprint = Blueprint("ws", __name__)
+
+MAX_CLIENT_FRAME = 64 * 1024
+
+
+async def _send_loop(client: HubClient, ping_seconds: float) -> None:
+    state = get_state()
+    loop = asyncio.get_running_loop()
+    next_ping = loop.time() + ping_seconds
+    while client.close_code is None:
+        try:
+            frame = client.queue.get_nowait()
+        except asyncio.QueueEmpty:
+            client.wakeup.clear()
+            timeout = max(0.0, next_ping - loop.time())
+            try:
+                await asyncio.wait_for(client.wakeup.wait(), timeout)
+            except TimeoutError:
+                next_ping = loop.time() + ping_seconds
+                if client.session_id is not None and await state.auth.resolve_session(client.session_id) is None:
+                    client.close(4401, "Not authenticated")  # logged out, revoked or user deleted
+                    return
+                state.hub.send_to(client, "ping", {})
+            continue
+        await websocket.send(frame)
+
+
+async def _receive_loop(client: HubClient) -> None:
+    while True:
+        message = await websocket.receive()
+        if len(message) > MAX_CLIENT_FRAME:
+            client.close(1009, "Message too big")
+            return
+
+
+@blueprint.websocket("/api/ws")
+@websocket_guard("read_or_service")
+async def live_feed() -> None:
+    state = get_state()
+    await websocket.accept()
+    try:
+        principal = await resolve_principal()
+    except Exception:
+        log.warning("WebSocket authentication failed: session store unavailable")
+        await websocket.close(1011, "Server error")
+        return
+    if principal.kind in ("anonymous", "invalid"):
+        await websocket.close(4401, "Not authenticated")
+        return
+    if principal.from_cookie and not handshake_origin_allowed(websocket.headers):
+        await websocket.close(4403, "Cross-origin request refused")
+        return
+
+    client = HubClient(user_id=principal.user["_id"] if principal.user else None, session_id=principal.session_id)
+    state.hub.register(client)
+    closing = asyncio.create_task(_wait_closing(client))
+    sender = asyncio.create_task(_send_loop(client, state.settings.kure_ws_ping_seconds))
+    receiver = asyncio.create_task(_receive_loop(client))
+    try:
+        await asyncio.wait({closing, sender, receiver}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        state.hub.unregister(client)
+        for task in (closing, sender, receiver):
+            task.cancel()
+        for task in (closing, sender, receiver):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+    if client.close_code is not None:
+        with contextlib.suppress(Exception):
+            await websocket.close(client.close_code, client.close_reason)
+
+
+async def _wait_closing(client: HubClient) -> None:
+    """Returns once the hub (overflow, shutdown) or a loop asked this connection to close."""
+    while client.close_code is None:
+        await client.closed.wait()

@@ -1,0 +1,30 @@
+"""LLM configuration shapes (api.md §2.6, §11)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from app.core.validation import RequestModel
+
+
+class LlmBody(RequestModel):
+    """Types only; the per-provider rules of §11 are checked by app.ai.llm.validate_config."""
+
+    provider: str
+    api_key: str | None = None
+    model: str | None = None
+    base_url: str | None = None
+
+
+class LlmStatus(BaseModel):
+    configured: bool
+    provider: str | None
+    model: str | None
+    base_url: str | None
+    key_hint: str | None
+
+
+class LlmTestResult(BaseModel):
+    success: bool
+    message: str
+    latency_ms: int

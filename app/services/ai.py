@@ -1,0 +1,91 @@
+"""The AI side of the product, wired to storage: the LLM configuration (api.md §11) and the AI solutions of
+§3.5 (background on ingest, synchronous on retry). The LLM mechanics live in app/ai/."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from app.ai.llm import LlmClient, LlmConfig, LlmError, key_hint
+from app.ai.solutions import SolutionScheduler, SolutionService
+from app.core.clock import Clock
+from app.core.crypto import DecryptionError, SecretBox
+from app.core.errors import ApiError
+from app.core.tasks import TaskGroup
+from storage.llm_config import LlmConfigRepository
+
+log = logging.getLogger("kure.ai")
+
+NOT_CONFIGURED = {"configured": False, "provider": None, "model": None, "base_url": None, "key_hint": None}
+
+
+class AiService:
+    def __init__(
+        self, repository: LlmConfigRepository, box: SecretBox, clock: Clock, tasks: TaskGroup,
+        llm: LlmClient, solutions: SolutionService,
+    ) -> None:
+        self.repository = repository
+        self.box = box
+        self.clock = clock
+        self.tasks = tasks
+        self.llm = llm
+        self.solutions = solutions
+        self.scheduler: SolutionScheduler | None = None
+
+    # --- configuration -------------------------------------------------------------------------------------
+
+    async def config(self) -> LlmConfig | None:
+        """The usable configuration, or None (not configured, or the key no longer decrypts)."""
+        doc = await self.repository.get()
+        if doc is None:
+            return None
+        try:
+            api_key = self.box.decrypt(doc["key_ciphertext"]) if doc.get("key_ciphertext") else ""
+        except DecryptionError:
+            log.warning("The stored LLM API key cannot be decrypted (ENCRYPTION_KEY changed); AI is off")
+            return None
+        return LlmConfig(provider=doc["provider"], api_key=api_key, model=doc.get("model"),
+                         base_url=doc.get("base_url"))
+
+    @staticmethod
+    def describe(config: LlmConfig | None) -> dict[str, Any]:
+        if config is None:
+            return dict(NOT_CONFIGURED)
+        return {"configured": True, "provider": config.provider, "model": config.effective_model,
+                "base_url": config.effective_base_url, "key_hint": key_hint(config.api_key)}
+
+    async def status(self) -> dict[str, Any]:
+        return self.describe(await self.config())
+
+    async def configure(self, config: LlmConfig) -> dict[str, Any]:
+        await self.repository.put({
+            "provider": config.provider,
+            "model": config.model,
+            "base_url": config.base_url,
+            "key_ciphertext": self.box.encrypt(config.api_key) if config.api_key else "",
+            "updated_at": self.clock.now(),
+        })
+        return self.describe(config)
+
+    async def unconfigure(self) -> None:
+        await self.repository.delete()
+
+    # --- solutions (the PodService AiSolutions hook) -------------------------------------------------------
+
+    def schedule(self, record_id: int, report: dict[str, Any]) -> None:
+        """Background generation after ingest; the ingest response never waits for it."""
+        self.tasks.spawn(self._schedule(record_id, report), f"ai-config-{record_id}")
+
+    async def _schedule(self, record_id: int, report: dict[str, Any]) -> None:
+        config = await self.config()
+        if config is not None and self.scheduler is not None:
+            self.scheduler.schedule(record_id, report, config)
+
+    async def regenerate(self, report: dict[str, Any]) -> tuple[str, str] | None:
+        config = await self.config()
+        if config is None:
+            return None
+        try:
+            return await self.solutions.generate_solution(report, config, bypass_cache=True), "ai"
+        except LlmError:
+            raise ApiError(502, "AI provider request failed") from None

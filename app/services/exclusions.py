@@ -1,0 +1,117 @@
+"""Monitoring exclusions (api.md §12): enforced on ingest, published to agents and scanners.
+
+Ingest consults them on every report, so the (small) lists are cached in memory for a couple of seconds and the
+cache is dropped on every local change; another replica's change is seen within ``CACHE_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from app.core.clock import Clock
+from app.core.errors import ApiError
+from app.core.timefmt import iso
+from app.ws.hub import Hub
+from storage.exclusions import ExclusionRepository
+
+CACHE_SECONDS = 2.0
+
+# Set by the security area: delete a namespace's ACTIVE findings, return their ids (no broadcast).
+FindingPurge = Callable[[str], Awaitable[list[int]]]
+# Set by the pods area: delete open records in (namespace or all) whose pod name matches (glob or all)
+# → [(namespace, pod_name, ids)], no broadcast.
+OpenPodPurge = Callable[[str | None, str | None], Awaitable[list[tuple[str, str, list[int]]]]]
+
+
+def present_namespace(row: dict[str, Any]) -> dict[str, Any]:
+    return {"id": row["_id"], "namespace": row["namespace"], "created_at": iso(row["created_at"])}
+
+
+def present_pod(row: dict[str, Any]) -> dict[str, Any]:
+    return {"id": row["_id"], "pod_name": row["pod_name"], "namespace": row["namespace"],
+            "created_at": iso(row["created_at"])}
+
+
+class ExclusionService:
+    def __init__(self, repository: ExclusionRepository, hub: Hub, clock: Clock) -> None:
+        self.repository = repository
+        self.hub = hub
+        self.clock = clock
+        self.purge_open_pods: OpenPodPurge | None = None
+        self.purge_findings: FindingPurge | None = None
+        self._cache: tuple[float, set[str], list[tuple[str, str | None]]] | None = None
+
+    # --- checks used by ingest -----------------------------------------------------------------------------
+
+    async def _lists(self) -> tuple[set[str], list[tuple[str, str | None]]]:
+        now = self.clock.monotonic()
+        if self._cache is None or now - self._cache[0] > CACHE_SECONDS:
+            namespaces = {row["namespace"] for row in await self.repository.namespaces()}
+            patterns = [(row["pod_name"], row["namespace"]) for row in await self.repository.pod_patterns()]
+            self._cache = (now, namespaces, patterns)
+        return self._cache[1], self._cache[2]
+
+    def invalidate(self) -> None:
+        self._cache = None
+
+    async def namespace_excluded(self, namespace: str) -> bool:
+        namespaces, _ = await self._lists()
+        return namespace in namespaces
+
+    async def matching_pod_pattern(self, namespace: str, pod_name: str) -> str | None:
+        _, patterns = await self._lists()
+        for pattern, scope in patterns:
+            if (scope is None or scope == namespace) and fnmatch.fnmatchcase(pod_name, pattern):
+                return pattern
+        return None
+
+    # --- namespaces ----------------------------------------------------------------------------------------
+
+    async def list_namespaces(self) -> list[dict[str, Any]]:
+        return [present_namespace(row) for row in await self.repository.namespaces()]
+
+    async def exclude_namespace(self, namespace: str) -> tuple[dict[str, Any], bool]:
+        row, created = await self.repository.add_namespace(namespace, self.clock.now())
+        self.invalidate()
+        if created:
+            if self.purge_open_pods is not None:
+                for ns, pod, ids in await self.purge_open_pods(namespace, None):
+                    self.hub.publish("pod_deleted", {"namespace": ns, "pod_name": pod, "ids": ids,
+                                                     "reason": "namespace_excluded"})
+            if self.purge_findings is not None:
+                finding_ids = await self.purge_findings(namespace)
+                if finding_ids:
+                    self.hub.publish("security_finding_deleted",
+                                     {"ids": finding_ids, "reason": "namespace_excluded"})
+            self.hub.publish("namespace_exclusion", {"namespace": namespace, "action": "excluded"})
+        return present_namespace(row), created
+
+    async def include_namespace(self, namespace: str) -> None:
+        if not await self.repository.remove_namespace(namespace):
+            raise ApiError(404, f"Namespace '{namespace}' not found in exclusion list")
+        self.invalidate()
+        self.hub.publish("namespace_exclusion", {"namespace": namespace, "action": "included"})
+
+    # --- pod patterns --------------------------------------------------------------------------------------
+
+    async def list_pod_patterns(self) -> list[dict[str, Any]]:
+        return [present_pod(row) for row in await self.repository.pod_patterns()]
+
+    async def exclude_pods(self, pod_name: str, namespace: str | None) -> tuple[dict[str, Any], bool]:
+        row, created = await self.repository.add_pod_pattern(pod_name, namespace, self.clock.now())
+        self.invalidate()
+        if created:
+            if self.purge_open_pods is not None:
+                for ns, pod, ids in await self.purge_open_pods(namespace, pod_name):
+                    self.hub.publish("pod_deleted", {"namespace": ns, "pod_name": pod, "ids": ids,
+                                                     "reason": "pod_excluded"})
+            self.hub.publish("pod_exclusion", {"pod_name": pod_name, "namespace": namespace, "action": "excluded"})
+        return present_pod(row), created
+
+    async def include_pods(self, pod_name: str, namespace: str | None) -> None:
+        if not await self.repository.remove_pod_pattern(pod_name, namespace):
+            raise ApiError(404, f"Pod pattern '{pod_name}' not found in exclusion list")
+        self.invalidate()
+        self.hub.publish("pod_exclusion", {"pod_name": pod_name, "namespace": namespace, "action": "included"})

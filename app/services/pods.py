@@ -1,0 +1,317 @@
+"""Pod failures: ingest with dedup, the status state machine, retention (api.md §3.1–3.5, §6).
+
+Round trips per report (the ingest benchmark checks them): a re-report of an open incident is one
+``find_one_and_update``; a new incident is that miss, one look-up of the pod's recent records, one id allocation
+and one insert — four in all.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any, Protocol
+
+from app.ai.rules import rule_solution
+from app.core.clock import Clock
+from app.core.errors import ApiError
+from app.core.locks import KeyedLocks
+from app.core.metrics import POD_FAILURES
+from app.schemas.pods import PodReport, present_full, present_summary
+from app.ws.hub import Hub
+from storage.errors import DuplicateError
+from storage.pods import OPEN_STATUSES, PodFailureRepository
+
+log = logging.getLogger("kure.pods")
+
+REQUIRED_DETAIL = "Pod name and namespace are required"
+NOT_FOUND = "Pod failure not found"
+RECOVERED_NOTE = "Pod recovered or deleted"
+
+# §3.1: which transitions are allowed (same-status requests are no-ops and never reach this table).
+ALLOWED: dict[str, set[str]] = {
+    "new": {"investigating", "resolved", "ignored"},
+    "investigating": {"new", "resolved", "ignored"},
+    "resolved": {"new"},
+    "ignored": {"new"},
+}
+EVIDENCE_FIELDS = (
+    "node_name", "failure_reason", "failure_message", "creation_timestamp", "events", "container_statuses",
+    "manifest", "logs", "phase", "owner_kind", "owner_name", "labels",
+)
+RECENT_RECORDS = 20
+
+
+class Notifier(Protocol):
+    def notify(self, event: str, data: dict[str, Any], severity: str | None = None) -> None: ...
+
+
+class AiSolutions(Protocol):
+    """The AI side of §3.5, wired when an LLM store exists (app/services/ai.py)."""
+
+    def schedule(self, record_id: int, report: dict[str, Any]) -> None:
+        """Generate in the background and store + broadcast on success; never blocks."""
+
+    async def regenerate(self, report: dict[str, Any]) -> tuple[str, str] | None:
+        """A fresh solution (cache bypassed): (text, "ai"); None when no LLM is configured;
+        raises ApiError(502) when the call fails."""
+
+
+def blank(value: str | None) -> bool:
+    return value is None or not value.strip()
+
+
+def notification_data(doc: dict[str, Any]) -> dict[str, Any]:
+    summary = present_summary(doc)
+    keys = ("id", "namespace", "pod_name", "failure_reason", "failure_message", "node_name", "status", "last_seen")
+    return {key: summary[key] for key in keys}
+
+
+class PodService:
+    def __init__(
+        self, repository: PodFailureRepository, exclusions: Any, hub: Hub, notifier: Notifier, clock: Clock,
+        secrets: Iterable[str] = (),
+    ) -> None:
+        self.repository = repository
+        self.exclusions = exclusions
+        self.hub = hub
+        self.notifier = notifier
+        self.clock = clock
+        self.secrets = tuple(secrets)
+        self.ai: AiSolutions | None = None
+        # Reports for one pod are merged one at a time in this process. Real MongoDB applies each merge
+        # atomically anyway; FerretDB 1.x (SQLite) loses concurrent $inc's on one document without this. Across
+        # replicas the unique open slot still guarantees one open record (docs/storage.md).
+        self._pod_locks = KeyedLocks()
+
+    # --- ingest (§6.1, §3.2) -------------------------------------------------------------------------------
+
+    def _evidence(self, report: PodReport) -> dict[str, Any]:
+        """Stored form of every evidence field present in the report (absent fields keep stored values)."""
+        dumped = report.model_dump()
+        return {name: dumped[name] for name in EVIDENCE_FIELDS if name in report.model_fields_set}
+
+    def _solution(self, evidence: dict[str, Any]) -> str:
+        return rule_solution(evidence, self.secrets)
+
+    async def ingest(self, report: PodReport) -> tuple[int, dict[str, Any]]:
+        if blank(report.pod_name) or blank(report.namespace):
+            raise ApiError(400, REQUIRED_DETAIL)
+        namespace, pod_name = str(report.namespace), str(report.pod_name)
+        if await self.exclusions.namespace_excluded(namespace):
+            return 202, {"excluded": True, "detail": f"Namespace '{namespace}' is excluded"}
+        pattern = await self.exclusions.matching_pod_pattern(namespace, pod_name)
+        if pattern is not None:
+            return 202, {"excluded": True,
+                         "detail": f"Pod '{pod_name}' matches excluded pattern '{pattern}'"}
+
+        async with self._pod_locks.hold(f"{namespace}/{pod_name}"):
+            return await self._store(namespace, pod_name, report)
+
+    async def _store(self, namespace: str, pod_name: str, report: PodReport) -> tuple[int, dict[str, Any]]:
+        evidence = self._evidence(report)
+        reason_given = "failure_reason" in report.model_fields_set
+        conflicted = False
+        for _ in range(5):
+            now = self.clock.now()
+            # Steady state: the open incident with the same reason absorbs the report in one round trip.
+            doc = await self.repository.update_open(
+                namespace, pod_name, {**evidence, "last_seen": now},
+                require_reason=report.failure_reason if reason_given else None,
+            )
+            if doc is not None:
+                return 200, self._accepted(doc, created=False)
+
+            recent = await self.repository.recent(namespace, pod_name, RECENT_RECORDS)
+            open_record = next((r for r in recent if r["status"] in OPEN_STATUSES), None)
+            if open_record is None and conflicted:
+                # The open slot is taken by a record older than the recent window (or one just inserted).
+                open_record = await self.repository.find_open(namespace, pod_name)
+            selected = open_record or (recent[0] if recent else None)
+
+            if selected is not None and selected["status"] in OPEN_STATUSES:
+                merged = await self._merge_reason_change(selected["_id"], evidence, now)
+                if merged is not None:
+                    doc, ai_report = merged
+                    return 200, self._accepted(doc, created=False, ai_report=ai_report)
+                continue  # its status changed meanwhile: select again
+            if selected is not None and selected["status"] == "ignored":
+                doc = await self.repository.update_by_id(
+                    selected["_id"], {**evidence, "last_seen": now}, expect_status="ignored", inc=True
+                )
+                if doc is not None:
+                    POD_FAILURES.labels(namespace, doc["failure_reason"]).inc()
+                    return 200, present_summary(doc)  # quiet update: no broadcast, no notification
+                continue
+            try:
+                doc = await self._insert(namespace, pod_name, report, now)
+            except DuplicateError:
+                conflicted = True
+                continue  # a concurrent report opened the incident first: merge into it
+            return 200, self._accepted(doc, created=True, ai_report=present_full(doc))
+        raise ApiError(503, "Database not available")  # persistent write conflicts: let the agent retry
+
+    async def _merge_reason_change(
+        self, record_id: int, evidence: dict[str, Any], now: Any
+    ) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
+        """Merge a report whose reason differs from the open record's: the rule solution is recomputed and an
+        AI solution is due (its report is returned). None when the record is no longer open."""
+        current = await self.repository.get(record_id)
+        if current is None or current["status"] not in OPEN_STATUSES:
+            return None
+        changes: dict[str, Any] = {**evidence, "last_seen": now}
+        ai_report: dict[str, Any] | None = None
+        if evidence.get("failure_reason", current.get("failure_reason")) != current.get("failure_reason"):
+            merged = {**current, **evidence}
+            changes["solution"] = self._solution(merged)
+            changes["solution_source"] = "rules"
+            ai_report = present_full({**merged, **changes})
+        doc = await self.repository.update_by_id(record_id, changes, expect_status=current["status"], inc=True)
+        return (doc, ai_report) if doc is not None else None
+
+    async def _insert(self, namespace: str, pod_name: str, report: PodReport, now: Any) -> dict[str, Any]:
+        evidence = {name: value for name, value in report.model_dump().items() if name in EVIDENCE_FIELDS}
+        doc = {
+            "namespace": namespace,
+            "pod_name": pod_name,
+            **evidence,
+            "solution": self._solution(evidence),
+            "solution_source": "rules",
+            "status": "new",
+            "occurrences": 1,
+            "first_seen": now,
+            "last_seen": now,
+            "resolved_at": None,
+            "ignored_at": None,
+            "resolution_note": None,
+        }
+        return await self.repository.insert_open(doc)
+
+    def _accepted(
+        self, doc: dict[str, Any], *, created: bool, ai_report: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Side effects of an accepted, non-quiet report; ``ai_report`` set means a new solution is due."""
+        summary = present_summary(doc)
+        POD_FAILURES.labels(summary["namespace"], summary["failure_reason"]).inc()
+        self.hub.publish("pod_failure", summary)
+        if created:
+            self.notifier.notify("pod_failure", notification_data(doc))
+        if ai_report is not None and self.ai is not None:
+            self.ai.schedule(doc["_id"], ai_report)
+        return summary
+
+    # --- reads ---------------------------------------------------------------------------------------------
+
+    async def list_records(
+        self, statuses: tuple[str, ...], namespace: str | None, reason: str | None, limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        docs, total = await self.repository.find_page(statuses, namespace, reason, limit, offset)
+        return [present_summary(doc) for doc in docs], total
+
+    async def get(self, record_id: int) -> dict[str, Any]:
+        doc = await self.repository.get(record_id)
+        if doc is None:
+            raise ApiError(404, NOT_FOUND)
+        return present_full(doc)
+
+    # --- status machine (§3.1) -----------------------------------------------------------------------------
+
+    async def change_status(self, record_id: int, target: str, note: str | None = None,
+                            *, restore: bool = False) -> dict[str, Any]:
+        for _ in range(5):
+            record = await self.repository.get(record_id, summary=True)
+            if record is None:
+                raise ApiError(404, NOT_FOUND)
+            current = record["status"]
+            if restore and current != "ignored":
+                raise ApiError(409, "Pod failure is not ignored")
+            if current == target:
+                return present_summary(record)
+            if target not in ALLOWED[current]:
+                raise ApiError(409, f"Cannot change status from '{current}' to '{target}'")
+            now = self.clock.now()
+            changes: dict[str, Any] = {"resolved_at": None, "ignored_at": None, "resolution_note": None}
+            if target == "resolved":
+                changes.update(resolved_at=now, resolution_note=note)
+            elif target == "ignored":
+                changes.update(ignored_at=now, resolution_note=note)
+            try:
+                updated = await self.repository.set_status(record, target, changes)
+            except DuplicateError:
+                holder = await self.repository.find_open(record["namespace"], record["pod_name"])
+                holder_id = holder["_id"] if holder is not None else "?"
+                raise ApiError(409, f"Pod already has an open incident (id {holder_id})") from None
+            if updated is None:
+                continue  # changed concurrently: evaluate the transition again
+            self.hub.publish("pod_status_change", {
+                "id": updated["_id"], "namespace": updated["namespace"], "pod_name": updated["pod_name"],
+                "status": target, "previous_status": current,
+            })
+            if target == "resolved":
+                self.notifier.notify("pod_resolved", notification_data(updated))
+            return present_summary(updated)
+        raise ApiError(409, "Pod failure is being changed concurrently; try again")
+
+    async def dismiss_deleted(self, namespace: str | None, pod_name: str | None) -> int:
+        if blank(namespace) or blank(pod_name):
+            raise ApiError(400, REQUIRED_DETAIL)
+        assert namespace is not None and pod_name is not None
+        record = await self.repository.find_open(namespace, pod_name)
+        if record is None:
+            return 0
+        changes = {"resolved_at": self.clock.now(), "ignored_at": None, "resolution_note": RECOVERED_NOTE}
+        updated = await self.repository.set_status(record, "resolved", changes)
+        if updated is None:
+            return 0
+        self.hub.publish("pod_deleted", {"namespace": namespace, "pod_name": pod_name, "ids": [updated["_id"]],
+                                         "reason": "recovered"})
+        self.notifier.notify("pod_resolved", notification_data(updated))
+        return 1
+
+    # --- solutions (§6.7) ----------------------------------------------------------------------------------
+
+    async def retry_solution(self, record_id: int) -> dict[str, Any]:
+        doc = await self.repository.get(record_id)
+        if doc is None:
+            raise ApiError(404, NOT_FOUND)
+        fresh = await self.ai.regenerate(present_full(doc)) if self.ai is not None else None
+        solution, source = fresh if fresh is not None else (self._solution(doc), "rules")
+        updated = await self.repository.update_by_id(record_id, {"solution": solution, "solution_source": source})
+        if updated is None:
+            raise ApiError(404, NOT_FOUND)
+        self.hub.publish("solution_updated", {"id": record_id, "solution": solution, "solution_source": source})
+        return present_summary(updated)
+
+    async def store_ai_solution(self, record_id: int, solution: str, for_reason: str) -> None:
+        """Store a background AI answer unless the record's reason changed meanwhile; broadcast on success."""
+        doc = await self.repository.get(record_id, summary=True)
+        if doc is None or doc.get("failure_reason") != for_reason:
+            return
+        await self.repository.update_by_id(record_id, {"solution": solution, "solution_source": "ai"})
+        self.hub.publish("solution_updated", {"id": record_id, "solution": solution, "solution_source": "ai"})
+
+    # --- exclusions and retention --------------------------------------------------------------------------
+
+    async def purge_open(self, namespace: str | None, pattern: str | None) -> list[tuple[str, str, list[int]]]:
+        """Delete open records in ``namespace`` (all when None) whose pod name matches ``pattern`` (all when None)."""
+        matched: dict[tuple[str, str], list[int]] = {}
+        for record in await self.repository.open_records(namespace):
+            if pattern is None or fnmatch.fnmatchcase(record["pod_name"], pattern):
+                matched.setdefault((record["namespace"], record["pod_name"]), []).append(record["_id"])
+        await self.repository.delete_ids([i for ids in matched.values() for i in ids])
+        return [(ns, pod, ids) for (ns, pod), ids in sorted(matched.items())]
+
+    async def apply_retention(self, history_minutes: int, ignored_minutes: int) -> int:
+        """Hard-delete resolved/ignored records past their retention (§3.4); open records are never touched."""
+        now = self.clock.now()
+        deleted = 0
+        if history_minutes > 0:
+            deleted += await self.repository.delete_closed_before(
+                "resolved", "resolved_at", now - timedelta(minutes=history_minutes))
+        if ignored_minutes > 0:
+            deleted += await self.repository.delete_closed_before(
+                "ignored", "ignored_at", now - timedelta(minutes=ignored_minutes))
+        if deleted:
+            log.info("Retention removed %d closed pod-failure records", deleted)
+        return deleted
