@@ -1,0 +1,1 @@
+"""Fakes owned by the test suite."""
