@@ -1,0 +1,34 @@
+"""The one Kubernetes access module of the project.
+
+- :mod:`app.kube.config` — load the configuration (KUBECONFIG, in-cluster, ``KURE_KUBERNETES=off``), build
+  ApiClients with timeouts, check connectivity.
+- :mod:`app.kube.resources` — kind → REST paths.
+- :mod:`app.kube.rest` — raw JSON requests and streams (``KubeApiError`` for non-2xx).
+- :mod:`app.kube.reflector` — generic paginated list + watch with bookmarks, 410 relist, backoff,
+  403/404 reporting.
+"""
+
+from .config import KubeConfig, check_connection, create_api_client, load_kube_config, request_timeout
+from .reflector import Backoff, Reflector, ReflectorOptions, ReflectorSink
+from .resources import KINDS, ResourceKind, resource
+from .rest import KubeApiError, open_request, request_json, request_text, stream_lines
+
+__all__ = [
+    "KINDS",
+    "Backoff",
+    "KubeApiError",
+    "KubeConfig",
+    "Reflector",
+    "ReflectorOptions",
+    "ReflectorSink",
+    "ResourceKind",
+    "check_connection",
+    "create_api_client",
+    "load_kube_config",
+    "open_request",
+    "request_json",
+    "request_text",
+    "request_timeout",
+    "resource",
+    "stream_lines",
+]

@@ -1,0 +1,85 @@
+"""Response and query shapes of the diagram routes (api.md §2.7, §10)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator
+
+from app.core.validation import QueryModel
+
+_TRUE = {"true", "1", "yes"}
+_FALSE = {"false", "0", "no"}
+
+
+def _diagram_bool(value: object) -> object:
+    # graph.md §4.4: include_system also accepts yes/no (case-insensitive); anything else is a 422.
+    if isinstance(value, str):
+        lowered = value.lower()
+        if lowered in _TRUE:
+            return True
+        if lowered in _FALSE:
+            return False
+        raise ValueError("must be one of true, false, 1, 0, yes, no")
+    return value
+
+
+DiagramBool = Annotated[bool, BeforeValidator(_diagram_bool)]
+
+
+class RolesQuery(QueryModel):
+    include_system: DiagramBool = False
+
+
+class DiagramNode(BaseModel):
+    id: str
+    kind: str
+    name: str
+    namespace: str
+    group: str | None
+    status: str | None
+    metadata: dict[str, Any]
+
+
+class DiagramEdge(BaseModel):
+    id: str
+    source: str
+    target: str
+    kind: str
+
+
+class DiagramGroup(BaseModel):
+    id: str
+    label: str
+    members: list[str]
+
+
+class DiagramGraph(BaseModel):
+    nodes: list[DiagramNode]
+    edges: list[DiagramEdge]
+    groups: list[DiagramGroup]
+
+
+class NamespaceList(BaseModel):
+    namespaces: list[str]
+
+
+class ClusterRoleName(BaseModel):
+    name: str
+
+
+class RoleName(BaseModel):
+    namespace: str
+    name: str
+
+
+class RoleList(BaseModel):
+    cluster_roles: list[ClusterRoleName]
+    roles: list[RoleName]
+
+
+class Manifest(BaseModel):
+    kind: str
+    name: str
+    namespace: str
+    manifest: str

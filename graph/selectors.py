@@ -1,0 +1,94 @@
+"""LabelSelector canonical forms and exact evaluation (graph.md §2.3.2).
+
+One function evaluates both Service selectors (a plain map, evaluated as matchLabels) and NetworkPolicy
+``podSelector`` LabelSelectors.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+_OPERATORS = {"In", "NotIn", "Exists", "DoesNotExist"}
+
+
+def canonical_selector(selector: Mapping[str, Any] | None) -> dict[str, Any]:
+    """matchLabels with sorted keys, expressions sorted by (key, operator) with sorted values."""
+    selector = selector or {}
+    match_labels = {str(k): str(v) for k, v in sorted((selector.get("matchLabels") or {}).items())}
+    expressions = []
+    for expr in selector.get("matchExpressions") or []:
+        entry: dict[str, Any] = {"key": str(expr.get("key", "")), "operator": str(expr.get("operator", ""))}
+        values = expr.get("values")
+        if values is not None:
+            entry["values"] = sorted(str(v) for v in values)
+        expressions.append(entry)
+    expressions.sort(key=lambda e: (e["key"], e["operator"], e.get("values", [])))
+    result: dict[str, Any] = {}
+    if match_labels:
+        result["matchLabels"] = match_labels
+    if expressions:
+        result["matchExpressions"] = expressions
+    return result
+
+
+def selector_json(selector: Mapping[str, Any] | None) -> str:
+    return json.dumps(canonical_selector(selector), sort_keys=True, separators=(",", ":"))
+
+
+def selector_string(selector: Mapping[str, Any] | None) -> str:
+    """Kubernetes selector syntax: ``k=v`` sorted, then ``k in (a,b)``, ``k notin (a,b)``, ``k``, ``!k``."""
+    canon = canonical_selector(selector)
+    parts = [f"{k}={v}" for k, v in canon.get("matchLabels", {}).items()]
+    for expr in canon.get("matchExpressions", []):
+        op, key, values = expr["operator"], expr["key"], ",".join(expr.get("values", []))
+        if op == "In":
+            parts.append(f"{key} in ({values})")
+        elif op == "NotIn":
+            parts.append(f"{key} notin ({values})")
+        elif op == "Exists":
+            parts.append(key)
+        elif op == "DoesNotExist":
+            parts.append(f"!{key}")
+        else:
+            parts.append(f"{key} {op} ({values})")
+    return ",".join(parts)
+
+
+def labels_to_map(labels: Iterable[str] | None) -> dict[str, str]:
+    """Inverse of the stored ``labels`` list (``key=value``; keys never contain ``=``)."""
+    out: dict[str, str] = {}
+    for item in labels or []:
+        key, _, value = item.partition("=")
+        out[key] = value
+    return out
+
+
+def matches(selector: Mapping[str, Any], labels: Mapping[str, str]) -> bool:
+    """Exact LabelSelector semantics. ``{}`` matches everything; unknown operators or In/NotIn without values
+    match nothing."""
+    for key, value in (selector.get("matchLabels") or {}).items():
+        if labels.get(key) != value:
+            return False
+    for expr in selector.get("matchExpressions") or []:
+        op, key = expr.get("operator"), expr.get("key")
+        values = expr.get("values") or []
+        if op not in _OPERATORS or (op in ("In", "NotIn") and not values):
+            return False
+        present = key in labels
+        if op == "In" and not (present and labels[key] in values):
+            return False
+        if op == "NotIn" and present and labels[key] in values:
+            return False
+        if op == "Exists" and not present:
+            return False
+        if op == "DoesNotExist" and present:
+            return False
+    return True
+
+
+def service_selects(selector_list: Iterable[str] | None, labels: Mapping[str, str]) -> bool:
+    """A Service selector (stored as sorted ``key=value`` list) selects only when non-empty."""
+    wanted = labels_to_map(selector_list)
+    return bool(wanted) and matches({"matchLabels": wanted}, labels)

@@ -1,0 +1,576 @@
+"""Raw Kubernetes JSON → node properties and the relationships the object determines (graph.md §2).
+
+Pure functions: no I/O, no clock (the writer stamps ``sync_gen``/``synced_at``). ConfigMap ``data``,
+environment variable values and annotations never leave this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from .schema import KIND_INFO, SYNCED_KINDS, TEMPLATE_HOLDERS, node_id
+from .selectors import selector_json, selector_string
+
+JSON = dict[str, Any]
+
+APP_LABELS: dict[str, str] = {
+    "app": "app",
+    "app.kubernetes.io/name": "app_name",
+    "app.kubernetes.io/instance": "app_instance",
+    "app.kubernetes.io/component": "app_component",
+    "app.kubernetes.io/part-of": "app_part_of",
+    "app.kubernetes.io/version": "app_version",
+}
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A relationship determined by the transformed object. ``direction`` "out": object → target."""
+
+    rel: str
+    direction: str
+    target_kind: str
+    target_namespace: str | None
+    target_name: str
+    props: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def target_id(self) -> str:
+        ns = self.target_namespace if KIND_INFO[self.target_kind].namespaced else None
+        return node_id(self.target_kind, ns, self.target_name)
+
+
+@dataclass
+class Transformed:
+    kind: str
+    id: str
+    name: str
+    namespace: str | None
+    props: JSON
+    refs: list[Ref] = field(default_factory=list)
+    permissions: list[JSON] = field(default_factory=list)
+
+
+def _iso(value: Any) -> str | None:
+    if not value:
+        return None
+    text = str(value)
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return text
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _int(value: Any, default: int = 0) -> int:
+    try:
+        return int(value) if value is not None else default
+    except (TypeError, ValueError):
+        return default
+
+
+def _put(props: JSON, key: str, value: Any) -> None:
+    """Neo4j cannot store null: absent values are simply not set."""
+    if value is not None:
+        props[key] = value
+
+
+def _status_empty(obj: JSON) -> bool:
+    return not obj.get("status")
+
+
+# ---------------------------------------------------------------------------------------------- pod specs
+
+
+def pod_spec_of(kind: str, obj: JSON) -> JSON | None:
+    spec = obj.get("spec") or {}
+    if kind == "Pod":
+        return spec
+    if kind == "CronJob":
+        return ((((spec.get("jobTemplate") or {}).get("spec") or {}).get("template") or {}).get("spec")) or {}
+    if kind in TEMPLATE_HOLDERS:
+        return ((spec.get("template") or {}).get("spec")) or {}
+    return None
+
+
+def _containers(spec: JSON) -> list[JSON]:
+    return [c for c in (spec.get("containers") or []) if isinstance(c, dict)]
+
+
+def _all_containers(spec: JSON) -> list[JSON]:
+    return _containers(spec) + [c for c in (spec.get("initContainers") or []) if isinstance(c, dict)]
+
+
+def mount_refs(spec: JSON, namespace: str) -> list[Ref]:
+    """Every ConfigMap/Secret/PVC reference of a pod spec, one Ref per target with its sorted ``via``."""
+    found: dict[tuple[str, str], set[str]] = {}
+
+    def add(kind: str, name: Any, via: str) -> None:
+        if name:
+            found.setdefault((kind, str(name)), set()).add(via)
+
+    for vol in spec.get("volumes") or []:
+        add("ConfigMap", (vol.get("configMap") or {}).get("name"), "volume")
+        add("Secret", (vol.get("secret") or {}).get("secretName"), "volume")
+        add("PersistentVolumeClaim", (vol.get("persistentVolumeClaim") or {}).get("claimName"), "volume")
+        for source in (vol.get("projected") or {}).get("sources") or []:
+            add("ConfigMap", (source.get("configMap") or {}).get("name"), "projected")
+            add("Secret", (source.get("secret") or {}).get("name"), "projected")
+    for container in _all_containers(spec):
+        for env_from in container.get("envFrom") or []:
+            add("ConfigMap", (env_from.get("configMapRef") or {}).get("name"), "envFrom")
+            add("Secret", (env_from.get("secretRef") or {}).get("name"), "envFrom")
+        for env in container.get("env") or []:
+            value_from = env.get("valueFrom") or {}
+            add("ConfigMap", (value_from.get("configMapKeyRef") or {}).get("name"), "env")
+            add("Secret", (value_from.get("secretKeyRef") or {}).get("name"), "env")
+    for pull in spec.get("imagePullSecrets") or []:
+        add("Secret", pull.get("name"), "imagePullSecret")
+    return [
+        Ref("MOUNTS", "out", kind, namespace, name, (("via", sorted(vias)),))
+        for (kind, name), vias in sorted(found.items())
+    ]
+
+
+def _template_props(kind: str, spec: JSON, props: JSON) -> None:
+    containers = _containers(spec)
+    if containers and containers[0].get("image"):
+        props["image"] = str(containers[0]["image"])
+    images: list[str] = []
+    for c in _all_containers(spec):
+        image = c.get("image")
+        if image and image not in images:
+            images.append(str(image))
+    props["images"] = images
+    if kind == "Pod":
+        props["service_account"] = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
+    else:
+        _put(props, "service_account", spec.get("serviceAccountName") or spec.get("serviceAccount") or None)
+    props["host_network"] = bool(spec.get("hostNetwork"))
+    props["host_pid"] = bool(spec.get("hostPID"))
+    props["host_ipc"] = bool(spec.get("hostIPC"))
+    props["privileged"] = any(bool((c.get("securityContext") or {}).get("privileged")) for c in _all_containers(spec))
+    props["host_paths"] = [
+        str((v.get("hostPath") or {}).get("path", "")) for v in spec.get("volumes") or [] if v.get("hostPath")
+    ]
+    if spec.get("automountServiceAccountToken") is not None:
+        props["automount_token"] = bool(spec["automountServiceAccountToken"])
+
+
+# ---------------------------------------------------------------------------------------------- per kind
+
+
+def _ready_status(ready: Any, desired: Any) -> str:
+    return f"{_int(ready)}/{_int(desired)} Ready"
+
+
+def _pod(obj: JSON, props: JSON) -> None:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    statuses = [s for s in status.get("containerStatuses") or [] if isinstance(s, dict)]
+    init_statuses = [s for s in status.get("initContainerStatuses") or [] if isinstance(s, dict)]
+    _put(props, "phase", status.get("phase"))
+    _put(props, "node_name", spec.get("nodeName"))
+    _put(props, "pod_ip", status.get("podIP"))
+    _put(props, "qos_class", status.get("qosClass"))
+    _put(props, "reason", status.get("reason"))
+    ready = sum(1 for s in statuses if s.get("ready"))
+    total = len(_containers(spec))
+    props["ready_containers"] = ready
+    props["total_containers"] = total
+    props["restarts"] = sum(_int(s.get("restartCount")) for s in statuses + init_statuses)
+    props["waiting_reasons"] = sorted(
+        {
+            str(((s.get("state") or {}).get("waiting") or {}).get("reason"))
+            for s in statuses + init_statuses
+            if ((s.get("state") or {}).get("waiting") or {}).get("reason")
+        }
+    )
+    if _status_empty(obj):
+        props["status"] = "Unknown"
+    elif status.get("phase") == "Running" and statuses:
+        props["status"] = f"{ready}/{total} Ready"
+    else:
+        _put(props, "status", status.get("phase") or "Unknown")
+
+
+def _deployment(obj: JSON, props: JSON) -> None:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    props["replicas"] = _int(spec.get("replicas"), 1)
+    props["ready_replicas"] = _int(status.get("readyReplicas"))
+    props["available_replicas"] = _int(status.get("availableReplicas"))
+    props["updated_replicas"] = _int(status.get("updatedReplicas"))
+    props["selector"] = selector_string(spec.get("selector"))
+
+
+def _replicated_status(obj: JSON) -> str:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    desired = spec.get("replicas") if spec.get("replicas") is not None else status.get("replicas")
+    return _ready_status(status.get("readyReplicas"), desired)
+
+
+def _replicaset(obj: JSON, props: JSON) -> None:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    props["replicas"] = _int(spec.get("replicas"), 1)
+    props["ready_replicas"] = _int(status.get("readyReplicas"))
+    annotations = (obj.get("metadata") or {}).get("annotations") or {}
+    props["revision"] = _int(annotations.get("deployment.kubernetes.io/revision"))
+
+
+def _statefulset(obj: JSON, props: JSON) -> None:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    props["replicas"] = _int(spec.get("replicas"), 1)
+    props["ready_replicas"] = _int(status.get("readyReplicas"))
+    _put(props, "service_name", spec.get("serviceName"))
+
+
+def _daemonset(obj: JSON, props: JSON) -> None:
+    status = obj.get("status") or {}
+    props["desired_scheduled"] = _int(status.get("desiredNumberScheduled"))
+    props["number_ready"] = _int(status.get("numberReady"))
+    if not _status_empty(obj):
+        props["status"] = _ready_status(status.get("numberReady"), status.get("desiredNumberScheduled"))
+
+
+def _job(obj: JSON, props: JSON) -> None:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    props["parallelism"] = _int(spec.get("parallelism"), 1)
+    _put(props, "completions", spec.get("completions"))
+    props["active"] = _int(status.get("active"))
+    props["succeeded"] = _int(status.get("succeeded"))
+    props["failed"] = _int(status.get("failed"))
+    conditions = {c.get("type"): c.get("status") for c in status.get("conditions") or []}
+    if _status_empty(obj):
+        props["status"] = "Unknown"
+    elif conditions.get("Complete") == "True":
+        props["status"] = "Succeeded"
+    elif conditions.get("Failed") == "True":
+        props["status"] = "Failed"
+    elif _int(status.get("active")) > 0:
+        props["status"] = "Active"
+    else:
+        props["status"] = "Pending"
+
+
+def _cronjob(obj: JSON, props: JSON) -> None:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    _put(props, "schedule", spec.get("schedule"))
+    props["suspend"] = bool(spec.get("suspend"))
+    _put(props, "last_schedule_time", _iso(status.get("lastScheduleTime")))
+    if _status_empty(obj):
+        props["status"] = "Unknown"
+    else:
+        props["status"] = "Scheduled" if status.get("lastScheduleTime") else "Pending"
+
+
+def _service(obj: JSON, props: JSON) -> None:
+    spec = obj.get("spec") or {}
+    svc_type = spec.get("type") or "ClusterIP"
+    props["type"] = svc_type
+    _put(props, "cluster_ip", spec.get("clusterIP"))
+    props["selector"] = sorted(f"{k}={v}" for k, v in (spec.get("selector") or {}).items())
+    ports = []
+    for port in spec.get("ports") or []:
+        text = f"{port.get('port')}/{port.get('protocol') or 'TCP'}"
+        ports.append(f"{port['name']}:{text}" if port.get("name") else text)
+    props["ports"] = ports
+    props["exposed"] = svc_type in ("LoadBalancer", "NodePort") or bool(spec.get("externalIPs"))
+    props["status"] = "Unknown" if _status_empty(obj) else svc_type
+
+
+def _endpointslice(obj: JSON, props: JSON) -> None:
+    labels = (obj.get("metadata") or {}).get("labels") or {}
+    _put(props, "service_name", labels.get("kubernetes.io/service-name"))
+    _put(props, "address_type", obj.get("addressType"))
+    endpoints = [e for e in obj.get("endpoints") or [] if isinstance(e, dict)]
+    props["endpoints"] = len(endpoints)
+    props["ready_endpoints"] = sum(1 for e in endpoints if (e.get("conditions") or {}).get("ready") is not False)
+
+
+def _ingress_backends(obj: JSON) -> dict[str, list[str]]:
+    spec = obj.get("spec") or {}
+    paths: dict[str, set[str]] = {}
+    default = ((spec.get("defaultBackend") or {}).get("service") or {}).get("name")
+    if default:
+        paths.setdefault(str(default), set()).add("*")
+    for rule in spec.get("rules") or []:
+        host = rule.get("host") or "*"
+        for path in (rule.get("http") or {}).get("paths") or []:
+            name = ((path.get("backend") or {}).get("service") or {}).get("name")
+            if name:
+                paths.setdefault(str(name), set()).add(f"{host}{path.get('path') or ''}")
+    return {name: sorted(p) for name, p in paths.items()}
+
+
+def _ingress(obj: JSON, props: JSON) -> None:
+    spec = obj.get("spec") or {}
+    _put(props, "ingress_class", spec.get("ingressClassName"))
+    props["hosts"] = sorted({str(r["host"]) for r in spec.get("rules") or [] if r.get("host")})
+    props["tls_hosts"] = sorted({str(h) for t in spec.get("tls") or [] for h in t.get("hosts") or []})
+    props["backend_services"] = sorted(_ingress_backends(obj))
+
+
+def _pvc(obj: JSON, props: JSON) -> None:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    _put(props, "phase", status.get("phase"))
+    _put(props, "storage_class", spec.get("storageClassName"))
+    props["access_modes"] = [str(m) for m in spec.get("accessModes") or []]
+    _put(props, "requested_storage", ((spec.get("resources") or {}).get("requests") or {}).get("storage"))
+    _put(props, "volume_name", spec.get("volumeName"))
+    props["status"] = "Unknown" if _status_empty(obj) else (status.get("phase") or "Unknown")
+
+
+def _hpa(obj: JSON, props: JSON) -> None:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    target = spec.get("scaleTargetRef") or {}
+    _put(props, "target_kind", target.get("kind"))
+    _put(props, "target_name", target.get("name"))
+    props["min_replicas"] = _int(spec.get("minReplicas"), 1)
+    _put(props, "max_replicas", spec.get("maxReplicas"))
+    _put(props, "current_replicas", status.get("currentReplicas"))
+    _put(props, "desired_replicas", status.get("desiredReplicas"))
+
+
+def _networkpolicy(obj: JSON, props: JSON) -> None:
+    spec = obj.get("spec") or {}
+    selector = spec.get("podSelector") or {}
+    props["pod_selector"] = selector_string(selector)
+    props["pod_selector_json"] = selector_json(selector)
+    types = spec.get("policyTypes")
+    if not types:
+        types = ["Ingress"] + (["Egress"] if spec.get("egress") else [])
+    props["policy_types"] = [str(t) for t in types]
+    props["ingress_rules"] = len(spec.get("ingress") or [])
+    props["egress_rules"] = len(spec.get("egress") or [])
+
+
+def _namespace(obj: JSON, props: JSON) -> None:
+    phase = (obj.get("status") or {}).get("phase")
+    _put(props, "phase", phase)
+    props["status"] = phase or "Unknown"
+
+
+def _node(obj: JSON, props: JSON) -> None:
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    ready = next((c.get("status") for c in status.get("conditions") or [] if c.get("type") == "Ready"), None)
+    props["ready"] = ready == "True"
+    props["unschedulable"] = bool(spec.get("unschedulable"))
+    _put(props, "kubelet_version", (status.get("nodeInfo") or {}).get("kubeletVersion"))
+    _put(
+        props,
+        "internal_ip",
+        next((a.get("address") for a in status.get("addresses") or [] if a.get("type") == "InternalIP"), None),
+    )
+    labels = (obj.get("metadata") or {}).get("labels") or {}
+    prefix = "node-role.kubernetes.io/"
+    props["roles"] = sorted(k[len(prefix) :] for k in labels if k.startswith(prefix) and k[len(prefix) :])
+    props["status"] = "Unknown" if ready is None else ("Ready" if ready == "True" else "NotReady")
+
+
+def permissions_of(kind: str, namespace: str | None, name: str, rules: list[JSON]) -> list[JSON]:
+    """Exact per-rule grants (graph.md §2.5): one Permission per key, verbs unioned only within a key."""
+    role_id = node_id(kind, namespace, name)
+    merged: dict[tuple[str, ...], JSON] = {}
+    for rule in rules or []:
+        verbs = {str(v) for v in rule.get("verbs") or []}
+        names = sorted({str(n) for n in rule.get("resourceNames") or []})
+        for group in rule.get("apiGroups") or []:
+            for resource in rule.get("resources") or []:
+                key = ("r", str(group), str(resource), ",".join(names))
+                perm_name = f"{group or 'core'}/{resource}"
+                entry = merged.setdefault(
+                    key,
+                    {
+                        "name": perm_name,
+                        "api_group": str(group),
+                        "resource": str(resource),
+                        "resource_names": names,
+                        "verbs": set(),
+                    },
+                )
+                entry["verbs"] |= verbs
+        for url in rule.get("nonResourceURLs") or []:
+            entry = merged.setdefault(("u", str(url)), {"name": str(url), "non_resource_url": str(url), "verbs": set()})
+            entry["verbs"] |= verbs
+    out: list[JSON] = []
+    for entry in merged.values():
+        suffix = f"[{','.join(entry['resource_names'])}]" if entry.get("resource_names") else ""
+        props: JSON = {
+            "id": f"Permission/{namespace or '_'}/{kind}:{name}:{entry['name']}{suffix}",
+            "kind": "Permission",
+            "name": entry["name"],
+            "origin": "synthesized",
+            "role_id": role_id,
+            "role_kind": kind,
+            "role_name": name,
+            "verbs": sorted(entry["verbs"]),
+        }
+        if namespace:
+            props["namespace"] = namespace
+        for prop in ("api_group", "resource", "resource_names", "non_resource_url"):
+            if prop in entry:
+                props[prop] = entry[prop]
+        out.append(props)
+    out.sort(key=lambda p: p["id"])
+    return out
+
+
+def subject_ref(subject: JSON, binding_namespace: str | None) -> Ref | None:
+    kind, name = subject.get("kind"), subject.get("name")
+    if not name:
+        return None
+    name = str(name)
+    if kind == "User" and name.startswith("system:serviceaccount:") and name.count(":") == 3:
+        _, _, sa_ns, sa_name = name.split(":")
+        return Ref("SUBJECT_OF", "in", "ServiceAccount", sa_ns, sa_name)
+    if kind == "User":
+        return Ref("SUBJECT_OF", "in", "Subject:User", None, name)
+    if kind == "Group":
+        return Ref("SUBJECT_OF", "in", "Subject:Group", None, name)
+    if kind == "ServiceAccount":
+        ns = subject.get("namespace") or binding_namespace
+        if not ns:
+            return None
+        return Ref("SUBJECT_OF", "in", "ServiceAccount", str(ns), name)
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- entry point
+
+_KIND_PROPS = {
+    "Pod": _pod,
+    "Deployment": _deployment,
+    "ReplicaSet": _replicaset,
+    "StatefulSet": _statefulset,
+    "DaemonSet": _daemonset,
+    "Job": _job,
+    "CronJob": _cronjob,
+    "Service": _service,
+    "EndpointSlice": _endpointslice,
+    "Ingress": _ingress,
+    "PersistentVolumeClaim": _pvc,
+    "HorizontalPodAutoscaler": _hpa,
+    "NetworkPolicy": _networkpolicy,
+    "Namespace": _namespace,
+    "Node": _node,
+}
+
+
+def object_id(kind: str, obj: JSON) -> str:
+    meta = obj.get("metadata") or {}
+    ns = meta.get("namespace") if KIND_INFO[kind].namespaced else None
+    return node_id(kind, ns, str(meta.get("name", "")))
+
+
+def transform(kind: str, obj: JSON) -> Transformed:
+    """Transform one raw object of a synced kind (list item or watch event object)."""
+    if kind not in SYNCED_KINDS:
+        raise ValueError(f"not a synced kind: {kind}")
+    meta = obj.get("metadata") or {}
+    name = str(meta.get("name") or "")
+    namespace = str(meta.get("namespace") or "") if KIND_INFO[kind].namespaced else None
+    if not name or (KIND_INFO[kind].namespaced and not namespace):
+        raise ValueError(f"{kind} without name/namespace")
+    labels = {str(k): str(v) for k, v in (meta.get("labels") or {}).items()}
+    props: JSON = {"id": node_id(kind, namespace, name), "kind": kind, "name": name, "origin": "synced"}
+    if namespace:
+        props["namespace"] = namespace
+    _put(props, "uid", meta.get("uid"))
+    _put(props, "resource_version", str(meta["resourceVersion"]) if meta.get("resourceVersion") else None)
+    _put(props, "created", _iso(meta.get("creationTimestamp")))
+    props["deleting"] = bool(meta.get("deletionTimestamp"))
+    props["labels"] = sorted(f"{k}={v}" for k, v in labels.items())
+    for label, prop in APP_LABELS.items():
+        _put(props, prop, labels.get(label))
+    _put(props, "group", labels.get("app.kubernetes.io/name") or labels.get("app"))
+    owners = [o for o in meta.get("ownerReferences") or [] if isinstance(o, dict) and o.get("name")]
+    props["owner_refs"] = [f"{o.get('kind')}/{o.get('name')}" for o in owners]
+
+    result = Transformed(kind, props["id"], name, namespace, props)
+    if namespace:
+        for owner in owners:
+            if owner.get("kind") in SYNCED_KINDS and KIND_INFO[str(owner["kind"])].namespaced:
+                result.refs.append(
+                    Ref(
+                        "OWNS",
+                        "in",
+                        str(owner["kind"]),
+                        namespace,
+                        str(owner["name"]),
+                        (("controller", bool(owner.get("controller"))),),
+                    )
+                )
+    else:
+        for owner in owners:
+            if owner.get("kind") in SYNCED_KINDS and not KIND_INFO[str(owner["kind"])].namespaced:
+                result.refs.append(
+                    Ref(
+                        "OWNS",
+                        "in",
+                        str(owner["kind"]),
+                        None,
+                        str(owner["name"]),
+                        (("controller", bool(owner.get("controller"))),),
+                    )
+                )
+
+    handler = _KIND_PROPS.get(kind)
+    if handler is not None:
+        handler(obj, props)
+    if kind in ("Deployment", "ReplicaSet", "StatefulSet"):
+        props["status"] = "Unknown" if _status_empty(obj) else _replicated_status(obj)
+    if kind == "DaemonSet" and "status" not in props:
+        props["status"] = "Unknown"
+
+    spec = pod_spec_of(kind, obj)
+    if spec is not None and namespace:
+        _template_props(kind, spec, props)
+        result.refs.extend(mount_refs(spec, namespace))
+        if props.get("service_account"):
+            result.refs.append(
+                Ref("USES_SERVICE_ACCOUNT", "out", "ServiceAccount", namespace, str(props["service_account"]))
+            )
+        if kind == "Pod" and props.get("node_name"):
+            result.refs.append(Ref("SCHEDULED_ON", "out", "Node", None, str(props["node_name"])))
+
+    if kind == "ServiceAccount" and obj.get("automountServiceAccountToken") is not None:
+        props["automount_token"] = bool(obj["automountServiceAccountToken"])
+    elif kind == "EndpointSlice" and props.get("service_name") and namespace:
+        result.refs.append(Ref("HAS_ENDPOINT_SLICE", "in", "Service", namespace, str(props["service_name"])))
+    elif kind == "Ingress" and namespace:
+        for svc, paths in sorted(_ingress_backends(obj).items()):
+            result.refs.append(Ref("ROUTES_TO", "out", "Service", namespace, svc, (("paths", paths),)))
+    elif kind == "HorizontalPodAutoscaler" and namespace:
+        if props.get("target_kind") in ("Deployment", "StatefulSet", "ReplicaSet") and props.get("target_name"):
+            result.refs.append(Ref("SCALES", "out", str(props["target_kind"]), namespace, str(props["target_name"])))
+    elif kind in ("Role", "ClusterRole"):
+        rules = [r for r in obj.get("rules") or [] if isinstance(r, dict)]
+        props["rule_count"] = len(rules)
+        props["system"] = name.startswith("system:")
+        if kind == "ClusterRole":
+            props["aggregated"] = bool(obj.get("aggregationRule"))
+        result.permissions = permissions_of(kind, namespace, name, rules)
+    elif kind in ("RoleBinding", "ClusterRoleBinding"):
+        role_ref = obj.get("roleRef") or {}
+        role_kind = str(role_ref.get("kind") or "")
+        role_name = str(role_ref.get("name") or "")
+        scope = namespace if kind == "RoleBinding" else "*"
+        props["scope"] = scope
+        subjects = [s for s in obj.get("subjects") or [] if isinstance(s, dict)]
+        props["subject_count"] = len(subjects)
+        if role_kind in ("Role", "ClusterRole") and role_name and not (role_kind == "Role" and not namespace):
+            role_ns = namespace if role_kind == "Role" else None
+            props["role_kind"] = role_kind
+            props["role_name"] = role_name
+            props["role_id"] = node_id(role_kind, role_ns, role_name)
+            result.refs.append(Ref("ROLE_REF", "out", role_kind, role_ns, role_name, (("scope", scope),)))
+        seen: set[str] = set()
+        for subject in subjects:
+            ref = subject_ref(subject, namespace)
+            if ref is not None and ref.target_id not in seen:
+                seen.add(ref.target_id)
+                result.refs.append(ref)
+    return result
