@@ -1,0 +1,215 @@
+"""The check interface (agent-scanner.md §2.9) and the helpers the check families share (§3.0)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+Obj = Mapping[str, Any]
+
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+
+PT_KINDS = frozenset({"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"})
+ROLE_KINDS = frozenset({"Role", "ClusterRole"})
+BINDING_KINDS = frozenset({"RoleBinding", "ClusterRoleBinding"})
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a check may read besides the object itself."""
+
+    namespace: Obj | None = None
+    network_policies: Sequence[Obj] = ()
+    pod_disruption_budgets: Sequence[Obj] = ()
+    service_accounts: Mapping[str, Obj] = field(default_factory=dict)
+    limit_ranges: Sequence[Obj] = ()
+    resource_quotas: Sequence[Obj] = ()
+    trusted_registries: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class FindingDraft:
+    check_name: str
+    severity: str
+    message: str
+    remediation: str
+    details: dict[str, Any]
+
+
+Evaluate = Callable[[Obj, Context], "FindingDraft | None"]
+
+
+@dataclass(frozen=True)
+class Check:
+    check_name: str
+    kinds: frozenset[str]
+    needs: frozenset[str]
+    evaluate: Evaluate
+    linux_only: bool = False
+
+
+def check(
+    name: str, kinds: frozenset[str], *, needs: frozenset[str] = frozenset(), linux: bool = False
+) -> Callable[[Evaluate], Check]:
+    """Decorator turning a pure function into a :class:`Check`. Linux-only checks skip Windows pods (§3.0)."""
+
+    def wrap(fn: Evaluate) -> Check:
+        if linux:
+
+            def evaluate(obj: Obj, ctx: Context) -> FindingDraft | None:
+                if _is_windows(obj):
+                    return None
+                return fn(obj, ctx)
+
+            return Check(name, kinds, needs, evaluate, True)
+        return Check(name, kinds, needs, fn, False)
+
+    return wrap
+
+
+def draft(name: str, severity: str, message: str, remediation: str, **details: Any) -> FindingDraft:
+    return FindingDraft(name, severity, message, remediation, details)
+
+
+# --- pod templates -------------------------------------------------------------------------------------------
+
+
+def pod_template(obj: Obj) -> tuple[Obj, Obj]:
+    """(pod metadata, pod spec) of a pod-template resource (§3.0)."""
+    kind = obj.get("kind")
+    if kind == "Pod":
+        return obj.get("metadata") or {}, obj.get("spec") or {}
+    if kind == "CronJob":
+        template = (((obj.get("spec") or {}).get("jobTemplate") or {}).get("spec") or {}).get("template") or {}
+    else:
+        template = (obj.get("spec") or {}).get("template") or {}
+    return template.get("metadata") or {}, template.get("spec") or {}
+
+
+def pod_spec(obj: Obj) -> Obj:
+    return pod_template(obj)[1]
+
+
+def _is_windows(obj: Obj) -> bool:
+    if obj.get("kind") not in PT_KINDS:
+        return False
+    return ((pod_spec(obj).get("os") or {}).get("name") or "").lower() == "windows"
+
+
+def containers(obj: Obj, *, probes_only: bool = False) -> Iterator[Obj]:
+    """initContainers (sidecars included), containers, then ephemeralContainers on Pods."""
+    spec = pod_spec(obj)
+    if probes_only:
+        yield from spec.get("containers") or []
+        return
+    yield from spec.get("initContainers") or []
+    yield from spec.get("containers") or []
+    if obj.get("kind") == "Pod":
+        yield from spec.get("ephemeralContainers") or []
+
+
+def sc(container: Obj) -> Obj:
+    return container.get("securityContext") or {}
+
+
+def effective(obj: Obj, container: Obj, key: str) -> Any:
+    """The container's securityContext field when set, else the pod's (§3.0)."""
+    value = sc(container).get(key)
+    if value is not None:
+        return value
+    return (pod_spec(obj).get("securityContext") or {}).get(key)
+
+
+def normalise_cap(name: object) -> str:
+    text = str(name).strip().upper()
+    return text[4:] if text.startswith("CAP_") else text
+
+
+def added_caps(container: Obj) -> list[str]:
+    return [normalise_cap(c) for c in (sc(container).get("capabilities") or {}).get("add") or []]
+
+
+def quote_names(names: Sequence[str]) -> str:
+    return ", ".join(f"'{n}'" for n in names)
+
+
+def container_finding(
+    name: str,
+    severity: str,
+    offenders: Sequence[str],
+    message: Callable[[str], str],
+    remediation: str,
+    field_path: str,
+    **extra: Any,
+) -> FindingDraft | None:
+    """One finding naming every offending container (§2.3): ``Container 'a' …`` or ``Containers 'a', 'b' …``."""
+    if not offenders:
+        return None
+    unique = list(dict.fromkeys(offenders))
+    subject = f"Container '{unique[0]}'" if len(unique) == 1 else f"Containers {quote_names(unique)}"
+    return draft(
+        name,
+        severity,
+        message(subject),
+        remediation,
+        container=unique[0],
+        containers=unique,
+        field=field_path,
+        **extra,
+    )
+
+
+def kind_name(obj: Obj) -> tuple[str, str]:
+    return str(obj.get("kind") or ""), str((obj.get("metadata") or {}).get("name") or "")
+
+
+# --- host paths ----------------------------------------------------------------------------------------------
+
+_SENSITIVE_PATHS = (
+    "/etc", "/root", "/home", "/proc", "/sys", "/boot", "/dev",
+    "/var/lib/kubelet", "/var/lib/etcd", "/var/lib/docker", "/var/lib/containerd",
+    "/run/containerd", "/var/run/containerd", "/run/crio", "/var/run/crio",
+    "/var/run/docker.sock", "/run/docker.sock", "/var/run/cri-dockerd.sock",
+)  # fmt: skip
+
+
+def sensitive_host_path(path: object) -> bool:
+    """``/``, one of the listed paths, inside one of them, or a parent of one of them (§3.0)."""
+    text = str(path or "").strip()
+    if not text:
+        return False
+    normalised = text.rstrip("/") or "/"
+    if normalised == "/":
+        return True
+    for sensitive in _SENSITIVE_PATHS:
+        if normalised == sensitive or normalised.startswith(sensitive + "/"):
+            return True
+        if sensitive.startswith(normalised + "/"):
+            return True
+    return False
+
+
+# --- label selectors -----------------------------------------------------------------------------------------
+
+
+def selector_matches(selector: Obj | None, labels: Mapping[str, str]) -> bool:
+    """Full LabelSelector semantics. An absent selector matches nothing; an empty one matches everything."""
+    if selector is None:
+        return False
+    for key, value in (selector.get("matchLabels") or {}).items():
+        if labels.get(key) != value:
+            return False
+    for expr in selector.get("matchExpressions") or []:
+        key, op, values = expr.get("key"), expr.get("operator"), list(expr.get("values") or [])
+        if op == "In" and labels.get(key) not in values:
+            return False
+        if op == "NotIn" and key in labels and labels.get(key) in values:
+            return False
+        if op == "Exists" and key not in labels:
+            return False
+        if op == "DoesNotExist" and key in labels:
+            return False
+        if op not in ("In", "NotIn", "Exists", "DoesNotExist"):
+            return False
+    return True

@@ -1,0 +1,154 @@
+"""A fake Kure Monitor backend for the agent and scanner end-to-end tests: an aiohttp app on loopback that
+records every ingest request, serves the exclusion and registry lists and a WebSocket for pushing messages.
+
+It implements only what the in-cluster components call (api.md §6.1, §6.8, §8.1, §8.6-§8.10, §12, §15).
+``outage`` makes every route answer 503 until cleared, as a restarting backend would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    body: Any
+    query: dict[str, str]
+
+
+@dataclass
+class FakeBackend:
+    token: str = "svc-token-0123456789abcdef"
+    excluded_namespaces: list[str] = field(default_factory=list)
+    excluded_pods: list[dict[str, Any]] = field(default_factory=list)
+    trusted_registries: list[str] = field(default_factory=list)
+    outage: bool = False
+    ingest_outage: bool = False  # only the ingest routes (POST/DELETE) answer 503
+    requests: list[Request] = field(default_factory=list)
+    rejected: int = 0
+    completed_scans: int = 0
+    dismissed_keys: set[tuple[str, str, str, str]] = field(default_factory=set)
+    _sockets: set[web.WebSocketResponse] = field(default_factory=set)
+    _runner: web.AppRunner | None = None
+    port: int = 0
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> FakeBackend:
+        app = web.Application(middlewares=[self._middleware])
+        app.router.add_get("/api/ws", self._ws)
+        app.router.add_get("/api/admin/excluded-namespaces", self._namespaces)
+        app.router.add_get("/api/admin/excluded-pods", self._pods)
+        app.router.add_get("/api/security/trusted-registries", self._registries)
+        app.router.add_route("*", "/{tail:.*}", self._ingest)
+        self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.2)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def stop(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @web.middleware
+    async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.headers.get("X-Service-Token") != self.token:
+            self.rejected += 1
+            return web.json_response({"detail": "Not authenticated"}, status=401)
+        if "token" in request.query:
+            return web.json_response({"detail": "token in URL"}, status=400)
+        down = self.outage or (self.ingest_outage and request.method in ("POST", "DELETE"))
+        if down and request.path != "/api/ws":
+            self.rejected += 1
+            return web.json_response({"detail": "Service unavailable"}, status=503)
+        return await handler(request)  # type: ignore[no-any-return]
+
+    async def _namespaces(self, request: web.Request) -> web.Response:
+        return web.json_response(
+            [{"namespace": n, "created_at": "2024-01-15T10:30:00Z"} for n in self.excluded_namespaces]
+        )
+
+    async def _pods(self, request: web.Request) -> web.Response:
+        return web.json_response(self.excluded_pods)
+
+    async def _registries(self, request: web.Request) -> web.Response:
+        return web.json_response(
+            [{"registry": r, "created_at": "2024-01-15T10:30:00Z"} for r in self.trusted_registries]
+        )
+
+    async def _ingest(self, request: web.Request) -> web.Response:
+        text = await request.text()
+        body = json.loads(text) if text else None
+        self.requests.append(Request(request.method, request.path, body, dict(request.query)))
+        self.changed.set()
+        path = request.path
+        if path == "/api/pods/failed":
+            if body["namespace"] in self.excluded_namespaces:
+                return web.json_response({"excluded": True, "detail": "excluded"}, status=202)
+            return web.json_response({"id": len(self.requests), **{k: body[k] for k in ("pod_name", "namespace")}})
+        if path == "/api/pods/dismiss-deleted":
+            return web.json_response({"resolved": 1})
+        if path == "/api/security/findings":
+            if body["namespace"] in self.excluded_namespaces:
+                return web.json_response({"excluded": True, "detail": "excluded"}, status=202)
+            return web.json_response({"id": len(self.requests), **body})
+        if path.startswith("/api/security/findings/resource/"):
+            return web.json_response({"deleted": 1})
+        if path == "/api/security/scan/clear":
+            return web.json_response({"pending": 0})
+        if path == "/api/security/rescan-status" and body.get("status") == "completed":
+            self.completed_scans += 1
+        if path in ("/api/security/rescan-status", "/api/metrics/security-scan-duration"):
+            return web.Response(status=204)
+        return web.json_response({"detail": "Not found"}, status=404)
+
+    async def _ws(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.add(ws)
+        try:
+            async for msg in ws:
+                if msg.type == WSMsgType.ERROR:
+                    break
+        finally:
+            self._sockets.discard(ws)
+        return ws
+
+    async def broadcast(self, mtype: str, data: dict[str, Any]) -> None:
+        for ws in list(self._sockets):
+            await ws.send_json({"type": mtype, "data": data})
+
+    async def drop_sockets(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
+
+    def posts(self, path: str) -> list[Request]:
+        return [r for r in self.requests if r.method == "POST" and r.path == path]
+
+    async def wait_for(self, predicate: Any, limit: float = 20.0) -> None:
+        """Wait until ``predicate()`` holds (polls on every recorded request, and every 50 ms)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit
+        while not predicate():
+            if loop.time() > deadline:
+                raise AssertionError("condition not reached; requests: " + repr(
+                    [(r.method, r.path, (r.body or {}).get("pod_name") if isinstance(r.body, dict) else None)
+                     for r in self.requests]))  # fmt: skip
+            self.changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.changed.wait(), 0.05)
