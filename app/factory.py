@@ -11,6 +11,7 @@ from app.core.clock import Clock
 from app.core.errors import register_error_handlers
 from app.core.guards import guard
 from app.core.logging import install_request_logging
+from app.core.openapi import KureOpenAPIProvider
 from app.core.validation import MAX_BODY_BYTES
 from app.settings import Settings
 from app.state import COOKIE_NAME, AppState
@@ -50,6 +51,7 @@ def create_app(
         swagger_ui_path="/docs",
         redoc_ui_path="/redoc",
         scalar_ui_path=None,
+        openapi_provider_class=KureOpenAPIProvider,
         security_schemes={
             "cookieAuth": {"type": "apiKey", "in_": "cookie", "name": COOKIE_NAME},
             "serviceToken": {"type": "apiKey", "in_": "header", "name": "X-Service-Token"},

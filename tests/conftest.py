@@ -79,6 +79,16 @@ def db(mongo: MongoHandle) -> Any:
     return mongo.db
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id with minimal cost: same code path and hash format, milliseconds instead of tens of them."""
+    from argon2 import PasswordHasher
+
+    import app.services.auth as auth
+
+    monkeypatch.setattr(auth, "PASSWORD_HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
 @pytest.fixture
 def clock() -> ManualClock:
     # Start at the real time so a real server's TTL monitor never mistakes test documents for old ones.
@@ -149,3 +159,11 @@ def user_client(app: Quart, state: AppState) -> Callable[[str], Awaitable[TestCl
         return test_client
 
     return make
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that names no tier needs no service: it belongs to the unit tier."""
+    tiers = ("unit", "integration", "e2e")
+    for item in items:
+        if not any(item.get_closest_marker(tier) for tier in tiers):
+            item.add_marker(pytest.mark.unit)

@@ -26,7 +26,8 @@ async def app_config() -> dict[str, Any]:
         "ai_enabled": ai["configured"],
         "ai_provider": ai["provider"],
         "ai_model": ai["model"],
-        "graph_enabled": state.neo4j.state == "ok",
-        "kubernetes_connected": state.kubernetes.state == "ok",
+        "graph_enabled": await state.check_neo4j() == "ok",
+        "kubernetes_connected": await state.check_kubernetes() == "ok",
         "settings": await state.app_settings.values(),
+        "graph_sync": state.graph_status.as_dict(),
     }

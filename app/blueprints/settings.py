@@ -54,8 +54,8 @@ async def set_setting(key: str) -> dict[str, object]:
     # Order of §14: a body without a `value` field → 422; then unknown key → 404; then an invalid value → 422.
     payload = await read_json_body()
     if not isinstance(payload, dict) or "value" not in payload:
-        parse_body(SettingValueRequest, payload if isinstance(payload, dict) else payload)
-        raise ApiError(422, [{"loc": ["body", "value"], "msg": "Field required", "type": "missing"}])
+        parse_body(SettingValueRequest, payload)  # raises the 422 for a missing, non-object or value-less body
+        raise AssertionError("unreachable")
     spec = spec_of(key)
     try:
         value = SettingValueRequest.model_validate(payload).value

@@ -24,6 +24,15 @@ SCAN_DURATION = Histogram(
     "Full security scan durations reported by the scanner",
     buckets=(1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 86400),
 )
+LLM_REQUESTS = Counter(
+    "kure_llm_requests_total", "LLM calls (one per HTTP attempt)", ["provider", "outcome"]
+)
+LLM_DURATION = Histogram(
+    "kure_llm_request_duration_seconds",
+    "LLM call duration (one observation per HTTP attempt)",
+    ["provider"],
+    buckets=(0.25, 0.5, 1, 2, 5, 10, 20, 30, 45, 60, 90),
+)
 NOTIFICATIONS = Counter(
     "kure_notifications_total", "Notification deliveries", ["provider", "outcome"]
 )

@@ -17,19 +17,23 @@ log = logging.getLogger("kure.tasks")
 class TaskGroup:
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._loops: set[asyncio.Task[Any]] = set()
         self._closed = False
 
-    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any] | None:
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str, *, loop: bool = False) -> asyncio.Task[Any] | None:
         if self._closed:
             coro.close()
             return None
         task = asyncio.create_task(coro, name=name)
         self._tasks.add(task)
+        if loop:
+            self._loops.add(task)
         task.add_done_callback(self._done)
         return task
 
     def _done(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
+        self._loops.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("Background task %s failed", task.get_name(), exc_info=task.exception())
 
@@ -50,13 +54,17 @@ class TaskGroup:
                     log.exception("Periodic task %s failed; retrying at the next tick", name)
                 await asyncio.sleep(seconds() if callable(seconds) else seconds)
 
-        self.spawn(loop(), name)
+        self.spawn(loop(), name, loop=True)
 
     async def drain(self, seconds: float = 5.0) -> None:
-        """Wait briefly for in-flight jobs (used by tests and graceful shutdown)."""
-        pending = [task for task in self._tasks if not task.done()]
-        if pending:
-            await asyncio.wait(pending, timeout=seconds)
+        """Wait briefly for in-flight one-off jobs, including jobs they spawn (tests, graceful shutdown)."""
+        deadline = asyncio.get_running_loop().time() + seconds
+        while True:
+            pending = [task for task in self._tasks if task not in self._loops and not task.done()]
+            remaining = deadline - asyncio.get_running_loop().time()
+            if not pending or remaining <= 0:
+                return
+            await asyncio.wait(pending, timeout=remaining)
 
     async def close(self) -> None:
         self._closed = True

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from functools import wraps
 from typing import Annotated, Any, TypeVar
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel
 
 
@@ -17,3 +19,4 @@ class AppConfig(BaseModel):
     graph_enabled: bool
     kubernetes_connected: bool
     settings: SettingsValues
+    graph_sync: dict[str, Any]

@@ -12,6 +12,7 @@ from app.core.validation import RequestModel
 Provider = Literal["slack", "teams", "discord", "webhook"]
 Severity = Literal["critical", "high", "medium", "low", "info"]
 EventName = Literal["pod_failure", "pod_resolved", "security_finding"]
+ALL_EVENTS: tuple[EventName, ...] = ("pod_failure", "pod_resolved", "security_finding")
 
 
 def check_webhook_url(value: str) -> str:
@@ -40,7 +41,7 @@ class NotificationCreate(RequestModel):
     provider: Provider
     enabled: bool = True
     config: NotificationConfigIn
-    events: Events = Field(default_factory=lambda: ["pod_failure", "pod_resolved", "security_finding"])
+    events: Events = Field(default_factory=lambda: list(ALL_EVENTS))
     min_severity: Severity = "high"
 
 

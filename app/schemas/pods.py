@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from app.core.timefmt import iso
-from app.core.validation import InputTimestamp, Pagination, QueryModel, RequestModel
+from app.core.validation import InputTimestamp, Pagination, RequestModel
 
 Status = Literal["new", "investigating", "resolved", "ignored"]
 

@@ -65,10 +65,12 @@ class AiService:
             "key_ciphertext": self.box.encrypt(config.api_key) if config.api_key else "",
             "updated_at": self.clock.now(),
         })
+        self.solutions.cache.clear()  # answers of the previous provider/model must not be served for an hour
         return self.describe(config)
 
     async def unconfigure(self) -> None:
         await self.repository.delete()
+        self.solutions.cache.clear()
 
     # --- solutions (the PodService AiSolutions hook) -------------------------------------------------------
 

@@ -187,7 +187,9 @@ class NotificationService:
                 continue
             await self._deliver(doc["_id"], config, event, data)
 
-    def _request(self, provider: str, config: dict[str, Any], event: str, data: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
+    def _request(
+        self, provider: str, config: dict[str, Any], event: str, data: dict[str, Any]
+    ) -> tuple[bytes, dict[str, str]]:
         body = json.dumps(build_payload(provider, event, data, iso(self.clock.now()) or ""),
                           separators=(",", ":")).encode()
         headers = {"Content-Type": "application/json", "User-Agent": "kure-monitor"}

@@ -62,7 +62,9 @@ async def test_re_report_of_open_incident_merges_without_notification(
     assert [event for event, _, _ in notifications.sent] == ["pod_failure"]  # never on a re-report
 
 
-async def test_absent_fields_keep_stored_values(report: Reporter, client: TestClientProtocol, user_client: UserClient) -> None:
+async def test_absent_fields_keep_stored_values(
+    report: Reporter, client: TestClientProtocol, user_client: UserClient
+) -> None:
     await report()
     merged = await body(await client.post("/api/pods/failed", headers=SERVICE_HEADERS,
                                           json={"pod_name": "web-1", "namespace": "default", "node_name": None}))

@@ -1,0 +1,47 @@
+"""Live pod logs (api.md §7): a JSON read and an SSE follow stream.
+
+The blueprint is named ``logs`` and the stream view ``stream_logs``: the guard accepts the ``?token=`` service
+token only for the endpoint ``logs.stream_logs`` (§0.4 step 2).
+"""
+
+from __future__ import annotations
+
+from quart import Blueprint, Response, request
+
+from app.core.guards import guard
+from app.core.validation import validate
+from app.schemas.logs import LogsQuery, LogStreamQuery, PodLogs
+from app.state import get_state
+
+blueprint = Blueprint("logs", __name__, url_prefix="/api/pods")
+
+SSE_HEADERS = {
+    "Content-Type": "text/event-stream; charset=utf-8",
+    "Cache-Control": "no-cache",
+    "X-Accel-Buffering": "no",
+}
+
+
+@blueprint.get("/<namespace>/<pod_name>/logs")
+@guard("read")
+@validate(query=LogsQuery, responses={200: PodLogs})
+async def get_logs(namespace: str, pod_name: str, query: LogsQuery) -> dict[str, object]:
+    return await get_state().logs.read(
+        namespace, pod_name, query.container or None, query.tail_lines, query.previous
+    )
+
+
+@blueprint.get("/<namespace>/<pod_name>/logs/stream")
+@guard("read_or_service")
+@validate(query=LogStreamQuery)
+async def stream_logs(namespace: str, pod_name: str, query: LogStreamQuery) -> Response:
+    service = get_state().logs
+    if request.method == "HEAD":
+        # Same status and headers as GET, without holding a follow connection for a body nobody reads.
+        await service.check(namespace, pod_name, query.container or None)
+        return Response(b"", status=200, headers=SSE_HEADERS)
+    stream = await service.open_stream(namespace, pod_name, query.container or None, query.tail_lines)
+    response = Response(stream, status=200, headers=SSE_HEADERS)
+    # A follow stream has no natural end; Quart's default response timeout would cut it.
+    response.timeout = None
+    return response

@@ -1,0 +1,49 @@
+"""Mirror pod testing (api.md §9)."""
+
+from __future__ import annotations
+
+from quart import Blueprint, Response
+
+from app.core.guards import guard
+from app.core.validation import MirrorId, document, validate
+from app.schemas.mirror import DeployRequest, Mirror, MirrorStatus, MirrorSummary, Preview
+from app.state import get_state
+
+blueprint = Blueprint("mirror", __name__, url_prefix="/api/mirror")
+
+
+@blueprint.post("/preview/<pod_id>")
+@guard("write")
+@validate(path={"pod_id": int}, responses={200: Preview})
+async def preview_mirror(pod_id: int) -> dict[str, object]:
+    return await get_state().mirror_service.preview(pod_id)
+
+
+@blueprint.post("/deploy/<pod_id>")
+@guard("write")
+@validate(path={"pod_id": int}, body=DeployRequest, body_optional=True, responses={201: Mirror})
+async def deploy_mirror(pod_id: int, data: DeployRequest) -> tuple[dict[str, object], int]:
+    mirror = await get_state().mirror_service.deploy(pod_id, data.ttl_seconds, data.manifest)
+    return mirror, 201
+
+
+@blueprint.get("/status/<mirror_id>")
+@guard("read")
+@validate(path={"mirror_id": MirrorId}, responses={200: MirrorStatus})
+async def mirror_status(mirror_id: str) -> dict[str, object]:
+    return await get_state().mirror_service.status(mirror_id)
+
+
+@blueprint.delete("/<mirror_id>")
+@guard("write")
+@validate(path={"mirror_id": MirrorId})
+async def delete_mirror(mirror_id: str) -> Response:
+    await get_state().mirror_service.delete(mirror_id)
+    return Response(status=204)
+
+
+@blueprint.get("/active")
+@guard("read")
+@document({200: MirrorSummary})
+async def active_mirrors() -> list[dict[str, object]]:
+    return await get_state().mirror_service.active()

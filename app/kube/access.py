@@ -1,0 +1,68 @@
+"""The backend's shared Kubernetes client handle (one ApiClient per process, loaded lazily)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from kubernetes_asyncio import client
+
+from app.core.errors import KUBE_UNAVAILABLE, DependencyUnavailable
+
+from .config import check_connection, create_api_client, load_kube_config
+
+
+class KubeAccess:
+    """The backend's Kubernetes client: configuration loaded once (lazily, it is async), one shared ApiClient.
+
+    ``on_status`` receives ``True``/``False`` whenever a call shows the API server reachable or not, which keeps
+    the ``kubernetes`` dependency state of ``/health`` current without a separate probe.
+    """
+
+    def __init__(
+        self,
+        kubeconfig: str | None,
+        mode: str,
+        on_status: Callable[[bool], None] | None = None,
+    ) -> None:
+        self._kubeconfig = kubeconfig
+        self._mode = mode
+        self._on_status = on_status
+        self._api: client.ApiClient | None = None
+        self._loaded = False
+        self._lock = asyncio.Lock()
+
+    async def api(self) -> client.ApiClient | None:
+        """The shared ApiClient, or ``None`` when Kubernetes is off or not configured."""
+        if self._loaded:
+            return self._api
+        async with self._lock:
+            if not self._loaded:
+                kube = await load_kube_config(self._kubeconfig, mode=self._mode)
+                self._api = create_api_client(kube) if kube is not None else None
+                self._loaded = True
+        return self._api
+
+    async def require(self) -> client.ApiClient:
+        api = await self.api()
+        if api is None:
+            raise DependencyUnavailable(KUBE_UNAVAILABLE)
+        return api
+
+    async def probe(self) -> bool:
+        """Check reachability once (``GET /version``) and report it; False also when not configured."""
+        api = await self.api()
+        if api is None:
+            return False
+        up = await check_connection(api)
+        self.report(up)
+        return up
+
+    def report(self, up: bool) -> None:
+        if self._on_status is not None:
+            self._on_status(up)
+
+    async def close(self) -> None:
+        if self._api is not None:
+            await self._api.close()
+        self._api = None

@@ -1,0 +1,28 @@
+"""Query and response shapes of the log routes (api.md §7)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from app.core.validation import QueryBool, QueryModel, TextInt
+
+
+class LogsQuery(QueryModel):
+    container: str | None = None
+    tail_lines: TextInt = Field(default=100, ge=1, le=10000)
+    previous: QueryBool = False
+
+
+class LogStreamQuery(QueryModel):
+    container: str | None = None
+    tail_lines: TextInt = Field(default=100, ge=1, le=10000)
+    # The service token itself is checked by the guard (§0.4); declared here so the OpenAPI document shows it.
+    token: str | None = None
+
+
+class PodLogs(BaseModel):
+    pod_name: str
+    namespace: str
+    container: str
+    containers: list[str]
+    logs: str

@@ -1,0 +1,328 @@
+"""Live pod logs (api.md §7) and the backend's shared Kubernetes client handle.
+
+Everything here is asyncio: the log read, the follow stream, the keep-alive timer and the client-departure
+handling run on the event loop (no threads), so a hundred open streams cost a hundred idle sockets, not threads.
+
+:class:`app.kube.access.KubeAccess` is the application's one ApiClient, shared with the mirror service.
+The helpers translate Kubernetes failures into the contract's errors: no client or
+an unreachable API server → 503 ``Kubernetes client not available``; an API error answer → 502
+``Kubernetes API error: <HTTP reason phrase>``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncGenerator, Callable
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+from kubernetes_asyncio import client
+
+from app.core.errors import KUBE_UNAVAILABLE, ApiError, DependencyUnavailable
+from app.kube import (
+    KubeApiError,
+    open_request,
+    request_json,
+    request_text,
+)
+from app.kube.access import KubeAccess
+
+log = logging.getLogger("kure.logs")
+
+MAX_STREAMS = 100
+KEEPALIVE_SECONDS = 15.0
+#: Read timeout of one non-streaming Kubernetes call.
+CALL_TIMEOUT = 30.0
+#: A "line" without a newline is cut into events of this size, so one endless line cannot grow memory.
+MAX_LINE_BYTES = 1024 * 1024
+
+TOO_MANY_STREAMS = "Too many concurrent log streams"
+STREAM_RETRY_AFTER = "15"
+
+KEEPALIVE_FRAME = b": keep-alive\n\n"
+END_FRAME = b'event: end\ndata: {"reason":"container_stopped"}\n\n'
+ERROR_FRAME = b'event: error\ndata: {"detail":"Kubernetes API error"}\n\n'
+
+# Transport failures before or during an answer: the API server is unreachable, not "answering an error".
+TRANSPORT_ERRORS: tuple[type[Exception], ...] = (aiohttp.ClientError, OSError, TimeoutError)
+# A broken follow stream: transport failures, and aiohttp's ValueError for a malformed chunked body.
+STREAM_ERRORS: tuple[type[Exception], ...] = (*TRANSPORT_ERRORS, ValueError)
+
+_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+
+
+def api_error(exc: KubeApiError) -> ApiError:
+    """502 for an error answer of the API server, named by its HTTP reason phrase."""
+    return ApiError(502, f"Kubernetes API error: {exc.reason or exc.status}")
+
+
+def pod_not_found(namespace: str, pod_name: str) -> ApiError:
+    return ApiError(404, f"Pod '{pod_name}' not found in namespace '{namespace}'")
+
+
+def unreachable(kube: KubeAccess, exc: BaseException) -> ApiError:
+    kube.report(False)
+    log.warning("Kubernetes API unreachable: %s", type(exc).__name__)
+    return DependencyUnavailable(KUBE_UNAVAILABLE)
+
+
+def valid_pod_ref(namespace: str, pod_name: str) -> bool:
+    """Names the API server could hold; anything else cannot exist (and must never reach a URL path)."""
+    return (
+        len(namespace) <= 63 and bool(_DNS_LABEL.match(namespace))
+        and len(pod_name) <= 253 and bool(_DNS_SUBDOMAIN.match(pod_name))
+    )
+
+
+def pod_path(namespace: str, pod_name: str = "", sub: str = "") -> str:
+    path = f"/api/v1/namespaces/{quote(namespace, safe='')}/pods"
+    if pod_name:
+        path += f"/{quote(pod_name, safe='')}"
+    if sub:
+        path += f"/{sub}"
+    return path
+
+
+async def read_pod(kube: KubeAccess, api: client.ApiClient, namespace: str, pod_name: str) -> dict[str, Any] | None:
+    """The live pod, or ``None`` when it does not exist. 502/503 for other failures."""
+    if not valid_pod_ref(namespace, pod_name):
+        return None
+    try:
+        pod = await request_json(api, "GET", pod_path(namespace, pod_name), read_timeout=CALL_TIMEOUT)
+    except KubeApiError as exc:
+        kube.report(True)
+        if exc.status == 404:
+            return None
+        raise api_error(exc) from None
+    except TRANSPORT_ERRORS as exc:
+        raise unreachable(kube, exc) from None
+    kube.report(True)
+    return pod
+
+
+def container_names(pod: dict[str, Any]) -> list[str]:
+    """``spec.containers`` in order, then ``spec.initContainers`` in order (§7)."""
+    spec = pod.get("spec") or {}
+    names: list[str] = []
+    for list_name in ("containers", "initContainers"):
+        for container in spec.get(list_name) or ():
+            if isinstance(container, dict) and isinstance(container.get("name"), str):
+                names.append(container["name"])
+    return names
+
+
+def default_container(pod: dict[str, Any]) -> str | None:
+    for container in (pod.get("spec") or {}).get("containers") or ():
+        if isinstance(container, dict) and isinstance(container.get("name"), str):
+            return str(container["name"])
+    return None
+
+
+def sse_data(line: bytes) -> bytes:
+    """One log line → one SSE event. A trailing ``\\r`` goes; invalid UTF-8 becomes U+FFFD (SSE is UTF-8)."""
+    if line.endswith(b"\r"):
+        line = line[:-1]
+    text = line.decode("utf-8", errors="replace")
+    return b"data: " + text.encode("utf-8") + b"\n\n"
+
+
+class LogStream:
+    """The body of one SSE response: owns its stream slot and the Kubernetes follow connection.
+
+    ``aclose`` releases both, whether or not the body was ever iterated (Quart calls it when the response ends,
+    and when the client leaves: the server cancels the response task, which lands in the ``finally`` below).
+    """
+
+    def __init__(
+        self,
+        upstream: aiohttp.ClientResponse | None,
+        keepalive_seconds: float,
+        release: Callable[[], None],
+    ) -> None:
+        self._upstream = upstream
+        self._keepalive = keepalive_seconds
+        self._release: Callable[[], None] | None = release
+        self._events = self._generate()
+
+    def __aiter__(self) -> LogStream:
+        return self
+
+    async def __anext__(self) -> bytes:
+        return await self._events.__anext__()
+
+    async def aclose(self) -> None:
+        await self._events.aclose()
+        self._finish()
+
+    def _finish(self) -> None:
+        if self._upstream is not None:
+            # close(), not release(): the follow body never completes, so the connection must not go back to
+            # the pool — closing it is what ends the API server's log stream.
+            self._upstream.close()
+            self._upstream = None
+        if self._release is not None:
+            self._release()
+            self._release = None
+
+    async def _read(self, upstream: aiohttp.ClientResponse, seconds: float) -> bytes | None:
+        """The next chunk of the follow body (``b""`` at its end), or ``None`` when ``seconds`` passed first.
+
+        ``readany`` consumes nothing until data is there, so cancelling it on the timeout loses no bytes (a
+        ``readline`` would). ``asyncio.timeout`` costs one timer per read — no task per line.
+        """
+        try:
+            async with asyncio.timeout(seconds) as deadline:
+                return await upstream.content.readany()
+        except TimeoutError:
+            if deadline.expired():
+                return None
+            raise
+
+    async def _generate(self) -> AsyncGenerator[bytes, None]:
+        upstream = self._upstream
+        loop = asyncio.get_running_loop()
+        try:
+            if upstream is None:
+                yield END_FRAME
+                return
+            buffer = b""
+            last_output = loop.time()
+            while True:
+                remaining = self._keepalive - (loop.time() - last_output)
+                try:
+                    chunk = await self._read(upstream, max(remaining, 0.0))
+                except STREAM_ERRORS as exc:
+                    log.info("Log stream from Kubernetes broke: %s", type(exc).__name__)
+                    yield ERROR_FRAME
+                    return
+                if chunk is None:
+                    last_output = loop.time()
+                    yield KEEPALIVE_FRAME
+                    continue
+                if not chunk:
+                    if buffer:
+                        yield sse_data(buffer)
+                    yield END_FRAME
+                    return
+                buffer += chunk
+                lines = buffer.split(b"\n")
+                buffer = lines.pop()
+                while len(buffer) > MAX_LINE_BYTES:
+                    lines.append(buffer[:MAX_LINE_BYTES])
+                    buffer = buffer[MAX_LINE_BYTES:]
+                if lines:
+                    last_output = loop.time()
+                    yield b"".join(sse_data(line) for line in lines)
+        finally:
+            self._finish()
+
+
+class LogService:
+    def __init__(
+        self,
+        kube: KubeAccess,
+        *,
+        max_streams: int = MAX_STREAMS,
+        keepalive_seconds: float = KEEPALIVE_SECONDS,
+    ) -> None:
+        self.kube = kube
+        self.max_streams = max_streams
+        self.keepalive_seconds = keepalive_seconds
+        self.active_streams = 0
+
+    async def _resolve(
+        self, api: client.ApiClient, namespace: str, pod_name: str, container: str | None
+    ) -> tuple[str, list[str]]:
+        """The shared pre-checks of §7 after the client check: pod exists, container known."""
+        pod = await read_pod(self.kube, api, namespace, pod_name)
+        if pod is None:
+            raise pod_not_found(namespace, pod_name)
+        containers = container_names(pod)
+        wanted = container or default_container(pod)
+        if wanted is None or wanted not in containers:
+            raise ApiError(
+                404,
+                f"Container '{wanted or ''}' not found in pod '{pod_name}'. Available: {', '.join(containers)}",
+            )
+        return wanted, containers
+
+    async def read(
+        self, namespace: str, pod_name: str, container: str | None, tail_lines: int, previous: bool
+    ) -> dict[str, Any]:
+        """§7.1: the last ``tail_lines`` lines of one container."""
+        api = await self.kube.require()
+        name, containers = await self._resolve(api, namespace, pod_name, container)
+        query: list[tuple[str, str | int | bool]] = [("container", name), ("tailLines", tail_lines)]
+        if previous:
+            query.append(("previous", True))
+        try:
+            text = await request_text(api, pod_path(namespace, pod_name, "log"), query=query,
+                                      read_timeout=CALL_TIMEOUT)
+        except KubeApiError as exc:
+            self.kube.report(True)
+            if exc.status == 400:
+                # No previous instance, or the container has not started yet: nothing to show, not an error.
+                text = ""
+            elif exc.status == 404:
+                raise pod_not_found(namespace, pod_name) from None
+            else:
+                raise api_error(exc) from None
+        except TRANSPORT_ERRORS as exc:
+            raise unreachable(self.kube, exc) from None
+        return {"pod_name": pod_name, "namespace": namespace, "container": name, "containers": containers,
+                "logs": text}
+
+    async def check(self, namespace: str, pod_name: str, container: str | None) -> None:
+        """The stream's pre-checks without opening a stream (``HEAD``)."""
+        api = await self.kube.require()
+        await self._resolve(api, namespace, pod_name, container)
+
+    async def open_stream(
+        self, namespace: str, pod_name: str, container: str | None, tail_lines: int
+    ) -> LogStream:
+        """§7.2: run the pre-checks, take a stream slot and open the follow connection.
+
+        Errors are raised before any byte is sent, so they are ordinary JSON answers.
+        """
+        api = await self.kube.require()
+        if self.active_streams >= self.max_streams:
+            raise ApiError(429, TOO_MANY_STREAMS, {"Retry-After": STREAM_RETRY_AFTER})
+        self.active_streams += 1
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                self.active_streams -= 1
+
+        try:
+            name, _ = await self._resolve(api, namespace, pod_name, container)
+            query: list[tuple[str, str | int | bool]] = [
+                ("container", name), ("follow", True), ("tailLines", tail_lines),
+            ]
+            upstream: aiohttp.ClientResponse | None
+            try:
+                upstream = await open_request(
+                    api, "GET", pod_path(namespace, pod_name, "log"), query=query, accept="*/*", read_timeout=None
+                )
+            except KubeApiError as exc:
+                self.kube.report(True)
+                if exc.status == 400:
+                    # The container has not started (or cannot be followed): the stream ends at once.
+                    upstream = None
+                elif exc.status == 404:
+                    raise pod_not_found(namespace, pod_name) from None
+                else:
+                    raise api_error(exc) from None
+            except TRANSPORT_ERRORS as exc:
+                raise unreachable(self.kube, exc) from None
+        except BaseException:
+            release()
+            raise
+        return LogStream(upstream, self.keepalive_seconds, release)
+

@@ -1,0 +1,73 @@
+"""Benchmark (issue 3): cost of the session look-up, and login latency.
+
+Starts one hypercorn worker on the real MongoDB-wire server, then measures in the same run:
+authenticated ``GET /api/auth/me`` vs unauthenticated ``GET /health`` (target ratio >= 0.5), and the p95 of
+``POST /api/auth/login`` with the production argon2id parameters (target < 250 ms).
+
+    .venv/bin/python bench/auth.py [--seconds 8] [--clients 16] [--mongodb-uri mongodb://127.0.0.1:27017]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from _server import percentile, run_load, start_server
+
+
+async def main(args: argparse.Namespace) -> None:
+    server = start_server(Path(tempfile.mkdtemp()), args.mongodb_uri, MONGODB_TIMEOUT_MS="10000")
+    try:
+        async with httpx.AsyncClient(base_url=server.url, timeout=30) as anonymous:
+            signup = await anonymous.post("/api/auth/signup", json={"username": "bench", "password": "bench-password"})
+            cookie = signup.cookies.get("kure_session")
+            for i in range(args.logins):
+                await anonymous.post("/api/admin/users", cookies={"kure_session": cookie},
+                                     json={"username": f"user{i}", "password": "bench-password", "role": "read"})
+            login_times = []
+            for i in range(args.logins):  # distinct users: the rate limit is per (ip, username)
+                anonymous.cookies.clear()  # a login replaces the session named by the request's cookie
+                started = time.perf_counter()
+                response = await anonymous.post("/api/auth/login",
+                                                json={"username": f"user{i}", "password": "bench-password"})
+                login_times.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, response.text
+            cookie = response.cookies.get("kure_session")
+
+        limits = httpx.Limits(max_connections=args.clients)
+        async with httpx.AsyncClient(base_url=server.url, limits=limits, timeout=30,
+                                     cookies={"kure_session": cookie}) as client:
+            async def health(_: int, __: int) -> bool:
+                return (await client.get("/health")).status_code == 200
+
+            statuses: dict[int, int] = {}
+
+            async def me(_: int, __: int) -> bool:
+                status = (await client.get("/api/auth/me")).status_code
+                statuses[status] = statuses.get(status, 0) + 1
+                return status == 200
+
+            await run_load(health, args.clients, 1.0)  # warm-up
+            baseline = await run_load(health, args.clients, args.seconds)
+            authed = await run_load(me, args.clients, args.seconds)
+        print(baseline.line("GET /health (baseline)"))
+        print(authed.line("GET /api/auth/me (session)"))
+        print(f"/api/auth/me statuses: {statuses}")
+        print(f"ratio me/health: {authed.rate / baseline.rate:.2f}   (target >= 0.5)")
+        print(f"login over {args.logins} users: p50 {percentile(login_times, .5):.0f} ms, "
+              f"p95 {percentile(login_times, .95):.0f} ms   (target p95 < 250 ms)")
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--logins", type=int, default=40)
+    parser.add_argument("--mongodb-uri", default="mongodb://127.0.0.1:27017")
+    asyncio.run(main(parser.parse_args()))

@@ -1,0 +1,115 @@
+"""Benchmark (issue 4): sustained ``POST /api/pods/failed`` and database round trips per report.
+
+Part 1 — one hypercorn worker on the real MongoDB-wire server, ``--clients`` concurrent agents posting for
+``--seconds``, half new pods and half re-reports of pods already open; prints reports/s, p50/p99 and the ratio to
+``GET /health`` measured in the same run. Targets: >= 1,500 reports/s and p99 < 50 ms.
+
+Part 2 — the same service in-process with a pymongo command listener: the exact number of database commands
+(round trips) for a new incident and for a re-report. Target: <= 4.
+
+    .venv/bin/python bench/ingest.py [--seconds 10] [--clients 50] [--mongodb-uri mongodb://127.0.0.1:27017]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+from _server import TOKEN, run_load, start_server
+from pymongo import monitoring
+
+HEADERS = {"X-Service-Token": TOKEN}
+
+
+def report(pod: str) -> dict[str, Any]:
+    return {
+        "pod_name": pod, "namespace": "bench", "node_name": "worker-1", "failure_reason": "CrashLoopBackOff",
+        "failure_message": "Back-off restarting failed container",
+        "container_statuses": [{"name": "app", "image": "registry.example.com/app:1.0", "restart_count": 3,
+                                "state": "waiting", "reason": "CrashLoopBackOff", "exit_code": 1}],
+        "events": [{"type": "Warning", "reason": "BackOff", "message": "Back-off restarting failed container"}],
+        "logs": "panic: cannot connect to database\n" * 5,
+    }
+
+
+async def sustained(args: argparse.Namespace) -> None:
+    server = start_server(Path(tempfile.mkdtemp()), args.mongodb_uri, MONGODB_TIMEOUT_MS="10000")
+    try:
+        limits = httpx.Limits(max_connections=args.clients)
+        async with httpx.AsyncClient(base_url=server.url, limits=limits, timeout=30, headers=HEADERS) as client:
+            open_pods = [f"repeat-{i}" for i in range(args.clients)]
+            for pod in open_pods:
+                await client.post("/api/pods/failed", json=report(pod))
+
+            async def ingest(worker: int, n: int) -> bool:
+                pod = open_pods[worker] if n % 2 else f"new-{worker}-{n}"  # half re-reports, half new incidents
+                return (await client.post("/api/pods/failed", json=report(pod))).status_code == 200
+
+            async def health(_: int, __: int) -> bool:
+                return (await client.get("/health")).status_code == 200
+
+            baseline = await run_load(health, args.clients, args.seconds)
+            reports = await run_load(ingest, args.clients, args.seconds)
+        print(baseline.line("GET /health (baseline)"))
+        print(reports.line("POST /api/pods/failed"))
+        print(f"ratio ingest/health: {reports.rate / baseline.rate:.2f}")
+    finally:
+        server.stop()
+
+
+class CommandCounter(monitoring.CommandListener):
+    def __init__(self) -> None:
+        self.commands: list[str] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if event.command_name not in ("ping", "hello", "isMaster", "endSessions"):
+            self.commands.append(event.command_name)
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
+async def round_trips(args: argparse.Namespace) -> None:
+    from motor.motor_asyncio import AsyncIOMotorClient
+
+    from app.factory import create_app
+    from app.settings import Settings
+    from storage.mongo import MongoHandle
+
+    counter = CommandCounter()
+    client: Any = AsyncIOMotorClient(args.mongodb_uri, tz_aware=True, event_listeners=[counter])
+    database = f"kure_bench_{uuid.uuid4().hex[:8]}"
+    handle = MongoHandle(client=client, db=client[database], embedded=False)
+    settings = Settings(kure_state_dir=tempfile.mkdtemp(), kure_kubernetes="off", service_token=TOKEN)
+    app = create_app(settings, mongo=handle)
+    try:
+        async with app.test_app():
+            await asyncio.wait_for(app.extensions["kure"].indexes_ready.wait(), 30)
+            test_client = app.test_client()
+            for label, pod in (("new incident", "rt-1"), ("re-report", "rt-1"), ("new incident", "rt-2"),
+                               ("re-report", "rt-2")):
+                counter.commands.clear()
+                response = await test_client.post("/api/pods/failed", json=report(pod), headers=HEADERS)
+                assert response.status_code == 200
+                print(f"round trips, {label:<13}: {len(counter.commands)}  ({', '.join(counter.commands)})")
+    finally:
+        await client.drop_database(database)
+        client.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--mongodb-uri", default="mongodb://127.0.0.1:27017")
+    parsed = parser.parse_args()
+    asyncio.run(round_trips(parsed))
+    asyncio.run(sustained(parsed))

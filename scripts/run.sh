@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `make run`: serve Kure Monitor on http://127.0.0.1:8000 for local use.
+# Uses the local MongoDB-wire server and Neo4j when their toolchains (Go, Java + Maven) exist; otherwise the
+# embedded in-memory store with the graph off, and says so.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+
+export KURE_COOKIE_SECURE=false
+export KURE_STATE_DIR="${KURE_STATE_DIR:-.kure}"
+browser=""
+if command -v go >/dev/null && command -v java >/dev/null && command -v mvn >/dev/null; then
+  if python3 scripts/services.py up; then
+    export MONGODB_URI="${MONGODB_URI:-mongodb://127.0.0.1:${KURE_TEST_MONGODB_PORT:-27017}}"
+    export NEO4J_URI="${NEO4J_URI:-bolt://127.0.0.1:${KURE_TEST_NEO4J_BOLT_PORT:-7687}}"
+    browser="http://127.0.0.1:${KURE_TEST_NEO4J_HTTP_PORT:-7474}/browser/"
+  else
+    echo "!! Local services did not start; continuing with the embedded store and the graph off." >&2
+  fi
+else
+  echo "!! Go and/or Java+Maven not found: using the EMBEDDED in-memory store (nothing persists) and no graph." >&2
+fi
+
+echo "Service token (X-Service-Token / ?token=): $($BIN/kure-monitor service-token)"
+echo "API:          http://127.0.0.1:8000/api   (create the first admin via POST /api/auth/signup)"
+echo "Swagger UI:   http://127.0.0.1:8000/docs      ReDoc: http://127.0.0.1:8000/redoc"
+if [ -n "$browser" ]; then echo "Neo4j Browser: $browser  (bolt://127.0.0.1:7687, no auth)"; fi
+exec $BIN/kure-monitor serve --host 127.0.0.1 --port 8000

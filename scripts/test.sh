@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `make test`: lint, type-check, start the real test servers, run every test tier, stop the servers.
+# A missing service fails the run (KURE_REQUIRE_SERVICES=1) instead of skipping tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+
+echo "== ruff"; $BIN/ruff check .
+echo "== mypy"; $BIN/mypy
+
+started_here=0
+if ! python3 scripts/services.py status >/dev/null 2>&1; then
+  echo "== starting test servers (Neo4j 5.26, FerretDB)"
+  python3 scripts/services.py up
+  started_here=1
+fi
+cleanup() { if [ "$started_here" = 1 ]; then python3 scripts/services.py down || true; fi; }
+trap cleanup EXIT
+python3 scripts/services.py status
+
+echo "== pytest (unit, integration, e2e)"
+export KURE_REQUIRE_SERVICES=1
+# pytest exits 5 when it ran no test: that is a failure here, and set -e propagates it.
+$BIN/pytest -q -p no:cacheprovider "$@"

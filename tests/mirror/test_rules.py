@@ -1,0 +1,172 @@
+"""The pure rules of mirror pods: privilege gate (§9.3 step 4), forced fields and naming (step 5), status shapes."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from app.services.mirror import (
+    event_rows,
+    force_mirror_fields,
+    mirror_pod_name,
+    pod_container_statuses,
+    privilege_reasons,
+)
+
+pytestmark = pytest.mark.unit
+
+
+def source() -> dict[str, Any]:
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "web", "namespace": "shop", "labels": {"app": "web"}},
+        "spec": {
+            "serviceAccountName": "web-sa",
+            "containers": [
+                {"name": "app", "image": "shop/web:1",
+                 "securityContext": {"capabilities": {"add": ["NET_BIND_SERVICE"]}}},
+                {"name": "proxy", "image": "envoy:1"},
+            ],
+            "initContainers": [{"name": "migrate", "image": "shop/migrate:1"}],
+            "volumes": [{"name": "logs", "hostPath": {"path": "/var/log/web"}}, {"name": "tmp", "emptyDir": {}}],
+        },
+    }
+
+
+def changed(change: Any) -> dict[str, Any]:
+    mirror = copy.deepcopy(source())
+    change(mirror["spec"])
+    return mirror
+
+
+def test_identical_manifest_passes() -> None:
+    assert privilege_reasons(source(), source()) == []
+
+
+def test_kept_privileges_of_the_source_pass() -> None:
+    privileged = source()
+    privileged["spec"]["hostNetwork"] = True
+    privileged["spec"]["containers"][0]["securityContext"]["privileged"] = True
+    assert privilege_reasons(privileged, copy.deepcopy(privileged)) == []
+    # Dropping privileges is always fine.
+    assert privilege_reasons(privileged, source()) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda s: s["containers"][1].update(securityContext={"privileged": True}), "privileged container 'proxy'"),
+        (lambda s: s["initContainers"][0].update(securityContext={"privileged": True}),
+         "privileged container 'migrate'"),
+        (lambda s: s.update(hostNetwork=True), "hostNetwork"),
+        (lambda s: s.update(hostPID=True), "hostPID"),
+        (lambda s: s.update(hostIPC=True), "hostIPC"),
+        (lambda s: s["volumes"].append({"name": "root", "hostPath": {"path": "/"}}), "hostPath volume 'root'"),
+        (lambda s: s["volumes"][0].update(hostPath={"path": "/etc"}), "hostPath volume 'logs'"),
+        (lambda s: s["volumes"][1].update(hostPath={"path": "/tmp"}), "hostPath volume 'tmp'"),
+        (lambda s: s["containers"][0]["securityContext"]["capabilities"]["add"].append("SYS_ADMIN"),
+         "added capabilities in container 'app'"),
+        (lambda s: s["containers"][1].update(securityContext={"capabilities": {"add": ["NET_ADMIN"]}}),
+         "added capabilities in container 'proxy'"),
+        (lambda s: s["containers"][0]["securityContext"].update(allowPrivilegeEscalation=True),
+         "allowPrivilegeEscalation in container 'app'"),
+        (lambda s: s.update(serviceAccountName="cluster-admin"), "serviceAccountName 'cluster-admin'"),
+        (lambda s: s.pop("serviceAccountName"), "serviceAccountName 'default'"),
+        (lambda s: s["containers"].append({"name": "debug", "image": "busybox",
+                                           "securityContext": {"privileged": True}}),
+         "privileged container 'debug'"),
+    ],
+)
+def test_each_reason_alone(change: Any, reason: str) -> None:
+    assert privilege_reasons(source(), changed(change)) == [reason]
+
+
+def test_reasons_combined_in_contract_order() -> None:
+    def everything(spec: dict[str, Any]) -> None:
+        spec["serviceAccountName"] = "root-sa"
+        spec["containers"][0]["securityContext"].update(allowPrivilegeEscalation=True, privileged=True)
+        spec["containers"][0]["securityContext"]["capabilities"]["add"].append("SYS_PTRACE")
+        spec["containers"][1]["securityContext"] = {"privileged": True, "capabilities": {"add": ["ALL"]}}
+        spec.update(hostIPC=True, hostPID=True, hostNetwork=True)
+        spec["volumes"].append({"name": "docker", "hostPath": {"path": "/var/run/docker.sock"}})
+
+    assert privilege_reasons(source(), changed(everything)) == [
+        "privileged container 'app'",
+        "privileged container 'proxy'",
+        "hostNetwork",
+        "hostPID",
+        "hostIPC",
+        "hostPath volume 'docker'",
+        "added capabilities in container 'app'",
+        "added capabilities in container 'proxy'",
+        "allowPrivilegeEscalation in container 'app'",
+        "serviceAccountName 'root-sa'",
+    ]
+
+
+def test_malformed_specs_do_not_crash_the_gate() -> None:
+    odd = {"kind": "Pod", "spec": {"containers": ["not-a-dict", {"name": "x", "securityContext": "nope"}],
+                                   "volumes": "none"}}
+    assert privilege_reasons(odd, odd) == []
+    assert privilege_reasons({"kind": "Pod"}, {"kind": "Pod", "spec": None}) == []
+
+
+def test_mirror_name_fits_63_characters() -> None:
+    assert mirror_pod_name("web", "0123456789ab") == "web-mirror-0123456789ab"
+    long_name = "a" * 70
+    name = mirror_pod_name(long_name, "0123456789ab")
+    assert len(name) == 63
+    assert name == "a" * 43 + "-mirror-0123456789ab"
+    # Exactly fitting names are kept whole.
+    assert mirror_pod_name("b" * 43, "0123456789ab") == "b" * 43 + "-mirror-0123456789ab"
+
+
+def test_shortened_part_drops_trailing_dash_and_dot() -> None:
+    cut_at_dash = "x" * 41 + "-.yyyyyy"  # the cut at 43 characters ends in "-."
+    name = mirror_pod_name(cut_at_dash, "0123456789ab")
+    assert name == "x" * 41 + "-mirror-0123456789ab"
+    assert len(name) <= 63
+
+
+def test_forced_fields_replace_name_namespace_and_labels() -> None:
+    user = source()
+    user["metadata"].update(name="evil", namespace="kube-system", uid="u-1", resourceVersion="9",
+                            annotations={"note": "kept"})
+    user["status"] = {"phase": "Running"}
+    out = force_mirror_fields(user, "web", "shop", "0123456789ab")
+    assert out["metadata"] == {
+        "name": "web-mirror-0123456789ab",
+        "namespace": "shop",
+        "labels": {"kure.io/mirror": "true", "kure.io/mirror-id": "0123456789ab", "kure.io/source-pod": "web"},
+        "annotations": {"note": "kept"},
+    }
+    assert "status" not in out
+    assert user["metadata"]["name"] == "evil"  # input untouched
+    long_source = "p" * 80
+    label = force_mirror_fields(user, long_source, "shop", "0123456789ab")["metadata"]["labels"]
+    assert label["kure.io/source-pod"] == "p" * 63
+
+
+def test_container_statuses_and_events_shapes() -> None:
+    live = {"status": {"containerStatuses": [
+        {"name": "app", "image": "a:1", "ready": False, "restartCount": 3,
+         "state": {"terminated": {"reason": "Error", "exitCode": 2, "message": "boom"}}},
+        {"name": "side", "image": "b:1", "ready": True, "restartCount": 0, "state": {"running": {}}},
+    ]}}
+    assert pod_container_statuses(live) == [
+        {"name": "app", "image": "a:1", "ready": False, "restart_count": 3, "state": "terminated",
+         "reason": "Error", "message": "boom", "exit_code": 2},
+        {"name": "side", "image": "b:1", "ready": True, "restart_count": 0, "state": "running",
+         "reason": None, "message": None, "exit_code": None},
+    ]
+    events = [{"type": "Normal", "reason": f"R{i}", "message": "m", "count": 1,
+               "lastTimestamp": f"2026-03-26T10:{i:02d}:00Z"} for i in range(25)]
+    events.append({"type": "Warning", "reason": "Undated"})
+    rows = event_rows(events)
+    assert len(rows) == 20
+    assert rows[0] == {"type": "Normal", "reason": "R24", "message": "m", "timestamp": "2026-03-26T10:24:00Z",
+                       "count": 1}
+    assert [r["reason"] for r in rows[:3]] == ["R24", "R23", "R22"]

@@ -1,0 +1,138 @@
+"""The live feed ``WS /api/ws`` (api.md §15) through Quart's test client, and the hub's fan-out rules."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+from quart import Quart
+from quart.testing.connections import WebsocketDisconnectError
+from quart.typing import TestClientProtocol
+
+from app.factory import create_app
+from app.state import AppState
+from app.ws.hub import QUEUE_SIZE, Hub, HubClient
+from tests.conftest import PASSWORD, SERVICE_HEADERS
+
+TOKEN = SERVICE_HEADERS["X-Service-Token"]
+UserClient = Callable[..., Awaitable[TestClientProtocol]]
+
+
+@pytest.fixture
+async def fast_ping_app(settings_factory: Callable[..., Any], mongo: Any) -> AsyncIterator[Quart]:
+    application = create_app(settings_factory(kure_ws_ping_seconds=0.2), mongo=mongo)
+    async with application.test_app():
+        await asyncio.wait_for(application.extensions["kure"].indexes_ready.wait(), 15)
+        yield application
+
+
+async def next_message(ws: Any, skip_pings: bool = True) -> dict[str, Any]:
+    while True:
+        message = json.loads(await asyncio.wait_for(ws.receive(), 5))
+        if not (skip_pings and message["type"] == "ping"):
+            return dict(message)
+
+
+async def close_code(ws: Any) -> int:
+    """Read (and drop) messages until the server closes; the close code."""
+    for _ in range(50):
+        try:
+            await asyncio.wait_for(ws.receive(), 5)
+        except WebsocketDisconnectError as closed:
+            return int(closed.args[0])
+    raise AssertionError("the server did not close the WebSocket")
+
+
+async def test_token_query_parameter_receives_broadcasts(client: TestClientProtocol, state: AppState) -> None:
+    async with client.websocket(f"/api/ws?token={TOKEN}") as ws:
+        await asyncio.sleep(0.05)
+        state.hub.publish("namespace_exclusion", {"namespace": "kube-system", "action": "excluded"})
+        assert await next_message(ws) == {"type": "namespace_exclusion",
+                                          "data": {"namespace": "kube-system", "action": "excluded"}}
+
+
+async def test_ingest_is_broadcast_to_header_token_client(client: TestClientProtocol, app: Quart) -> None:
+    async with client.websocket("/api/ws", headers=SERVICE_HEADERS) as ws:
+        await asyncio.sleep(0.05)
+        response = await app.test_client().post(
+            "/api/pods/failed", json={"pod_name": "ws-pod", "namespace": "default"}, headers=SERVICE_HEADERS)
+        record = await response.get_json()
+        message = await next_message(ws)
+        assert message == {"type": "pod_failure", "data": record}
+        assert "manifest" not in message["data"] and "logs" not in message["data"]
+
+
+@pytest.mark.parametrize("path", ["/api/ws", "/api/ws?token=wrong"])
+async def test_missing_or_invalid_credentials_close_4401(client: TestClientProtocol, path: str) -> None:
+    async with client.websocket(path) as ws:
+        assert await close_code(ws) == 4401
+
+
+async def test_cookie_session_and_csrf(app: Quart, state: AppState) -> None:
+    await state.auth.create_user("wsuser", PASSWORD, "read")
+    client = app.test_client()
+    await client.post("/api/auth/login", json={"username": "wsuser", "password": PASSWORD})
+    async with client.websocket("/api/ws", headers={"Origin": "https://evil.example"}) as ws:
+        assert await close_code(ws) == 4403
+    async with client.websocket("/api/ws") as ws:
+        await asyncio.sleep(0.05)
+        state.hub.publish("pod_deleted", {"namespace": "n", "pod_name": "p", "ids": [1], "reason": "recovered"})
+        assert (await next_message(ws))["type"] == "pod_deleted"
+
+
+async def test_ping_and_revoked_session_closes_4401(fast_ping_app: Quart) -> None:
+    state: AppState = fast_ping_app.extensions["kure"]
+    await state.auth.create_user("pinger", PASSWORD, "read")
+    client = fast_ping_app.test_client()
+    await client.post("/api/auth/login", json={"username": "pinger", "password": PASSWORD})
+    async with client.websocket("/api/ws") as ws:
+        assert await next_message(ws, skip_pings=False) == {"type": "ping", "data": {}}
+        user = await state.users.by_username("pinger")
+        assert user is not None
+        await state.sessions.delete_for_user(user["_id"])
+        assert await close_code(ws) == 4401
+
+
+async def test_oversized_client_frame_closes_1009(client: TestClientProtocol) -> None:
+    async with client.websocket(f"/api/ws?token={TOKEN}") as ws:
+        await ws.send("x" * (64 * 1024 + 1))
+        assert await close_code(ws) == 1009
+
+
+async def test_websocket_counts_connections(client: TestClientProtocol, state: AppState) -> None:
+    async with client.websocket(f"/api/ws?token={TOKEN}"):
+        await asyncio.sleep(0.05)
+        assert state.hub.client_count == 1
+    await asyncio.sleep(0.05)
+    assert state.hub.client_count == 0
+
+
+# --- hub rules (no server needed) ---------------------------------------------------------------------------
+
+
+async def test_slow_client_overflows_alone_and_publishing_never_blocks() -> None:
+    hub = Hub()
+    stuck = HubClient(user_id=None, session_id=None)
+    healthy = HubClient(user_id=None, session_id=None)
+    hub.register(stuck)
+    hub.register(healthy)
+    received: list[str] = []
+    for i in range(QUEUE_SIZE + 10):
+        hub.publish("n", {"i": i})  # synchronous: cannot wait on anyone
+        while not healthy.queue.empty():
+            received.append(healthy.queue.get_nowait())
+    assert stuck.close_code == 1013 and stuck.close_reason == "Client too slow"
+    assert stuck.closed.is_set()
+    assert healthy.close_code is None
+    assert [json.loads(f)["data"]["i"] for f in received] == list(range(QUEUE_SIZE + 10))  # in order
+
+
+async def test_shutdown_closes_with_1001() -> None:
+    hub = Hub()
+    client = HubClient(user_id=None, session_id=None)
+    hub.register(client)
+    hub.close_all(1001, "Server shutting down")
+    assert (client.close_code, client.close_reason) == (1001, "Server shutting down")
