@@ -24,7 +24,10 @@ from app.settings import Settings
 from app.state import AppState
 from storage.mongo import MongoHandle, connect
 
-MONGO_TEST_URI = os.environ.get("KURE_TEST_MONGODB_URI", "mongodb://127.0.0.1:27017")
+# The same port variables scripts/services.py reads, so tests follow a server moved to another port.
+MONGO_TEST_URI = os.environ.get(
+    "KURE_TEST_MONGODB_URI", f"mongodb://127.0.0.1:{os.environ.get('KURE_TEST_MONGODB_PORT', '27017')}"
+)
 REQUIRE_SERVICES = os.environ.get("KURE_REQUIRE_SERVICES") == "1"
 
 _reported_versions: set[str] = set()

@@ -17,7 +17,9 @@ from graph.sync import GraphSyncOptions, GraphWatcher
 from tests.fakes.kubeapi import FakeKubeApi
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "clusters"
-NEO4J_URI = os.environ.get("KURE_TEST_NEO4J_URI", "bolt://127.0.0.1:7687")
+NEO4J_URI = os.environ.get(
+    "KURE_TEST_NEO4J_URI", f"bolt://127.0.0.1:{os.environ.get('KURE_TEST_NEO4J_BOLT_PORT', '7687')}"
+)
 
 
 @pytest.fixture
