@@ -18,12 +18,10 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from app.core.clock import Clock
 from app.incluster.backend import BackendClient, LeadershipLost, Outcome
 from app.incluster.exclusions import ExclusionState
-from app.incluster.health import HealthServer, watching
 from app.incluster.informer import Store
 from app.incluster.lease import LeaseElector
-from app.incluster.runtime import Session, lead_forever, run_main, supervise
-from app.incluster.settings import AgentSettings, ConfigError
-from app.kube.config import create_api_client, load_kube_config
+from app.incluster.runtime import Session, lead_forever, run_main, start_component, supervise
+from app.incluster.settings import AgentSettings
 from app.kube.reflector import Reflector, ReflectorOptions
 from app.kube.resources import resource
 from app.kube.rest import KubeApiError, request_json, request_text
@@ -444,31 +442,9 @@ async def run_agent(
     """Run the agent until ``stop`` is set (SIGTERM/SIGINT in :func:`main`)."""
     stop = stop or asyncio.Event()
     clock = clock or Clock()
-    kube = await load_kube_config(settings.kubeconfig)
-    if kube is None:
-        raise ConfigError("KUBECONFIG: no Kubernetes configuration found (not in a cluster)")
-    api = create_api_client(kube)
     metrics = AgentMetrics()
     state: dict[str, Any] = {}
-    elector = LeaseElector(
-        api,
-        settings.pod_namespace,
-        settings.kure_lease_name,
-        settings.pod_name,
-        duration=settings.kure_lease_duration_seconds,
-        renew_deadline=settings.kure_lease_renew_deadline_seconds,
-        retry=settings.kure_lease_retry_seconds,
-        monotonic=clock.monotonic,
-    )
-
-    def ready() -> bool:
-        backend = state.get("backend")
-        return not (backend is not None and backend.auth_failing)
-
-    health = HealthServer(metrics.registry, healthy=lambda: watching(state, clock), ready=ready, host=health_host,
-                          port=settings.kure_health_port)  # fmt: skip
-    await health.start()
-    state["health_port"] = health.port
+    api, elector, health = await start_component(settings, clock, metrics.registry, state, health_host)
     if started is not None:
         started.set()
 

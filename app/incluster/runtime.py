@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from kubernetes_asyncio import client
+from prometheus_client import CollectorRegistry
+
+from app.core.clock import Clock
+from app.core.logformat import configure_logging
+from app.kube.config import create_api_client, load_kube_config
+
+from .health import HealthServer, watching
 from .lease import LeaseElector
 from .settings import ConfigError, InclusterSettings, load
 
@@ -25,28 +32,36 @@ log = logging.getLogger("kure.incluster")
 S = TypeVar("S", bound=InclusterSettings)
 
 
-class JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        data: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        if record.exc_info:
-            data["exception"] = self.formatException(record.exc_info)
-        return json.dumps(data)
+async def start_component(
+    settings: InclusterSettings, clock: Clock, registry: CollectorRegistry, state: dict[str, Any],
+    health_host: str,
+) -> tuple[client.ApiClient, LeaseElector, HealthServer]:
+    """What the agent and the scanner both do first: load the Kubernetes configuration (exit 2 without one),
+    build the ApiClient, prepare the lease election and start the health server on ``state``."""
+    kube = await load_kube_config(settings.kubeconfig)
+    if kube is None:
+        raise ConfigError("KUBECONFIG: no Kubernetes configuration found (not in a cluster)")
+    api = create_api_client(kube)
+    elector = LeaseElector(
+        api,
+        settings.pod_namespace,
+        settings.kure_lease_name,
+        settings.pod_name,
+        duration=settings.kure_lease_duration_seconds,
+        renew_deadline=settings.kure_lease_renew_deadline_seconds,
+        retry=settings.kure_lease_retry_seconds,
+        monotonic=clock.monotonic,
+    )
 
+    def ready() -> bool:
+        backend = state.get("backend")
+        return not (backend is not None and backend.auth_failing)
 
-def configure_logging(level: str, fmt: str) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    if fmt == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
+    health = HealthServer(registry, healthy=lambda: watching(state, clock), ready=ready, host=health_host,
+                          port=settings.kure_health_port)  # fmt: skip
+    await health.start()
+    state["health_port"] = health.port
+    return api, elector, health
 
 
 class Session:

@@ -20,13 +20,11 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 from app.core.clock import Clock
 from app.incluster.backend import BackendClient, LeadershipLost, Outcome
 from app.incluster.exclusions import ExclusionState, parse_registries, registry_changes
-from app.incluster.health import HealthServer, watching
 from app.incluster.images import parse_image
 from app.incluster.informer import Store
 from app.incluster.lease import LeaseElector
-from app.incluster.runtime import Session, lead_forever, run_main, supervise
-from app.incluster.settings import ConfigError, ScannerSettings
-from app.kube.config import create_api_client, load_kube_config
+from app.incluster.runtime import Session, lead_forever, run_main, start_component, supervise
+from app.incluster.settings import ScannerSettings
 from app.kube.reflector import Reflector, ReflectorOptions
 
 from .checks import CATALOGUE
@@ -489,31 +487,9 @@ async def run_scanner(
     stop = stop or asyncio.Event()
     clock = clock or Clock()
     state = state if state is not None else {}
-    kube = await load_kube_config(settings.kubeconfig)
-    if kube is None:
-        raise ConfigError("KUBECONFIG: no Kubernetes configuration found (not in a cluster)")
-    api = create_api_client(kube)
     metrics = ScannerMetrics()
     state["metrics"] = metrics
-    elector = LeaseElector(
-        api,
-        settings.pod_namespace,
-        settings.kure_lease_name,
-        settings.pod_name,
-        duration=settings.kure_lease_duration_seconds,
-        renew_deadline=settings.kure_lease_renew_deadline_seconds,
-        retry=settings.kure_lease_retry_seconds,
-        monotonic=clock.monotonic,
-    )
-
-    def ready() -> bool:
-        backend = state.get("backend")
-        return not (backend is not None and backend.auth_failing)
-
-    health = HealthServer(metrics.registry, healthy=lambda: watching(state, clock), ready=ready, host=health_host,
-                          port=settings.kure_health_port)  # fmt: skip
-    await health.start()
-    state["health_port"] = health.port
+    api, elector, health = await start_component(settings, clock, metrics.registry, state, health_host)
 
     def on_hup() -> None:
         session = state.get("session")
