@@ -169,3 +169,39 @@ def test_blueprints_never_import_a_driver() -> None:
         source = path.read_text()
         for driver in ("motor", "pymongo", "neo4j", "kubernetes_asyncio", "mongomock"):
             assert f"import {driver}" not in source and f"from {driver}" not in source, f"{path} imports {driver}"
+
+
+@pytest.mark.integration
+def test_create_user_command_uses_the_same_rules(tmp_path: Any) -> None:
+    import uuid
+
+    import pymongo
+
+    from tests.conftest import MONGO_TEST_URI, service_missing
+
+    database = f"kure_cli_{uuid.uuid4().hex[:8]}"
+    mongo: pymongo.MongoClient[dict[str, Any]] = pymongo.MongoClient(MONGO_TEST_URI, serverSelectionTimeoutMS=1500)
+    try:
+        mongo.admin.command("ping")
+    except Exception as exc:
+        service_missing("MongoDB-wire server", type(exc).__name__)
+    env = {"PATH": "/usr/bin:/bin", "KURE_STATE_DIR": str(tmp_path), "MONGODB_URI": MONGO_TEST_URI,
+           "MONGODB_DATABASE": database}
+
+    def create(username: str, password: str, role: str = "admin") -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "app.cli", "create-user", "--username", username, "--role", role],
+                              input=password + "\n", capture_output=True, text=True, env=env, timeout=60)
+
+    try:
+        ok = create("Operator", "long-enough-password")
+        assert ok.returncode == 0, ok.stderr
+        stored = mongo[database]["users"].find_one({"username_lower": "operator"})
+        assert stored is not None and stored["role"] == "admin"
+        assert stored["password_hash"].startswith("$argon2id$") and "long-enough-password" not in str(stored)
+        duplicate = create("operator", "another-password")
+        assert duplicate.returncode == 1 and duplicate.stderr.strip() == "Username already exists"
+        short = create("someone", "short")
+        assert short.returncode == 2 and "password" in short.stderr
+    finally:
+        mongo.drop_database(database)
+        mongo.close()
