@@ -98,8 +98,8 @@ async def test_ingest_schedules_ai_solution_without_waiting(
     # The agent got the rule solution while the LLM is still thinking.
     assert record["solution_source"] == "rules"
     assert [m["type"] for m in feed.messages()] == ["pod_failure"]
-    await asyncio.wait_for(state.ai.scheduler.drain(), 15)
-    await state.tasks.drain()
+    await state.tasks.drain()  # the background config read that schedules the generation ...
+    await asyncio.wait_for(state.ai.scheduler.drain(), 15)  # ... then the generation itself
     updated = [m for m in feed.messages() if m["type"] == "solution_updated"]
     assert updated == [{"type": "solution_updated", "data": {
         "id": record["id"], "solution": "## Root Cause\nSlow but smart.", "solution_source": "ai"}}]
