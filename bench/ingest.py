@@ -4,6 +4,8 @@ Part 1 — one hypercorn worker on the real MongoDB-wire server, ``--clients`` c
 ``--seconds``, half new pods and half re-reports of pods already open; prints reports/s, p50/p99 and the ratio to
 ``GET /health`` measured in the same run. Targets: >= 1,500 reports/s and p99 < 50 ms.
 
+Then the same load against the embedded store, to separate the service's own cost from the server's.
+
 Part 2 — the same service in-process with a pymongo command listener: the exact number of database commands
 (round trips) for a new incident and for a re-report. Target: <= 4.
 
@@ -19,7 +21,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import httpx
+import aiohttp
 from _server import TOKEN, run_load, start_server
 from pymongo import monitoring
 
@@ -37,21 +39,28 @@ def report(pod: str) -> dict[str, Any]:
     }
 
 
-async def sustained(args: argparse.Namespace) -> None:
-    server = start_server(Path(tempfile.mkdtemp()), args.mongodb_uri, MONGODB_TIMEOUT_MS="10000")
+async def sustained(args: argparse.Namespace, mongodb_uri: str | None) -> None:
+    print(f"-- store: {mongodb_uri or 'embedded (mongomock, in-process)'}")
+    server = start_server(Path(tempfile.mkdtemp()), mongodb_uri, MONGODB_TIMEOUT_MS="10000")
     try:
-        limits = httpx.Limits(max_connections=args.clients)
-        async with httpx.AsyncClient(base_url=server.url, limits=limits, timeout=30, headers=HEADERS) as client:
+        # aiohttp, not httpx: httpx's async pool caps this machine near 100 req/s and would measure itself.
+        connector = aiohttp.TCPConnector(limit=args.clients)
+        async with aiohttp.ClientSession(server.url, connector=connector, headers=HEADERS) as client:
             open_pods = [f"repeat-{i}" for i in range(args.clients)]
             for pod in open_pods:
-                await client.post("/api/pods/failed", json=report(pod))
+                async with client.post("/api/pods/failed", json=report(pod)) as response:
+                    await response.read()
 
             async def ingest(worker: int, n: int) -> bool:
                 pod = open_pods[worker] if n % 2 else f"new-{worker}-{n}"  # half re-reports, half new incidents
-                return (await client.post("/api/pods/failed", json=report(pod))).status_code == 200
+                async with client.post("/api/pods/failed", json=report(pod)) as response:
+                    await response.read()
+                    return response.status == 200
 
             async def health(_: int, __: int) -> bool:
-                return (await client.get("/health")).status_code == 200
+                async with client.get("/health") as response:
+                    await response.read()
+                    return response.status == 200
 
             baseline = await run_load(health, args.clients, args.seconds)
             reports = await run_load(ingest, args.clients, args.seconds)
@@ -112,4 +121,6 @@ if __name__ == "__main__":
     parser.add_argument("--mongodb-uri", default="mongodb://127.0.0.1:27017")
     parsed = parser.parse_args()
     asyncio.run(round_trips(parsed))
-    asyncio.run(sustained(parsed))
+    asyncio.run(sustained(parsed, parsed.mongodb_uri))
+    # The same load on the in-process store: what the service itself costs, without FerretDB's scans.
+    asyncio.run(sustained(parsed, None))
