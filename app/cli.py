@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import signal
 import sys
 from collections.abc import Sequence
@@ -48,7 +49,7 @@ def _serve(args: argparse.Namespace) -> int:
     config.bind = [f"{args.host}:{args.port}"]
     config.workers = args.workers
     config.accesslog = None  # our access log scrubs tokens; hypercorn's would print raw URLs
-    config.errorlog = "-"
+    config.errorlog = logging.getLogger("hypercorn.error")  # through our handler (format, token scrubbing)
     config.graceful_timeout = 10.0
     if args.workers > 1:
         # hypercorn's multi-process mode re-imports the app by path in every worker.
