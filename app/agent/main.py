@@ -100,14 +100,8 @@ class AgentSession(Session):
         self.metrics = metrics
         self.clock = clock
         self.state = state
-        self.backend = BackendClient(
-            settings.backend_url,
-            settings.service_token,
-            timeout_seconds=settings.kure_backend_timeout_seconds,
-            retry_max_seconds=settings.kure_backend_retry_max_seconds,
-            ca_file=settings.backend_ca_file,
-            is_leader=elector.is_leader,
-            monotonic=clock.monotonic,
+        self.backend = BackendClient.from_settings(
+            settings, elector.is_leader, clock.monotonic,
             on_request=lambda route, seconds: metrics.request_seconds.labels(route=route).observe(seconds),
         )
         state["backend"] = self.backend

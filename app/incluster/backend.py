@@ -20,6 +20,8 @@ from typing import Any
 
 import aiohttp
 
+from .settings import InclusterSettings
+
 log = logging.getLogger("kure.incluster.backend")
 
 
@@ -75,6 +77,23 @@ class BackendClient:
         self.auth_failing = False
         self.auth_failing_since: float | None = None
         self.requests = 0
+
+    @classmethod
+    def from_settings(
+        cls, settings: InclusterSettings, is_leader: Callable[[], bool], monotonic: Callable[[], float],
+        on_request: Callable[[str, float], None] | None = None,
+    ) -> BackendClient:
+        """The client both components build from their settings (agent-scanner.md §0.4)."""
+        return cls(
+            settings.backend_url,
+            settings.service_token,
+            timeout_seconds=settings.kure_backend_timeout_seconds,
+            retry_max_seconds=settings.kure_backend_retry_max_seconds,
+            ca_file=settings.backend_ca_file,
+            is_leader=is_leader,
+            monotonic=monotonic,
+            on_request=on_request,
+        )
 
     @property
     def token(self) -> str:
