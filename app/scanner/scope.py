@@ -16,13 +16,6 @@ from .checks.base import PT_KINDS, Context, Obj, pod_spec
 Key = tuple[str, str]  # (namespace, name); namespace "" for cluster-scoped objects
 Caches = Mapping[str, Mapping[Key, Obj]]
 
-# Kinds the scanner watches that the shared descriptor table does not list yet.
-_EXTRA_KINDS = (
-    ResourceKind("PersistentVolume", "", "v1", "persistentvolumes", False),
-    ResourceKind("ResourceQuota", "", "v1", "resourcequotas", True),
-    ResourceKind("LimitRange", "", "v1", "limitranges", True),
-    ResourceKind("PodDisruptionBudget", "policy", "v1", "poddisruptionbudgets", True),
-)
 EVALUATED_KINDS = (
     "Namespace", "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Service",
     "Ingress", "NetworkPolicy", "ServiceAccount", "ConfigMap", "Role", "ClusterRole", "RoleBinding",
@@ -36,9 +29,6 @@ _POD_CONTROLLERS = frozenset({"ReplicaSet", "StatefulSet", "DaemonSet", "Job"})
 
 
 def resource_kind(kind: str) -> ResourceKind:
-    for extra in _EXTRA_KINDS:
-        if extra.kind == kind:
-            return extra
     return KINDS[kind]
 
 

@@ -34,6 +34,12 @@ async def kube() -> AsyncIterator[FakeKubeApi]:
         "pod-security.kubernetes.io/enforce": "restricted"}}})  # fmt: skip
     server.apply({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
                   "metadata": {"name": "deny", "namespace": NS}, "spec": {"podSelector": {}}})  # fmt: skip
+    # A hardened namespace: default limits and a quota, so the namespace checks find nothing here.
+    server.apply({"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "defaults", "namespace": NS},
+                  "spec": {"limits": [{"type": "Container", "default": {"cpu": "500m", "memory": "256Mi"},
+                                       "defaultRequest": {"cpu": "100m", "memory": "128Mi"}}]}})  # fmt: skip
+    server.apply({"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": "quota", "namespace": NS},
+                  "spec": {"hard": {"pods": "20"}}})  # fmt: skip
     yield server
     await server.stop()
 
@@ -83,7 +89,7 @@ def _seed(kube: FakeKubeApi, name: str) -> list[dict[str, Any]]:
 
     docs, _ = load_fixture(name)
     for obj in docs:
-        if obj["kind"] in BY_KIND:  # the fake API server does not serve every kind the scanner watches
+        if obj["kind"] in BY_KIND:  # only Kubernetes kinds (fixtures may carry test-only documents)
             kube.apply(copy.deepcopy(obj))
     return docs
 
@@ -126,8 +132,9 @@ async def test_full_scan_then_incremental_changes(kube: FakeKubeApi, backend: Fa
         deployment = _findings(backend.requests, "insecure-nginx")
         assert "privileged_container" in deployment
         assert "untrusted_registry" in deployment
-        # LimitRange cannot be listed by the fake API server, so the checks that need it are skipped (§2.4).
-        assert "cpu_request_missing" not in deployment
+        # Every kind the scanner needs is served (LimitRange included), so the resource checks run too.
+        _, expect = load_fixture("insecure-nginx")
+        assert set(deployment) == set(expect["objects"]["Deployment/test-security/insecure-nginx"])
         assert _findings(backend.requests, "wildcard-permissions") == ["rbac_cluster_admin_equivalent"]
         assert _findings(backend.requests, NS) == []
         assert len(deployment) == len(set(deployment))

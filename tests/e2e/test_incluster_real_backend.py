@@ -1,0 +1,156 @@
+"""The in-cluster components against the real backend: the agent and the scanner watch the fake Kubernetes API
+server and post to ``kure-monitor serve`` (real process, FerretDB); what a dashboard user then sees is checked
+through the backend's own API."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from app.agent.main import run_agent
+from app.incluster.settings import AgentSettings, ScannerSettings, load
+from app.scanner.main import run_scanner
+from tests.agent.fixtures import load as load_agent_fixture
+from tests.e2e.conftest import TOKEN, Server
+from tests.fakes.kubeapi.resources import BY_KIND
+from tests.fakes.kubeapi.server import FakeKubeApi
+from tests.scanner.fixtures import load as load_scanner_fixture
+
+pytestmark = pytest.mark.e2e
+
+NS = "kure"
+PLANTED = "planted-db-password-7781"
+
+
+@pytest.fixture
+async def kube() -> AsyncIterator[FakeKubeApi]:
+    server = FakeKubeApi(bookmark_interval=0.5)
+    await server.start()
+    server.apply({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS}})
+    server.apply({"apiVersion": "v1", "kind": "ConfigMap",
+                  "metadata": {"name": "kure-monitor-agent-state", "namespace": NS}})
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def dashboard(server: Server) -> AsyncIterator[httpx.AsyncClient]:
+    """A logged-in admin, the way the dashboard talks to the backend."""
+    async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
+        response = await client.post("/api/auth/signup", json={"username": "admin", "password": "dashboard-pass"})
+        assert response.status_code == 201
+        yield client
+
+
+def _env(kube: FakeKubeApi, server: Server, tmp_path: Path, name: str) -> dict[str, str]:
+    return {
+        "BACKEND_URL": server.url,
+        "SERVICE_TOKEN": TOKEN,
+        "KUBECONFIG": str(kube.write_kubeconfig(tmp_path / f"kubeconfig-{name}")),
+        "POD_NAME": name,
+        "POD_NAMESPACE": NS,
+        "KURE_HEALTH_PORT": "0",
+        "KURE_LEASE_DURATION_SECONDS": "3",
+        "KURE_LEASE_RENEW_DEADLINE_SECONDS": "2",
+        "KURE_LEASE_RETRY_SECONDS": "1",
+        "KURE_BACKEND_RETRY_MAX_SECONDS": "1",
+    }
+
+
+@contextlib.asynccontextmanager
+async def running(component: Callable[..., Awaitable[None]], settings: Any) -> AsyncIterator[None]:
+    stop = asyncio.Event()
+    task = asyncio.ensure_future(component(settings, stop, health_host="127.0.0.1"))
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 20)
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], seconds: float = 30) -> Any:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        result = await check()
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.3)
+
+
+def _agent_pod(name: str, fixture: str, step: int | None = None) -> dict[str, Any]:
+    doc, _ = load_agent_fixture(fixture)
+    pod = copy.deepcopy(doc["pod"])
+    if step is not None:
+        pod["status"] = copy.deepcopy(doc["steps"][step]["status"])
+    pod["metadata"].update(name=name, namespace="shop")
+    pod["metadata"].pop("uid", None)
+    return pod
+
+
+async def test_agent_reports_reach_the_dashboard(
+    kube: FakeKubeApi, server: Server, dashboard: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    oom = _agent_pod("oom-1", "oom-killed", step=-1)
+    oom["spec"]["containers"][0]["env"] = [{"name": "DB_PASSWORD", "value": PLANTED}]
+    kube.apply(oom)
+    kube.apply(_agent_pod("evicted-1", "evicted"))
+    settings = load(AgentSettings, _env(kube, server, tmp_path, "agent-a"))
+
+    async def listed() -> list[dict[str, Any]] | None:
+        records: list[dict[str, Any]] = (await dashboard.get("/api/pods/failed")).json()
+        return records if len(records) >= 2 else None
+
+    async with running(run_agent, settings):
+        records = await eventually(listed)
+        assert {r["pod_name"]: r["failure_reason"] for r in records} == {"evicted-1": "Evicted", "oom-1": "OOMKilled"}
+        assert all(r["occurrences"] == 1 and r["solution"].startswith("## Root Cause") for r in records)
+        oom_id = next(r["id"] for r in records if r["pod_name"] == "oom-1")
+        full = (await dashboard.get(f"/api/pods/failed/{oom_id}")).json()
+        assert full["manifest"].startswith("apiVersion: v1") and "DB_PASSWORD" in full["manifest"]
+        assert PLANTED not in full["manifest"] and PLANTED not in full["logs"]  # redacted before it left the agent
+
+        kube.delete("Pod", "shop", "evicted-1")
+
+        async def resolved() -> list[dict[str, Any]] | None:
+            history: list[dict[str, Any]] = (await dashboard.get("/api/pods/history")).json()
+            return history or None
+
+        [record] = await eventually(resolved)
+        assert record["pod_name"] == "evicted-1"
+        assert record["resolution_note"] == "Pod recovered or deleted"
+    assert [r["pod_name"] for r in (await dashboard.get("/api/pods/failed")).json()] == ["oom-1"]
+
+
+async def test_scanner_findings_reach_the_dashboard(
+    kube: FakeKubeApi, server: Server, dashboard: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    docs, expect = load_scanner_fixture("insecure-nginx")
+    for obj in docs:
+        if obj["kind"] in BY_KIND:
+            kube.apply(copy.deepcopy(obj))
+    settings = load(ScannerSettings, _env(kube, server, tmp_path, "scanner-a"))
+
+    async def findings() -> list[dict[str, Any]] | None:
+        response = await dashboard.get("/api/security/findings?limit=1000")
+        items: list[dict[str, Any]] = response.json()
+        return items if any(f["resource_name"] == "insecure-nginx" for f in items) else None
+
+    async with running(run_scanner, settings):
+        found = await eventually(findings)
+        await asyncio.sleep(2)  # let the full scan finish posting
+        found = (await dashboard.get("/api/security/findings?limit=1000")).json()
+    stored = {f["check_name"] for f in found
+              if (f["resource_type"], f["namespace"], f["resource_name"]) == ("Deployment", "test-security",
+                                                                            "insecure-nginx")}
+    assert stored == set(expect["objects"]["Deployment/test-security/insecure-nginx"])
+    keys = [(f["resource_type"], f["namespace"], f["resource_name"], f["check_name"]) for f in found]
+    assert len(keys) == len(set(keys))  # nothing stored twice
