@@ -38,9 +38,16 @@ async def _send_loop(client: HubClient, ping_seconds: float) -> None:
                 await asyncio.wait_for(client.wakeup.wait(), timeout)
             except TimeoutError:
                 next_ping = loop.time() + ping_seconds
-                if client.session_id is not None and await state.auth.resolve_session(client.session_id) is None:
-                    client.close(4401, "Not authenticated")  # logged out, revoked or user deleted
-                    return
+                if client.session_id is not None:
+                    try:
+                        session = await state.auth.resolve_session(client.session_id)
+                    except Exception:
+                        log.warning("WebSocket session re-check failed: session store unavailable")
+                        client.close(1011, "Server error")
+                        return
+                    if session is None:
+                        client.close(4401, "Not authenticated")  # logged out, revoked or user deleted
+                        return
                 state.hub.send_to(client, "ping", {})
             continue
         await websocket.send(frame)

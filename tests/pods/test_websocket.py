@@ -136,3 +136,20 @@ async def test_shutdown_closes_with_1001() -> None:
     hub.register(client)
     hub.close_all(1001, "Server shutting down")
     assert (client.close_code, client.close_reason) == (1001, "Server shutting down")
+
+
+async def test_session_store_outage_closes_1011(fast_ping_app: Quart, monkeypatch: pytest.MonkeyPatch) -> None:
+    state: AppState = fast_ping_app.extensions["kure"]
+    await state.auth.create_user("outage", PASSWORD, "read")
+    client = fast_ping_app.test_client()
+    await client.post("/api/auth/login", json={"username": "outage", "password": PASSWORD})
+    async with client.websocket("/api/ws") as ws:
+        assert await next_message(ws, skip_pings=False) == {"type": "ping", "data": {}}
+
+        async def unavailable(_: str) -> None:
+            from pymongo.errors import ServerSelectionTimeoutError
+
+            raise ServerSelectionTimeoutError("down")
+
+        monkeypatch.setattr(state.auth, "resolve_session", unavailable)
+        assert await close_code(ws) == 1011
