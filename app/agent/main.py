@@ -20,7 +20,7 @@ from app.incluster.backend import BackendClient, LeadershipLost, Outcome
 from app.incluster.exclusions import ExclusionState
 from app.incluster.informer import Store
 from app.incluster.lease import LeaseElector
-from app.incluster.runtime import Session, lead_forever, run_main, start_component, supervise
+from app.incluster.runtime import Session, run_component, run_main, start_component, supervise
 from app.incluster.settings import AgentSettings
 from app.kube.reflector import Reflector, ReflectorOptions
 from app.kube.resources import resource
@@ -442,20 +442,8 @@ async def run_agent(
     if started is not None:
         started.set()
 
-    def on_leader(leading: bool) -> None:
-        metrics.leader.set(1 if leading else 0)
-        state["leading"] = leading
-
-    try:
-        await lead_forever(
-            elector,
-            lambda: AgentSession(settings, api, elector, metrics, clock, state),
-            stop,
-            on_leader=on_leader,
-        )
-    finally:
-        await health.stop()
-        await api.close()
+    await run_component(elector, lambda: AgentSession(settings, api, elector, metrics, clock, state), stop,
+                        metrics.leader, state, health, api)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -64,6 +64,23 @@ async def start_component(
     return api, elector, health
 
 
+async def run_component(
+    elector: LeaseElector, make_session: Callable[[], Session], stop: asyncio.Event, leader_gauge: Any,
+    state: dict[str, Any], health: HealthServer, api: client.ApiClient,
+) -> None:
+    """Lead (or stand by) until ``stop``; then stop the health server and close the ApiClient."""
+
+    def on_leader(leading: bool) -> None:
+        leader_gauge.set(1 if leading else 0)
+        state["leading"] = leading
+
+    try:
+        await lead_forever(elector, make_session, stop, on_leader=on_leader)
+    finally:
+        await health.stop()
+        await api.close()
+
+
 class Session:
     """What a component runs while it leads. ``run`` works until cancelled; ``shutdown`` flushes."""
 

@@ -23,7 +23,7 @@ from app.incluster.exclusions import ExclusionState, parse_registries, registry_
 from app.incluster.images import parse_image
 from app.incluster.informer import Store
 from app.incluster.lease import LeaseElector
-from app.incluster.runtime import Session, lead_forever, run_main, start_component, supervise
+from app.incluster.runtime import Session, run_component, run_main, start_component, supervise
 from app.incluster.settings import ScannerSettings
 from app.kube.reflector import Reflector, ReflectorOptions
 
@@ -492,22 +492,12 @@ async def run_scanner(
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
         loop.add_signal_handler(signal.SIGHUP, on_hup)
 
-    def on_leader(leading: bool) -> None:
-        metrics.leader.set(1 if leading else 0)
-        state["leading"] = leading
-
     try:
-        await lead_forever(
-            elector,
-            lambda: ScannerSession(settings, api, elector, metrics, clock, state),
-            stop,
-            on_leader=on_leader,
-        )
+        await run_component(elector, lambda: ScannerSession(settings, api, elector, metrics, clock, state), stop,
+                            metrics.leader, state, health, api)
     finally:
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.remove_signal_handler(signal.SIGHUP)
-        await health.stop()
-        await api.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
