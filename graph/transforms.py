@@ -7,8 +7,9 @@ environment variable values and annotations never leave this module.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
+
+from app.core.timefmt import iso, parse_timestamp
 
 from .schema import KIND_INFO, SYNCED_KINDS, TEMPLATE_HOLDERS, node_id
 from .selectors import selector_json, selector_string
@@ -54,16 +55,13 @@ class Transformed:
 
 
 def _iso(value: Any) -> str | None:
+    """A Kubernetes timestamp in the API's one format; text that does not parse is kept as it is."""
     if not value:
         return None
-    text = str(value)
     try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        return iso(parse_timestamp(str(value)))
     except ValueError:
-        return text
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return str(value)
 
 
 def _int(value: Any, default: int = 0) -> int:

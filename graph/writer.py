@@ -20,6 +20,9 @@ from typing import Any
 from neo4j import AsyncDriver, AsyncManagedTransaction
 from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 
+from app.core.clock import utcnow
+from app.core.timefmt import iso
+
 from .metrics import GRAPH_EVENT_LAG, GRAPH_EVENTS, GRAPH_LAST_EVENT, GRAPH_QUEUE_DEPTH, GRAPH_WRITE_BATCH
 from .schema import BOTH_ENDS, DETERMINED, HAS_KEEPER, KIND_INFO, LEASE_NAME, node_id
 from .selectors import labels_to_map, matches, service_selects
@@ -61,7 +64,7 @@ class WorkItem:
 
 
 def _now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso(utcnow()) or ""
 
 
 def _transient(exc: BaseException) -> bool:

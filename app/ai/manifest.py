@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from app.incluster.manifests import clean_metadata
+
 __all__ = [
     "ManifestError",
     "clean_manifest",
@@ -22,7 +24,6 @@ _METADATA_FIELDS = (
     "uid", "resourceVersion", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
     "generation", "generateName", "selfLink", "managedFields", "ownerReferences", "finalizers",
 )
-_LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 _TOKEN_VOLUME_PREFIXES = ("kube-api-access-", "default-token-")
 _ALL_CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 _TERMINATION_FIELDS = ("terminationMessagePath", "terminationMessagePolicy")
@@ -37,15 +38,7 @@ def _is_token_volume(name: object) -> bool:
 
 
 def _clean_metadata(metadata: object) -> None:
-    if not isinstance(metadata, dict):
-        return
-    for field in _METADATA_FIELDS:
-        metadata.pop(field, None)
-    annotations = metadata.get("annotations")
-    if isinstance(annotations, dict) and _LAST_APPLIED in annotations:
-        del annotations[_LAST_APPLIED]
-        if not annotations:
-            del metadata["annotations"]
+    clean_metadata(metadata, _METADATA_FIELDS)
 
 
 def _clean_pod_spec(spec: object) -> None:

@@ -22,6 +22,23 @@ AGENT_DROPPED_METADATA = ("managedFields",)
 SCANNER_DROPPED_METADATA = ("managedFields", "resourceVersion", "uid", "creationTimestamp", "generation")
 
 
+def clean_metadata(metadata: object, drop: Iterable[str]) -> None:
+    """In place: drop the ``drop`` fields and the last-applied annotation; an emptied ``annotations`` goes too.
+
+    The one rule for server-managed metadata, shared by the agent, the scanner, the diagram manifest route
+    (api.md §10.4) and mirror/fix cleaning (§9.1).
+    """
+    if not isinstance(metadata, dict):
+        return
+    for key in drop:
+        metadata.pop(key, None)
+    annotations = metadata.get("annotations")
+    if isinstance(annotations, dict):
+        annotations.pop(LAST_APPLIED, None)
+        if not annotations:
+            del metadata["annotations"]
+
+
 def strip_object(
     obj: Mapping[str, Any], *, drop_metadata: Iterable[str], configmap_keys_only: bool = False
 ) -> dict[str, Any]:
@@ -33,14 +50,7 @@ def strip_object(
     data: dict[str, Any] = copy.deepcopy(dict(obj))
     data.pop("status", None)
     meta = dict(data.get("metadata") or {})
-    for key in drop_metadata:
-        meta.pop(key, None)
-    annotations = dict(meta.get("annotations") or {})
-    annotations.pop(LAST_APPLIED, None)
-    if annotations:
-        meta["annotations"] = annotations
-    else:
-        meta.pop("annotations", None)
+    clean_metadata(meta, drop_metadata)
     data["metadata"] = meta
     if configmap_keys_only and data.get("kind") == "ConfigMap":
         for field in ("data", "binaryData"):

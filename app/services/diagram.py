@@ -15,6 +15,7 @@ from kubernetes_asyncio import client
 from neo4j import AsyncDriver
 
 from app.core.errors import KUBE_UNAVAILABLE, ApiError, DependencyUnavailable
+from app.incluster.manifests import strip_object
 from app.kube import KubeApiError, request_json, resource
 from graph import queries
 
@@ -33,7 +34,6 @@ MANIFEST_KINDS: tuple[str, ...] = (
 SYNTHESIZED_KINDS: tuple[str, ...] = ("Permission", "Subject:User", "Subject:Group")
 
 _DROP_METADATA = ("managedFields", "resourceVersion", "uid", "selfLink", "creationTimestamp", "generation")
-_LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 
 class KubeClientSource(Protocol):
@@ -41,19 +41,8 @@ class KubeClientSource(Protocol):
 
 
 def clean_manifest(obj: dict[str, Any]) -> dict[str, Any]:
-    """The object as shown to users: without status, server-managed metadata and the last-applied copy."""
-    cleaned = {k: v for k, v in obj.items() if k != "status"}
-    meta = dict(cleaned.get("metadata") or {})
-    for key in _DROP_METADATA:
-        meta.pop(key, None)
-    annotations = dict(meta.get("annotations") or {})
-    annotations.pop(_LAST_APPLIED, None)
-    if annotations:
-        meta["annotations"] = annotations
-    else:
-        meta.pop("annotations", None)
-    cleaned["metadata"] = meta
-    return cleaned
+    """The object as shown to users (§10.4): without status, server-managed metadata and the last-applied copy."""
+    return strip_object(obj, drop_metadata=_DROP_METADATA)
 
 
 class DiagramService:
