@@ -118,13 +118,13 @@ class AppState:
                             SolutionService(self.llm, secrets=backend_secrets))
         self.ai.scheduler = SolutionScheduler(self.ai.solutions, self.pod_service.store_ai_solution)
         self.pod_service.ai = self.ai
-        # security findings + trusted registries (issue 5); exclusions/notifier/llm are looked up lazily by name
+        # security findings + trusted registries (issue 5)
         self.findings = FindingRepository(db, self.counters)
         self.trusted_registries = TrustedRegistryRepository(db, self.counters)
         self.security = SecurityService(
             self.findings, self.trusted_registries, self.hub, self.clock,
             sweep_seconds=settings.kure_scan_sweep_seconds,
-            lookup=lambda name: getattr(self, name, None),
+            exclusions=self.exclusions, notifier=self.notifier, llm_config=self.ai, llm=self.llm,
             secrets=(self.secrets.service_token, self.secrets.session_secret, self.secrets.encryption_key),
         )
         self.exclusions.purge_findings = self.security.delete_active_in_namespace

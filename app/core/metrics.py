@@ -1,4 +1,7 @@
-"""Every Prometheus family of the backend (api.md §5.4), defined once per process."""
+"""Every Prometheus family of the backend (api.md §5.4, graph.md §3.10), defined once per process.
+
+The agent and the scanner are separate processes with their own registries (app/agent, app/scanner).
+"""
 
 from __future__ import annotations
 
@@ -36,6 +39,25 @@ LLM_DURATION = Histogram(
 NOTIFICATIONS = Counter(
     "kure_notifications_total", "Notification deliveries", ["provider", "outcome"]
 )
+# Cluster graph (graph.md §3.10)
+GRAPH_OBJECTS = Gauge("kure_graph_objects", "Synced graph nodes per kind", ["kind"])
+GRAPH_EVENTS = Counter("kure_graph_events_total", "Watch events received", ["kind", "type"])
+GRAPH_RESYNCS = Counter("kure_graph_resyncs_total", "Lists and relists of a kind", ["kind", "reason"])
+GRAPH_ERRORS = Counter("kure_graph_errors_total", "Graph sync errors", ["kind", "stage"])
+GRAPH_LAST_EVENT = Gauge("kure_graph_last_event_timestamp_seconds", "Time of the last applied watch event", ["kind"])
+GRAPH_QUEUE_DEPTH = Gauge("kure_graph_queue_depth", "Work items waiting for the graph writer")
+GRAPH_WRITE_BATCH = Histogram(
+    "kure_graph_write_batch_seconds",
+    "Duration of one graph write transaction",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+GRAPH_EVENT_LAG = Histogram(
+    "kure_graph_event_lag_seconds",
+    "Watch event received → committed to Neo4j",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10),
+)
+GRAPH_LEADER = Gauge("kure_graph_leader", "1 on the replica that runs the graph watcher")
+
 WEBSOCKET_CONNECTIONS = Gauge("kure_websocket_connections", "Open WebSocket connections")
 DEPENDENCY_UP = Gauge("kure_dependency_up", "1 when a dependency answered its last check", ["dependency"])
 

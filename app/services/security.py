@@ -14,9 +14,8 @@ Rules kept here:
 
 from __future__ import annotations
 
-import inspect
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -40,13 +39,18 @@ FINDING_NOT_FOUND = "Security finding not found"
 # The timeout sweep is checked at least this often, so a window closes at most this late after its deadline.
 MAX_SWEEP_CHECK_SECONDS = 30.0
 
-Lookup = Callable[[str], Any]
-
-
 class LlmConfigSource(Protocol):
-    """What the fix route needs from the LLM configuration store (``state.ai``, owned by the AI area)."""
+    """What the fix route needs from the LLM configuration store (``state.ai``)."""
 
     async def config(self) -> LlmConfig | None: ...
+
+
+class ExclusionSource(Protocol):
+    async def namespace_excluded(self, namespace: str) -> bool: ...
+
+
+class Notifier(Protocol):
+    def notify(self, event: str, data: dict[str, Any], severity: str | None = None) -> None: ...
 
 
 def public_finding(doc: Mapping[str, Any]) -> dict[str, Any]:
@@ -90,7 +94,10 @@ class SecurityService:
         clock: Clock,
         *,
         sweep_seconds: int,
-        lookup: Lookup,
+        exclusions: ExclusionSource | None = None,
+        notifier: Notifier | None = None,
+        llm_config: LlmConfigSource | None = None,
+        llm: LlmClient | None = None,
         secrets: tuple[str, ...] = (),
     ) -> None:
         self.findings = findings
@@ -98,7 +105,10 @@ class SecurityService:
         self.hub = hub
         self.clock = clock
         self.sweep_seconds = sweep_seconds
-        self._lookup = lookup
+        self.exclusions = exclusions
+        self.notifier = notifier
+        self.llm_config = llm_config
+        self.llm = llm
         self._secrets = secrets
 
     def start(self, tasks: TaskGroup) -> None:
@@ -109,21 +119,17 @@ class SecurityService:
     # --- ingest (§8.1, §3.3) -------------------------------------------------------------------------------
 
     async def _namespace_excluded(self, namespace: str) -> bool:
-        exclusions = self._lookup("exclusions")
-        if not namespace or exclusions is None:
+        if not namespace or self.exclusions is None:
             return False
-        return bool(await exclusions.namespace_excluded(namespace))
+        return bool(await self.exclusions.namespace_excluded(namespace))
 
     async def _notify(self, finding: Mapping[str, Any]) -> None:
-        notifier = self._lookup("notifier")
-        if notifier is None:
+        if self.notifier is None:
             return
         data = {key: finding[key] for key in ("id", "severity", "resource_type", "namespace", "resource_name",
                                               "check_name", "message")}
         try:
-            result = notifier.notify("security_finding", data, severity=finding["severity"])
-            if inspect.isawaitable(result):
-                await result
+            self.notifier.notify("security_finding", data, severity=finding["severity"])
         except Exception:
             # A notification problem must never fail the scanner's report (§3.6).
             log.exception("Could not schedule the security_finding notification for finding %s", finding["id"])
@@ -169,11 +175,9 @@ class SecurityService:
         doc = await self.findings.get(finding_id, with_manifest=True)
         if doc is None:
             raise ApiError(404, FINDING_NOT_FOUND)
-        # The LLM configuration store (``state.ai.config()``) and the one shared client (``state.llm``).
-        source: LlmConfigSource | None = self._lookup("ai")
-        client = self._lookup("llm")
-        config = await source.config() if source is not None else None
-        if config is None or not isinstance(client, LlmClient):
+        config = await self.llm_config.config() if self.llm_config is not None else None
+        client = self.llm
+        if config is None or client is None:
             result = FixResult("", str(doc.get("remediation") or ""), is_fallback=True,
                                fallback_reason="not_configured")
         else:

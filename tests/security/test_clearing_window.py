@@ -170,7 +170,7 @@ async def test_window_survives_a_backend_restart(
     db = state.mongo.db
     restarted = SecurityService(
         FindingRepository(db, state.counters), TrustedRegistryRepository(db, state.counters), state.hub, clock,
-        sweep_seconds=state.settings.kure_scan_sweep_seconds, lookup=lambda name: None,
+        sweep_seconds=state.settings.kure_scan_sweep_seconds,
     )
     await restarted.rescan_status("completed", "startup")
     assert hub.drain()[0] == ("security_finding_deleted", {"ids": [ids["stale"]], "reason": "scan_clear"})
