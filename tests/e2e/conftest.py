@@ -56,8 +56,10 @@ class Server:
         return int(self.process.returncode)
 
 
-def start_server(tmp_path: Path, mongodb_uri: str | None, *, wait_ready: bool = True, **env: str) -> Server:
-    port = free_port()
+def start_server(
+    tmp_path: Path, mongodb_uri: str | None, *, wait_ready: bool = True, port: int | None = None, **env: str
+) -> Server:
+    port = port or free_port()
     log_path = tmp_path / f"server-{port}.log"
     environment = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),

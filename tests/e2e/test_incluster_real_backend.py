@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from app.agent.main import run_agent
 from app.incluster.settings import AgentSettings, ScannerSettings, load
 from app.scanner.main import run_scanner
 from tests.agent.fixtures import load as load_agent_fixture
-from tests.e2e.conftest import TOKEN, Server
+from tests.e2e.conftest import MONGO_TEST_URI, TOKEN, Server, _drop_database, _mongo_reachable, start_server
 from tests.fakes.kubeapi.resources import BY_KIND
 from tests.fakes.kubeapi.server import FakeKubeApi
 from tests.scanner.fixtures import load as load_scanner_fixture
@@ -154,3 +155,64 @@ async def test_scanner_findings_reach_the_dashboard(
     assert stored == set(expect["objects"]["Deployment/test-security/insecure-nginx"])
     keys = [(f["resource_type"], f["namespace"], f["resource_name"], f["check_name"]) for f in found]
     assert len(keys) == len(set(keys))  # nothing stored twice
+
+
+async def _login(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/auth/login", json={"username": "admin", "password": "dashboard-pass"})
+    assert response.status_code == 200
+
+
+async def test_two_agent_replicas_report_each_failure_once(
+    kube: FakeKubeApi, server: Server, dashboard: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    kube.apply(_agent_pod("evicted-9", "evicted"))
+    first = load(AgentSettings, _env(kube, server, tmp_path, "agent-a"))
+    second = load(AgentSettings, _env(kube, server, tmp_path, "agent-b"))
+
+    async def listed() -> list[dict[str, Any]] | None:
+        records: list[dict[str, Any]] = (await dashboard.get("/api/pods/failed")).json()
+        return records or None
+
+    async with running(run_agent, first), running(run_agent, second):
+        await eventually(listed)
+        await asyncio.sleep(3)  # both replicas have had time to act
+        records = (await dashboard.get("/api/pods/failed")).json()
+    assert [(r["pod_name"], r["occurrences"]) for r in records] == [("evicted-9", 1)]
+
+
+async def test_backend_restart_in_the_middle_loses_no_report(kube: FakeKubeApi, tmp_path: Path) -> None:
+    _mongo_reachable()
+    database = f"kure_e2e_{uuid.uuid4().hex[:10]}"
+    backend = start_server(tmp_path, MONGO_TEST_URI, MONGODB_DATABASE=database)
+    port = backend.port
+    try:
+        async with httpx.AsyncClient(base_url=backend.url, timeout=10) as dashboard:
+            assert (await dashboard.post("/api/auth/signup",
+                                         json={"username": "admin", "password": "dashboard-pass"})).status_code == 201
+        kube.apply(_agent_pod("before-1", "evicted"))
+        settings = load(AgentSettings, _env(kube, backend, tmp_path, "agent-a"))
+        async with running(run_agent, settings):
+            async with httpx.AsyncClient(base_url=backend.url, timeout=10) as dashboard:
+                await _login(dashboard)
+
+                async def count(n: int) -> bool:
+                    return len((await dashboard.get("/api/pods/failed")).json()) >= n
+
+                await eventually(lambda: count(1))
+            # Blocking process control runs in a thread: the agent and the fake API share this event loop, and
+            # a frozen loop would cost the agent its lease (a different scenario from a backend outage).
+            await asyncio.to_thread(backend.stop)  # the backend goes away ...
+            kube.apply(_agent_pod("during-1", "evicted"))  # ... while a new failure happens
+            kube.apply(_agent_pod("during-2", "oom-killed", step=-1))
+            await asyncio.sleep(3)
+            backend = await asyncio.to_thread(
+                lambda: start_server(tmp_path, MONGO_TEST_URI, port=port, MONGODB_DATABASE=database))
+            async with httpx.AsyncClient(base_url=backend.url, timeout=10) as dashboard:
+                await _login(dashboard)
+                await eventually(lambda: count(3), seconds=45)
+                records = (await dashboard.get("/api/pods/failed")).json()
+        assert sorted((r["pod_name"], r["occurrences"]) for r in records) == [
+            ("before-1", 1), ("during-1", 1), ("during-2", 1)]
+    finally:
+        backend.stop()
+        _drop_database(database)
