@@ -17,7 +17,7 @@ from typing import Any
 from kubernetes_asyncio import client
 from neo4j import AsyncDriver
 
-from app.kube import KubeConfig, Reflector, ReflectorOptions, create_api_client, resource
+from app.kube import KubeConfig, Reflector, ReflectorOptions, create_api_client, reload_credentials, resource
 
 from .metrics import GRAPH_EVENTS, GRAPH_LEADER, GRAPH_RESYNCS
 from .schema import LEASE_NAME, SYNC_ORDER, ensure_schema
@@ -142,6 +142,8 @@ class GraphWatcher:
         self.writer: GraphWriter | None = None
         self.reflectors: dict[str, Reflector] = {}
         self._api: client.ApiClient | None = None
+        self._credentials_lock = asyncio.Lock()
+        self._credentials_reloaded_at = float("-inf")
 
     # -------------------------------------------------------------- leadership
 
@@ -249,6 +251,7 @@ class GraphWatcher:
                         metadata_only=kind == "ConfigMap",
                     ),
                     list_gate=gate,
+                    on_unauthorized=self.reload_credentials,
                 )
                 self.reflectors[kind] = reflector
                 tasks.append(asyncio.create_task(self._supervise(reflector), name=f"graph-reflector-{kind}"))
@@ -269,6 +272,18 @@ class GraphWatcher:
                 await self._api.close()
                 self._api = None
             self.reflectors.clear()
+
+    async def reload_credentials(self) -> None:
+        """A reflector got 401: re-read the token (graph.md §3.6). Every reflector hits the same 401 at about
+        the same time, so one reload serves all of them for a second."""
+        if self.kube is None:
+            return
+        async with self._credentials_lock:
+            now = asyncio.get_running_loop().time()
+            if now - self._credentials_reloaded_at < 1.0:
+                return
+            await reload_credentials(self.kube)
+            self._credentials_reloaded_at = asyncio.get_running_loop().time()
 
     async def _supervise(self, reflector: Reflector) -> None:
         delay = 1.0

@@ -9,7 +9,14 @@
   403/404 reporting.
 """
 
-from .config import KubeConfig, check_connection, create_api_client, load_kube_config, request_timeout
+from .config import (
+    KubeConfig,
+    check_connection,
+    create_api_client,
+    load_kube_config,
+    reload_credentials,
+    request_timeout,
+)
 from .reflector import Backoff, Reflector, ReflectorOptions, ReflectorSink
 from .resources import KINDS, ResourceKind, resource
 from .rest import KubeApiError, open_request, request_json, request_text, stream_lines
@@ -27,6 +34,7 @@ __all__ = [
     "create_api_client",
     "load_kube_config",
     "open_request",
+    "reload_credentials",
     "request_json",
     "request_text",
     "request_timeout",

@@ -82,6 +82,35 @@ async def load_kube_config(
     return None
 
 
+#: The fields of a Configuration that carry credentials (and the in-cluster token refresher).
+_CREDENTIAL_FIELDS = ("api_key", "api_key_prefix", "refresh_api_key_hook", "username", "password")
+
+
+async def reload_credentials(kube: KubeConfig) -> bool:
+    """Re-read the credentials of ``kube`` from where they came from and swap them in place.
+
+    A 401 from the API server usually means the token was rotated (a projected ServiceAccount token, or a
+    kubeconfig rewritten by a credential helper). Every ApiClient built by :func:`create_api_client` shares
+    ``kube.configuration``, so updating its credential fields fixes them all without reconnecting. Returns
+    False (and keeps the old credentials) when the source cannot be read now.
+    """
+    fresh = client.Configuration()
+    try:
+        if kube.kubeconfig_path is not None:
+            await config.load_kube_config(
+                config_file=kube.kubeconfig_path, client_configuration=fresh, persist_config=False
+            )
+        else:
+            config.load_incluster_config(client_configuration=fresh)
+    except Exception as exc:  # same loader errors as in load_kube_config
+        log.warning("Kubernetes credentials not reloaded from %s: %s", kube.source, exc)
+        return False
+    for field in _CREDENTIAL_FIELDS:
+        setattr(kube.configuration, field, getattr(fresh, field))
+    log.info("Kubernetes credentials reloaded from %s", kube.source)
+    return True
+
+
 def create_api_client(kube: KubeConfig) -> client.ApiClient:
     """A new ApiClient for the configuration. Close it (``await api.close()``) when done."""
     return client.ApiClient(configuration=kube.configuration)

@@ -18,6 +18,7 @@ from app.kube import (
     check_connection,
     create_api_client,
     load_kube_config,
+    reload_credentials,
     request_json,
     resource,
 )
@@ -143,6 +144,26 @@ async def test_configuration_sources(fake_kube: FakeKubeApi, tmp_path: Path) -> 
     api_client = create_api_client(from_env)
     try:
         assert await check_connection(api_client, timeout_seconds=2) is False
+    finally:
+        await api_client.close()
+
+
+async def test_credentials_reload_in_place_and_survive_an_unreadable_source(
+    fake_kube: FakeKubeApi, tmp_path: Path
+) -> None:
+    path = fake_kube.write_kubeconfig(tmp_path / "kc")
+    kube = await load_kube_config(str(path))
+    assert kube is not None
+    api_client = create_api_client(kube)
+    try:
+        fake_kube.token = "rotated"
+        assert await check_connection(api_client) is False  # 401 with the old token
+        path.write_text("clusters: [")  # half-written by the rotation: keep the old credentials
+        assert await reload_credentials(kube) is False
+        assert await kube.configuration.get_api_key_with_prefix("BearerToken") == "Bearer test-token"
+        fake_kube.write_kubeconfig(path)
+        assert await reload_credentials(kube) is True
+        assert await check_connection(api_client) is True  # the same client, now with the new token
     finally:
         await api_client.close()
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from app.kube import KubeConfig
+from graph.metrics import GRAPH_RESYNCS
 from tests.fakes.kubeapi import FakeKubeApi
 from tests.graph.conftest import FIXTURES, RunningWatcher, edge_set, eventually, node_origins, rows
 
@@ -294,6 +296,55 @@ async def test_forced_410_relist_removes_objects_deleted_during_the_gap(
     await eventually(swept)
     assert rw.watcher.status.as_dict()["kinds"]["Pod"]["resyncs"] == 1
     assert "Pod/shop/web-7d9f8b6c4-abc12" in await node_origins(neo4j_driver)
+
+
+async def test_periodic_resync_repairs_a_watch_that_silently_lost_events(
+    fake_kube: FakeKubeApi, neo4j_driver: Any, start_watcher: Starter
+) -> None:
+    fake_kube.load_fixture(FIXTURES / "shop")
+    rw = await start_watcher(resync_hours=2 / 3600)  # every 2 s instead of every 12 h
+    await rw.settle()
+    resynced_before = GRAPH_RESYNCS.labels(kind="Pod", reason="periodic")._value.get()
+    fake_kube.hold_events("Pod")
+    fake_kube.delete("Pod", "data", "db-0")  # lost; no 410 and no disconnect tells the watcher
+    fake_kube.release_events("Pod")
+
+    async def swept() -> bool:
+        return "Pod/data/db-0" not in await node_origins(neo4j_driver)
+
+    await eventually(swept)
+    assert GRAPH_RESYNCS.labels(kind="Pod", reason="periodic")._value.get() > resynced_before
+    assert rw.watcher.status.as_dict()["kinds"]["Pod"]["resyncs"] >= 1
+    assert "Pod/shop/web-7d9f8b6c4-abc12" in await node_origins(neo4j_driver)
+
+
+async def test_a_rotated_token_is_reloaded_after_a_401(
+    fake_kube: FakeKubeApi, neo4j_driver: Any, kube_config: KubeConfig, start_watcher: Starter
+) -> None:
+    fake_kube.load_fixture(FIXTURES / "shop")
+    rw = await start_watcher()
+    await rw.settle()
+    # The token is rotated: the API server refuses the old one, the kubeconfig on disk holds the new one.
+    assert kube_config.kubeconfig_path is not None
+    fake_kube.token = "rotated-token"
+    fake_kube.write_kubeconfig(kube_config.kubeconfig_path)
+    fake_kube.drop_watches()  # every reflector reconnects, with the old token first
+    fake_kube.apply(
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "after-rotation", "namespace": "shop", "labels": {"app.kubernetes.io/name": "web"}},
+            "spec": {"containers": [{"name": "c", "image": "x"}]},
+            "status": {"phase": "Running"},
+        }
+    )
+
+    async def seen() -> bool:
+        return "Pod/shop/after-rotation" in await node_origins(neo4j_driver)
+
+    await eventually(seen)
+    assert await kube_config.configuration.get_api_key_with_prefix("BearerToken") == "Bearer rotated-token"
+    assert rw.watcher.status.as_dict()["kinds"]["Pod"]["state"] == "watching"
 
 
 async def test_forbidden_kind_keeps_its_nodes_and_recovers(
