@@ -218,7 +218,9 @@ async def _read(
 
 async def _data(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[JSON]:
     result = await tx.run(query, params)
-    return [dict(r) for r in await result.data()]
+    # Not ``result.data()``: it walks every value recursively to turn graph objects into dicts, which cost 80 %
+    # of a large diagram's time. The queries return only projected maps, lists and scalars.
+    return [dict(record) async for record in result]
 
 
 # ------------------------------------------------------------------------------------------ namespaces

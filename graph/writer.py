@@ -79,7 +79,7 @@ async def _run(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[J
     # Every statement seeks by the unique id / indexed keys, so its plan never improves with statistics; skipping
     # replanning avoids re-planning dozens of statements each time the graph's size changes a lot (initial sync).
     result = await tx.run("CYPHER replan=skip " + query, params)
-    return [dict(record) for record in await result.data()]
+    return [dict(record) async for record in result]  # plain values: no recursive result.data() walk
 
 
 # ------------------------------------------------------------------------------------------ statements
