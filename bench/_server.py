@@ -14,9 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import TOKEN, Server, start_server  # noqa: E402
+from tests.e2e.conftest import TOKEN, Server, free_port, start_server  # noqa: E402
 
-__all__ = ["TOKEN", "LoadResult", "Server", "percentile", "run_load", "start_server"]
+__all__ = ["TOKEN", "LoadResult", "Server", "percentile", "run_load", "start_bare_server", "start_server"]
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -66,3 +66,26 @@ async def run_load(call: Callable[[int, int], Awaitable[bool]], clients: int, se
 
 def mean(values: list[float]) -> float:
     return statistics.fmean(values) if values else float("nan")
+
+
+def start_bare_server(tmp_path: Path) -> Server:
+    """Start ``bench/_bare_app.py`` (the framework ceiling, one hypercorn worker) and wait until it answers."""
+    import subprocess
+    import urllib.request
+
+    port = free_port()
+    log_path = tmp_path / f"bare-{port}.log"
+    process = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("_bare_app.py")), str(port)],
+        stdout=log_path.open("w"), stderr=subprocess.STDOUT, text=True,
+    )
+    server = Server(process, port, log_path)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{server.url}/health", timeout=2):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"bare app did not start:\n{server.log()}")

@@ -4,7 +4,9 @@ Part 1 — one hypercorn worker on the real MongoDB-wire server, ``--clients`` c
 ``--seconds``, half new pods and half re-reports of pods already open; prints reports/s, p50/p99 and the ratio to
 ``GET /health`` measured in the same run. Targets: >= 1,500 reports/s and p99 < 50 ms.
 
-Then the same load against the embedded store, to separate the service's own cost from the server's.
+Then the same load against the embedded store, to separate the service's own cost from the server's, and against
+``bench/_bare_app.py`` — a Quart app on one hypercorn worker that only parses the JSON and answers — which is the
+ceiling of this stack on this machine with this load generator (no implementation of the route can beat it).
 
 Part 2 — the same service in-process with a pymongo command listener: the exact number of database commands
 (round trips) for a new incident and for a re-report. Target: <= 4.
@@ -22,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from _server import TOKEN, run_load, start_server
+from _server import TOKEN, Server, run_load, start_bare_server, start_server
 from pymongo import monitoring
 
 HEADERS = {"X-Service-Token": TOKEN}
@@ -39,9 +41,13 @@ def report(pod: str) -> dict[str, Any]:
     }
 
 
-async def sustained(args: argparse.Namespace, mongodb_uri: str | None) -> None:
-    print(f"-- store: {mongodb_uri or 'embedded (mongomock, in-process)'}")
-    server = start_server(Path(tempfile.mkdtemp()), mongodb_uri, MONGODB_TIMEOUT_MS="10000")
+async def sustained(args: argparse.Namespace, mongodb_uri: str | None, *, bare: bool = False) -> None:
+    if bare:
+        print("-- framework ceiling: bench/_bare_app.py (parse JSON, answer; no storage, no rules, no auth)")
+        server: Server = start_bare_server(Path(tempfile.mkdtemp()))
+    else:
+        print(f"-- store: {mongodb_uri or 'embedded (mongomock, in-process)'}")
+        server = start_server(Path(tempfile.mkdtemp()), mongodb_uri, MONGODB_TIMEOUT_MS="10000")
     try:
         # aiohttp, not httpx: httpx's async pool caps this machine near 100 req/s and would measure itself.
         connector = aiohttp.TCPConnector(limit=args.clients)
@@ -124,3 +130,5 @@ if __name__ == "__main__":
     asyncio.run(sustained(parsed, parsed.mongodb_uri))
     # The same load on the in-process store: what the service itself costs, without FerretDB's scans.
     asyncio.run(sustained(parsed, None))
+    # The same load on a Quart app that only parses and answers: the most this stack reaches on this machine.
+    asyncio.run(sustained(parsed, None, bare=True))

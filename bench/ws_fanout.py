@@ -3,7 +3,8 @@
 One hypercorn worker (embedded store, so storage speed is not what is measured). ``--clients`` WebSocket clients
 connect; reports are posted at ``--rate`` per second for ``--seconds``; for each report and each client the delay
 from the ingest response to the message's arrival is recorded. Phase A has only reading clients; phase B adds
-``--stuck`` clients that never read. Targets: p99 < 100 ms; phase B's p99 within 20 % of phase A's.
+``--stuck`` clients that never read. Targets: p99 < 100 ms; phase B's p99 within 20 % of phase A's. ``--bare`` runs
+the same phases against ``bench/_bare_app.py`` (per-client queue and send, nothing else): the ceiling of the stack.
 
     .venv/bin/python bench/ws_fanout.py [--clients 500] [--rate 100] [--seconds 10] [--stuck 10]
 """
@@ -18,7 +19,7 @@ import time
 from pathlib import Path
 
 import aiohttp
-from _server import TOKEN, percentile, start_server
+from _server import TOKEN, Server, percentile, start_bare_server, start_server
 
 from tests.e2e.test_server import StuckWebSocket
 
@@ -70,7 +71,11 @@ async def phase(server_url: str, ws_url: str, args: argparse.Namespace, label: s
 
 
 async def main(args: argparse.Namespace) -> None:
-    server = start_server(Path(tempfile.mkdtemp()), None)
+    if args.bare:
+        print("-- framework ceiling: bench/_bare_app.py (queue per client and send; no storage, rules or auth)")
+        server: Server = start_bare_server(Path(tempfile.mkdtemp()))
+    else:
+        server = start_server(Path(tempfile.mkdtemp()), None)
     try:
         base = await phase(server.url, server.ws_url, args, "phase A", server.port, 0)
         with_stuck = await phase(server.url, server.ws_url, args, "phase B", server.port, args.stuck)
@@ -86,4 +91,6 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--stuck", type=int, default=10)
     parser.add_argument("--message-bytes", type=int, default=256)
+    parser.add_argument("--bare", action="store_true",
+                        help="run against bench/_bare_app.py: the fan-out ceiling of Quart + hypercorn here")
     asyncio.run(main(parser.parse_args()))

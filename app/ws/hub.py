@@ -29,7 +29,6 @@ class HubClient:
     queue: asyncio.Queue[str] = field(default_factory=lambda: asyncio.Queue(maxsize=QUEUE_SIZE))
     close_code: int | None = None
     close_reason: str = ""
-    wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     closed: asyncio.Event = field(default_factory=asyncio.Event)
 
     def close(self, code: int, reason: str) -> None:
@@ -37,7 +36,6 @@ class HubClient:
         if self.close_code is None:
             self.close_code = code
             self.close_reason = reason
-        self.wakeup.set()
         self.closed.set()
 
 
@@ -74,7 +72,6 @@ class Hub:
             return
         try:
             client.queue.put_nowait(frame)
-            client.wakeup.set()
         except asyncio.QueueFull:
             log.warning("WebSocket client too slow (user_id=%s); closing with 1013", client.user_id)
             client.close(1013, "Client too slow")
