@@ -224,6 +224,9 @@ class GraphWatcher:
             batch_bytes=self.options.batch_bytes,
             queue_size=self.options.queue_size,
             holder=self.holder,
+            # Same backoff as the reflectors: after a Neo4j restart the first retry comes within backoff_max.
+            retry_initial=self.options.backoff_initial,
+            retry_max=self.options.backoff_max,
         )
         self.writer = writer
         await writer.load_generations()
@@ -304,8 +307,12 @@ class GraphWatcher:
             try:
                 leader = await self.try_acquire()
             except Exception as exc:
+                # Also how an outage shows in /health while no write is pending (a quiet cluster).
                 log.warning("graph: lease renewal failed: %s", type(exc).__name__)
+                self.status.neo4j = "down"
                 continue
+            if self.status.neo4j == "down" and (self.writer is None or self.writer.queue.empty()):
+                self.status.neo4j = "ok"  # while writes are pending, the writer's retries tell how Neo4j is
             if not leader:
                 raise LeaseLost
 

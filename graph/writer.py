@@ -12,10 +12,10 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from neo4j import AsyncDriver, AsyncManagedTransaction
 from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired, TransientError
@@ -30,6 +30,8 @@ from .status import SyncStatus
 from .transforms import Transformed
 
 log = logging.getLogger("kure.graph.writer")
+
+T = TypeVar("T")
 
 JSON = dict[str, Any]
 
@@ -179,6 +181,7 @@ class GraphWriter:
         batch_bytes: int = 4 * 1024 * 1024,
         queue_size: int = 10000,
         holder: str | None = None,
+        retry_initial: float = 1.0,
         retry_max: float = 30.0,
         on_kind_swept: Callable[[str], None] | None = None,
     ) -> None:
@@ -189,6 +192,7 @@ class GraphWriter:
         self.batch_bytes = batch_bytes
         self.queue: asyncio.Queue[WorkItem] = asyncio.Queue(maxsize=queue_size)
         self.holder = holder
+        self.retry_initial = retry_initial
         self.retry_max = retry_max
         self.on_kind_swept = on_kind_swept
         self.gens: dict[str, int] = {}
@@ -269,36 +273,51 @@ class GraphWriter:
         if chunk:
             await self._write_with_retry(chunk)
 
-    async def _write_with_retry(self, groups: list[_Planned]) -> None:
-        delay = 1.0
+    async def _until_neo4j_answers(self, attempt: Callable[[], Awaitable[T]], what: str) -> T:
+        """Run ``attempt`` until it does not fail with a transient error (Neo4j down or restarting), backing
+        off between tries; other errors propagate. Keeps ``status.neo4j`` current either way."""
+        delay = self.retry_initial
         while True:
-            started = time.perf_counter()
             try:
-                async with self.driver.session(database=self.database) as session:
-                    await session.execute_write(self._tx_groups, groups, _now_iso())
+                result = await attempt()
             except LeaseLost:
                 raise
             except Exception as exc:
-                if _transient(exc):
+                if not _transient(exc):
+                    raise
+                if self.status.neo4j != "down":
                     self.status.neo4j = "down"
                     self.status.refresh()
-                    log.warning("graph write failed (%s); retrying in %.0f s", type(exc).__name__, delay)
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, self.retry_max)
-                    continue
-                await self._isolate(groups, exc)
-                return
-            elapsed = time.perf_counter() - started
-            GRAPH_WRITE_BATCH.observe(elapsed)
-            log.debug(
-                "graph write: %d groups, %d items in %.3f s", len(groups), sum(len(g.items) for g in groups), elapsed
-            )
-            self.applied_batches += 1
+                log.warning("graph %s failed (%s); retrying in %.1f s", what, type(exc).__name__, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self.retry_max)
+                continue
             if self.status.neo4j != "ok":
                 self.status.neo4j = "ok"
                 self.status.refresh()
-            self._after_commit(groups)
+            return result
+
+    async def _write_with_retry(self, groups: list[_Planned]) -> None:
+        started = time.perf_counter()
+
+        async def attempt() -> None:
+            nonlocal started
+            started = time.perf_counter()
+            async with self.driver.session(database=self.database) as session:
+                await session.execute_write(self._tx_groups, groups, _now_iso())
+
+        try:
+            await self._until_neo4j_answers(attempt, "write")
+        except LeaseLost:
+            raise
+        except Exception as exc:
+            await self._isolate(groups, exc)
             return
+        elapsed = time.perf_counter() - started
+        GRAPH_WRITE_BATCH.observe(elapsed)
+        log.debug("graph write: %d groups, %d items in %.3f s", len(groups), sum(len(g.items) for g in groups), elapsed)
+        self.applied_batches += 1
+        self._after_commit(groups)
 
     async def _isolate(self, groups: list[_Planned], exc: BaseException) -> None:
         items = [(g, item) for g in groups for item in g.items]
@@ -634,30 +653,30 @@ class GraphWriter:
     async def _sweep_with_retry(self, group: _Planned) -> None:
         item = group.items[0]
         label = KIND_INFO[group.kind].label
+
+        async def sweep_slice() -> int:
+            async with self.driver.session(database=self.database) as session:
+                stale: int = await session.execute_write(self._tx_sweep_slice, label, group.kind, group.gen)
+                return stale
+
+        async def record_sync_state() -> None:
+            async with self.driver.session(database=self.database) as session:
+                await session.execute_write(
+                    self._tx_sync_state, group.kind, group.gen, item.resource_version or "", item.count, _now_iso()
+                )
+
         while True:
-            delay = 1.0
-            while True:
-                try:
-                    async with self.driver.session(database=self.database) as session:
-                        stale = await session.execute_write(self._tx_sweep_slice, label, group.kind, group.gen)
-                    break
-                except LeaseLost:
-                    raise
-                except Exception as exc:
-                    if not _transient(exc):
-                        log.error("graph sweep of %s failed: %s", group.kind, type(exc).__name__)
-                        self.status.record_error(group.kind, f"sweep failed: {type(exc).__name__}", "write")
-                        stale = 0
-                        break
-                    self.status.neo4j = "down"
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, self.retry_max)
+            try:
+                stale = await self._until_neo4j_answers(sweep_slice, f"sweep of {group.kind}")
+            except LeaseLost:
+                raise
+            except Exception as exc:
+                log.error("graph sweep of %s failed: %s", group.kind, type(exc).__name__)
+                self.status.record_error(group.kind, f"sweep failed: {type(exc).__name__}", "write")
+                break
             if stale < SWEEP_SLICE:
                 break
-        async with self.driver.session(database=self.database) as session:
-            await session.execute_write(
-                self._tx_sync_state, group.kind, group.gen, item.resource_version or "", item.count, _now_iso()
-            )
+        await self._until_neo4j_answers(record_sync_state, f"sync state of {group.kind}")
         self.status.mark_swept(group.kind)
         if self.on_kind_swept is not None:
             self.on_kind_swept(group.kind)

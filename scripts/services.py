@@ -10,8 +10,9 @@ Usage::
 Standard library only: this runs before the project's virtualenv exists. Everything binds to 127.0.0.1.
 See docs/services.md for the layout, the environment overrides and the FerretDB capability findings.
 
-The test-suite imports this module too: :func:`start_ferretdb` / :func:`stop_process` run an extra FerretDB
-instance on a chosen port, and :func:`mongo_ping` / :func:`bolt_handshake` are real wire-protocol probes.
+The test-suite imports this module too: :func:`start_ferretdb` / :func:`start_neo4j` / :func:`stop_process` run an
+extra FerretDB or a persistent Neo4j on a chosen port, and :func:`mongo_ping` / :func:`bolt_handshake` are real
+wire-protocol probes.
 """
 
 from __future__ import annotations
@@ -382,7 +383,7 @@ def _terminate(pid: int, timeout: float = STOP_TIMEOUT) -> None:
 
 
 def stop_process(proc: subprocess.Popen[bytes], timeout: float = STOP_TIMEOUT) -> None:
-    """Stop a server started by :func:`start_ferretdb` (SIGTERM, then SIGKILL after ``timeout``)."""
+    """Stop a server from :func:`start_ferretdb` / :func:`start_neo4j` (SIGTERM, then SIGKILL after ``timeout``)."""
     if proc.poll() is not None:
         return
     proc.terminate()
@@ -567,24 +568,71 @@ def _clean_neo4j_workdir(config: Config) -> None:
                 child.unlink(missing_ok=True)
 
 
-def _start_neo4j(config: Config) -> subprocess.Popen[bytes]:
-    classpath = neo4j_classpath(config)
+def _neo4j_command(config: Config, launcher_args: list[str]) -> list[str]:
+    """The java command line of the launcher (JVM flags, heap) followed by its own arguments."""
     java = shutil.which("java")
     if java is None:
         raise ServiceError("java not found")
+    return [java, "-Xms128m", f"-Xmx{config.neo4j_heap}", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+            "-Djava.awt.headless=true", NEO4J_MAIN_CLASS, *launcher_args]
+
+
+def _spawn_neo4j(classpath: str, cmd: list[str], log: Path) -> subprocess.Popen[bytes]:
+    # Classpath through the environment: it is ~30 kB and would make `ps` output useless.
+    return _spawn(cmd, log, env={**os.environ, "CLASSPATH": classpath})
+
+
+def _start_neo4j(config: Config) -> subprocess.Popen[bytes]:
+    classpath = neo4j_classpath(config)
+    cmd = _neo4j_command(config, [
+        "--work-dir", str(config.neo4j_dir),
+        "--bolt-port", str(config.neo4j_bolt_port),
+        "--http-port", str(config.neo4j_http_port),
+        "--ready-file", str(_neo4j_ready_file(config))])
     for port in (config.neo4j_bolt_port, config.neo4j_http_port):
         if _port_open(port):
             raise ServiceError(f"127.0.0.1:{port} is already in use by a process this script did not start")
     _clean_neo4j_workdir(config)
     config.neo4j_dir.mkdir(parents=True, exist_ok=True)
-    cmd = [java, "-Xms128m", f"-Xmx{config.neo4j_heap}", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-           "-Djava.awt.headless=true", NEO4J_MAIN_CLASS,
-           "--work-dir", str(config.neo4j_dir),
-           "--bolt-port", str(config.neo4j_bolt_port),
-           "--http-port", str(config.neo4j_http_port),
-           "--ready-file", str(_neo4j_ready_file(config))]
-    # Classpath through the environment: it is ~30 kB and would make `ps` output useless.
-    return _spawn(cmd, config.log_file("neo4j"), env={**os.environ, "CLASSPATH": classpath})
+    return _spawn_neo4j(classpath, cmd, config.log_file("neo4j"))
+
+
+def start_neo4j(bolt_port: int, data_dir: Path, *, log_file: Path | None = None,
+                timeout: float = NEO4J_READY_TIMEOUT) -> subprocess.Popen[bytes]:
+    """Start an extra Neo4j on 127.0.0.1:bolt_port whose store lives in data_dir; returns once it is ready.
+
+    Unlike the shared server of ``up`` (test harness, empty after every start), this one runs the launcher's
+    persistent mode: stop it with :func:`stop_process` and start it again on the same data_dir, and the graph is
+    still there. Bolt only (no HTTP), auth disabled. The caller owns the process. Raises ServiceError if the port
+    is taken or the server does not become ready within ``timeout`` seconds.
+    """
+    config = Config.from_env()
+    classpath = neo4j_classpath(config)
+    data_dir = data_dir.resolve()
+    ready_file = data_dir / "ready.json"
+    cmd = _neo4j_command(config, ["--data-dir", str(data_dir), "--bolt-port", str(bolt_port),
+                                  "--ready-file", str(ready_file)])
+    if _port_open(bolt_port):
+        raise ServiceError(f"127.0.0.1:{bolt_port} is already in use")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    ready_file.unlink(missing_ok=True)  # left behind by a SIGKILLed run
+    log = log_file or data_dir / "launcher.log"
+    proc = _spawn_neo4j(classpath, cmd, log)
+
+    def ready() -> bool:
+        # The launcher writes the ready file (with its pid) once the DBMS has started, after Bolt opened.
+        try:
+            info = json.loads(ready_file.read_text())
+        except (OSError, ValueError):
+            return False
+        return isinstance(info, dict) and info.get("pid") == proc.pid and bolt_handshake(bolt_port) is not None
+
+    try:
+        _wait_until(ready, proc, timeout, f"Neo4j on port {bolt_port}", log)
+    except BaseException:
+        stop_process(proc)
+        raise
+    return proc
 
 
 def _neo4j_info(config: Config) -> dict[str, Any]:

@@ -125,6 +125,33 @@ async def test_neo4j_outage_mid_stream_loses_nothing(
         await proxied.close()
 
 
+async def test_an_outage_of_a_quiet_graph_shows_and_clears_in_the_status(
+    fake_kube: FakeKubeApi, kube_config: KubeConfig, proxy: BoltProxy
+) -> None:
+    fake_kube.load_fixture(FIXTURES / "shop")
+    proxied = create_driver(f"bolt://127.0.0.1:{proxy.port}", password=None, max_transaction_retry_time=0.5)
+    watcher = GraphWatcher(proxied, kube_config, options=fast_options(lease_ttl=1.5))
+    task = asyncio.create_task(watcher.run())
+    try:
+        await RunningWatcher(watcher, task).settle()
+        proxy.cut()  # nothing changes in the cluster, so no write notices
+
+        async def down() -> bool:
+            return watcher.status.neo4j == "down"
+
+        await eventually(down)
+        proxy.restore()
+
+        async def ok() -> bool:
+            return watcher.status.neo4j == "ok"
+
+        await eventually(ok)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await proxied.close()
+
+
 async def test_a_poison_object_is_isolated_and_the_rest_is_written(neo4j_driver: AsyncDriver) -> None:
     status = SyncStatus()
     writer = GraphWriter(neo4j_driver, status=status)
