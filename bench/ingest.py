@@ -83,7 +83,7 @@ class CommandCounter(monitoring.CommandListener):
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
         if event.command_name not in ("ping", "hello", "isMaster", "endSessions"):
-            self.commands.append(event.command_name)
+            self.commands.append(f"{event.command_name} {event.command.get(event.command_name)}")
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
         pass
@@ -111,10 +111,15 @@ async def round_trips(args: argparse.Namespace) -> None:
             test_client = app.test_client()
             for label, pod in (("new incident", "rt-1"), ("re-report", "rt-1"), ("new incident", "rt-2"),
                                ("re-report", "rt-2")):
+                await asyncio.sleep(0.5)  # let earlier background work finish
                 counter.commands.clear()
                 response = await test_client.post("/api/pods/failed", json=report(pod), headers=HEADERS)
                 assert response.status_code == 200
-                print(f"round trips, {label:<13}: {len(counter.commands)}  ({', '.join(counter.commands)})")
+                on_path = list(counter.commands)
+                await asyncio.sleep(0.5)
+                later = counter.commands[len(on_path):]
+                print(f"round trips, {label:<13}: {len(on_path)}  ({', '.join(on_path)})"
+                      f"   then in the background: {', '.join(later) or 'nothing'}")
     finally:
         await client.drop_database(database)
         client.close()

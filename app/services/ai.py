@@ -8,6 +8,7 @@ from typing import Any
 
 from app.ai.llm import LlmClient, LlmConfig, LlmError, key_hint
 from app.ai.solutions import SolutionScheduler, SolutionService
+from app.core.cache import CachedValue
 from app.core.clock import Clock
 from app.core.crypto import DecryptionError, SecretBox
 from app.core.errors import ApiError
@@ -31,12 +32,14 @@ class AiService:
         self.llm = llm
         self.solutions = solutions
         self.scheduler: SolutionScheduler | None = None
+        # Read for every new incident: kept briefly, dropped on every change made here.
+        self._stored: CachedValue[dict[str, Any] | None] = CachedValue(repository.get, clock)
 
     # --- configuration -------------------------------------------------------------------------------------
 
     async def config(self) -> LlmConfig | None:
         """The usable configuration, or None (not configured, or the key no longer decrypts)."""
-        doc = await self.repository.get()
+        doc = await self._stored.get()
         if doc is None:
             return None
         try:
@@ -58,18 +61,24 @@ class AiService:
         return self.describe(await self.config())
 
     async def configure(self, config: LlmConfig) -> dict[str, Any]:
-        await self.repository.put({
-            "provider": config.provider,
-            "model": config.model,
-            "base_url": config.base_url,
-            "key_ciphertext": self.box.encrypt(config.api_key) if config.api_key else "",
-            "updated_at": self.clock.now(),
-        })
+        try:
+            await self.repository.put({
+                "provider": config.provider,
+                "model": config.model,
+                "base_url": config.base_url,
+                "key_ciphertext": self.box.encrypt(config.api_key) if config.api_key else "",
+                "updated_at": self.clock.now(),
+            })
+        finally:
+            self._stored.invalidate()
         self.solutions.cache.clear()  # answers of the previous provider/model must not be served for an hour
         return self.describe(config)
 
     async def unconfigure(self) -> None:
-        await self.repository.delete()
+        try:
+            await self.repository.delete()
+        finally:
+            self._stored.invalidate()
         self.solutions.cache.clear()
 
     # --- solutions (the PodService AiSolutions hook) -------------------------------------------------------

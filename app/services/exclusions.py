@@ -1,7 +1,6 @@
 """Monitoring exclusions (api.md §12): enforced on ingest, published to agents and scanners.
 
-Ingest consults them on every report, so the (small) lists are cached in memory for a couple of seconds and the
-cache is dropped on every local change; another replica's change is seen within ``CACHE_SECONDS``.
+Ingest consults them on every report, so the (small) lists are a :class:`~app.core.cache.CachedValue`.
 """
 
 from __future__ import annotations
@@ -10,13 +9,12 @@ import fnmatch
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from app.core.cache import CachedValue
 from app.core.clock import Clock
 from app.core.errors import ApiError
 from app.core.timefmt import iso
 from app.ws.hub import Hub
 from storage.exclusions import ExclusionRepository
-
-CACHE_SECONDS = 2.0
 
 # Set by the security area: delete a namespace's ACTIVE findings, return their ids (no broadcast).
 FindingPurge = Callable[[str], Awaitable[list[int]]]
@@ -41,27 +39,24 @@ class ExclusionService:
         self.clock = clock
         self.purge_open_pods: OpenPodPurge | None = None
         self.purge_findings: FindingPurge | None = None
-        self._cache: tuple[float, set[str], list[tuple[str, str | None]]] | None = None
+        self._lists: CachedValue[tuple[set[str], list[tuple[str, str | None]]]] = CachedValue(self._load, clock)
 
     # --- checks used by ingest -----------------------------------------------------------------------------
 
-    async def _lists(self) -> tuple[set[str], list[tuple[str, str | None]]]:
-        now = self.clock.monotonic()
-        if self._cache is None or now - self._cache[0] > CACHE_SECONDS:
-            namespaces = {row["namespace"] for row in await self.repository.namespaces()}
-            patterns = [(row["pod_name"], row["namespace"]) for row in await self.repository.pod_patterns()]
-            self._cache = (now, namespaces, patterns)
-        return self._cache[1], self._cache[2]
+    async def _load(self) -> tuple[set[str], list[tuple[str, str | None]]]:
+        namespaces = {row["namespace"] for row in await self.repository.namespaces()}
+        patterns = [(row["pod_name"], row["namespace"]) for row in await self.repository.pod_patterns()]
+        return namespaces, patterns
 
     def invalidate(self) -> None:
-        self._cache = None
+        self._lists.invalidate()
 
     async def namespace_excluded(self, namespace: str) -> bool:
-        namespaces, _ = await self._lists()
+        namespaces, _ = await self._lists.get()
         return namespace in namespaces
 
     async def matching_pod_pattern(self, namespace: str, pod_name: str) -> str | None:
-        _, patterns = await self._lists()
+        _, patterns = await self._lists.get()
         for pattern, scope in patterns:
             if (scope is None or scope == namespace) and fnmatch.fnmatchcase(pod_name, pattern):
                 return pattern

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from app.core.cache import CachedValue
 from app.core.clock import Clock
 from app.core.crypto import DecryptionError, SecretBox
 from app.core.errors import ApiError
@@ -98,6 +99,8 @@ class NotificationService:
         self.tasks = tasks
         self._client_factory = client_factory or (lambda: httpx.AsyncClient(timeout=ATTEMPT_TIMEOUT))
         self._client: httpx.AsyncClient | None = None
+        # Read for every new incident (and finding): kept briefly, dropped on every change made here.
+        self._settings: CachedValue[list[dict[str, Any]]] = CachedValue(repository.all, clock)
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
     @property
@@ -146,6 +149,8 @@ class NotificationService:
             await self.repository.insert(doc)
         except DuplicateError:
             raise ApiError(409, f"Notification setting for '{provider}' already exists") from None
+        finally:
+            self._settings.invalidate()
         return self.present(doc)
 
     async def stored(self, provider: str) -> dict[str, Any]:
@@ -157,7 +162,10 @@ class NotificationService:
     async def update(self, doc: dict[str, Any], changes: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
         updated = {**doc, **changes, "config_ciphertext": self.box.encrypt(json.dumps(config)),
                    "updated_at": self.clock.now()}
-        await self.repository.replace(updated)
+        try:
+            await self.repository.replace(updated)
+        finally:
+            self._settings.invalidate()
         return self.present(updated)
 
     def stored_config(self, doc: dict[str, Any]) -> dict[str, Any]:
@@ -167,7 +175,11 @@ class NotificationService:
             return {}
 
     async def delete(self, provider: str) -> None:
-        if provider not in PROVIDERS or not await self.repository.delete(provider):
+        try:
+            deleted = provider in PROVIDERS and await self.repository.delete(provider)
+        finally:
+            self._settings.invalidate()
+        if not deleted:
             raise not_found(provider)
 
     # --- delivery ------------------------------------------------------------------------------------------
@@ -177,7 +189,7 @@ class NotificationService:
         self.tasks.spawn(self._fan_out(event, data, severity), f"notify-{event}")
 
     async def _fan_out(self, event: str, data: dict[str, Any], severity: str | None) -> None:
-        for doc in await self.repository.all():
+        for doc in await self._settings.get():
             if not doc["enabled"] or event not in doc["events"]:
                 continue
             if severity is not None and SEVERITY_RANK[severity] < SEVERITY_RANK[doc["min_severity"]]:

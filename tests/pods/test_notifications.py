@@ -126,6 +126,25 @@ async def test_pod_failure_reaches_the_generic_webhook_signed(
     assert len(receiver.requests) == 1
 
 
+async def test_a_setting_changed_while_reports_flow_applies_to_the_next_incident(
+    admin: TestClientProtocol, receiver: WebhookReceiver, report: Reporter, state: AppState
+) -> None:
+    # The settings are kept in memory between incidents; the test clock never moves, so only the change itself
+    # can make the next incident see them.
+    await report(pod="before")
+    await state.tasks.drain()
+    assert (await create(admin, "webhook", receiver.url(), events=["pod_failure"])).status_code == 201
+    await report(pod="after-create")
+    [request] = await receiver.wait_for(1)
+    assert request.json()["data"]["pod_name"] == "after-create"
+
+    assert (await admin.put("/api/admin/notifications/webhook", json={"enabled": False})).status_code == 200
+    await report(pod="after-disable")
+    await state.tasks.drain()
+    await asyncio.sleep(0.05)
+    assert len(receiver.requests) == 1
+
+
 @pytest.mark.parametrize("provider", ["slack", "teams", "discord"])
 async def test_native_payloads_carry_the_facts(
     admin: TestClientProtocol, receiver: WebhookReceiver, report: Reporter, provider: str

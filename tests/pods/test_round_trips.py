@@ -1,0 +1,89 @@
+"""Database round trips of one report, counted on the real MongoDB-wire server (issue 4: at most 4).
+
+Counted with a pymongo command listener on the app's own client: what the report's request does, and what it
+sets off in the background (notification fan-out, the AI hook) before things are quiet again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from pymongo import monitoring
+from quart import Quart
+
+from app.core.clock import ManualClock
+from app.factory import create_app
+from app.settings import Settings
+from storage.mongo import MongoHandle
+from tests.conftest import MONGO_TEST_URI, SERVICE_HEADERS, service_missing
+from tests.pods.conftest import report_body
+
+pytestmark = pytest.mark.integration
+
+HOUSEKEEPING = {"ping", "hello", "isMaster", "endSessions", "buildInfo"}
+
+
+class Commands(monitoring.CommandListener):
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if event.command_name not in HOUSEKEEPING:
+            self.seen.append(f"{event.command_name} {event.command.get(event.command_name)}")
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
+@pytest.fixture
+async def counted(settings: Settings, clock: ManualClock) -> AsyncIterator[tuple[Quart, Commands]]:
+    from motor.motor_asyncio import AsyncIOMotorClient
+
+    commands = Commands()
+    client: AsyncIOMotorClient = AsyncIOMotorClient(  # type: ignore[type-arg]
+        MONGO_TEST_URI, tz_aware=True, serverSelectionTimeoutMS=2000, event_listeners=[commands]
+    )
+    handle = MongoHandle(client=client, db=client[f"kure_test_{uuid.uuid4().hex[:12]}"], embedded=False)
+    try:
+        await handle.ping()
+    except Exception as exc:
+        client.close()
+        service_missing("MongoDB-wire server", type(exc).__name__)
+    application = create_app(settings, clock=clock, mongo=handle)
+    try:
+        async with application.test_app():
+            await asyncio.wait_for(application.extensions["kure"].indexes_ready.wait(), 15)
+            yield application, commands
+    finally:
+        await client.drop_database(handle.db.name)
+        client.close()
+
+
+async def report(app: Quart, commands: Commands, pod: str) -> tuple[list[str], list[str]]:
+    """(commands of the request, commands it set off afterwards)."""
+    await asyncio.sleep(0.3)  # earlier background work is done
+    commands.seen.clear()
+    response = await app.test_client().post("/api/pods/failed", json=report_body(pod), headers=SERVICE_HEADERS)
+    assert response.status_code == 200
+    during = list(commands.seen)
+    await asyncio.sleep(0.3)
+    return during, commands.seen[len(during):]
+
+
+async def test_a_new_incident_takes_four_round_trips_and_a_re_report_one(counted: tuple[Quart, Commands]) -> None:
+    app, commands = counted
+    await report(app, commands, "warm-up")  # the exclusion, notification and LLM settings are read once here
+
+    during, after = await report(app, commands, "web-1")
+    assert len(during) + len(after) <= 4, during + after
+    assert {c.split()[1] for c in during + after} <= {"pod_failures", "counters"}
+
+    during, after = await report(app, commands, "web-1")
+    assert during + after == ["findAndModify pod_failures"]
+
