@@ -7,6 +7,7 @@ reaching Cypher text come from the fixed allow-lists only.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
@@ -203,7 +204,10 @@ async def _read(
     if driver is None:
         raise GraphUnavailable
     try:
-        async with driver.session(database=database) as session:
+        # The server ends a slow query at ``timeout_seconds``; the client-side bound also covers what the server
+        # never sees: while Neo4j is down the driver retries connecting for 30 s, and a diagram should answer 503
+        # well before that.
+        async with asyncio.timeout(timeout_seconds + 1), driver.session(database=database) as session:
             return await session.execute_read(unit_of_work(timeout=timeout_seconds)(work))
     except (TimeoutError, ServiceUnavailable, SessionExpired, OSError) as exc:
         raise GraphUnavailable from exc

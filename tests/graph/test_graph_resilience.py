@@ -126,8 +126,9 @@ async def test_neo4j_outage_mid_stream_loses_nothing(
 
 
 async def test_an_outage_of_a_quiet_graph_shows_and_clears_in_the_status(
-    fake_kube: FakeKubeApi, kube_config: KubeConfig, proxy: BoltProxy
+    fake_kube: FakeKubeApi, neo4j_driver: AsyncDriver, kube_config: KubeConfig, proxy: BoltProxy
 ) -> None:
+    # neo4j_driver: a clean database, so no earlier test's watcher lease delays this one's leadership.
     fake_kube.load_fixture(FIXTURES / "shop")
     proxied = create_driver(f"bolt://127.0.0.1:{proxy.port}", password=None, max_transaction_retry_time=0.5)
     watcher = GraphWatcher(proxied, kube_config, options=fast_options(lease_ttl=1.5))
