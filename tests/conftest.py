@@ -20,9 +20,11 @@ from quart.typing import TestClientProtocol
 
 from app.core.clock import ManualClock, utcnow
 from app.factory import create_app
+from app.kube import KubeConfig, load_kube_config
 from app.settings import Settings
 from app.state import AppState
 from storage.mongo import MongoHandle, connect
+from tests.fakes.kubeapi import FakeKubeApi
 
 # The same port variables scripts/services.py reads, so tests follow a server moved to another port.
 MONGO_TEST_URI = os.environ.get(
@@ -162,6 +164,23 @@ def user_client(app: Quart, state: AppState) -> Callable[[str], Awaitable[TestCl
         return test_client
 
     return make
+
+
+@pytest.fixture
+async def fake_kube() -> AsyncIterator[FakeKubeApi]:
+    """The project's fake Kubernetes API server (real HTTP on loopback), empty; tests load fixtures into it."""
+    fake = FakeKubeApi(token="test-token", bookmark_interval=0.2)
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def kube_config(fake_kube: FakeKubeApi, tmp_path: Path) -> KubeConfig:
+    """kubernetes-asyncio configuration for ``fake_kube``, loaded from an ordinary kubeconfig file."""
+    cfg = await load_kube_config(str(fake_kube.write_kubeconfig(tmp_path / "kubeconfig")))
+    assert cfg is not None
+    return cfg
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from neo4j import AsyncDriver
 
-from app.kube import KubeConfig, load_kube_config
+from app.kube import KubeConfig
 from graph.driver import create_driver
 from graph.sync import GraphWatcher
 from tests.conftest import service_missing
@@ -80,21 +80,6 @@ def neo4j_server(tmp_path: Path) -> Iterator[PrivateNeo4j]:
     finally:
         if server.proc is not None:
             services.stop_process(server.proc)
-
-
-@pytest.fixture
-async def fake_kube() -> AsyncIterator[FakeKubeApi]:
-    fake = FakeKubeApi(token="test-token", bookmark_interval=0.2)
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
-async def kube_config(fake_kube: FakeKubeApi, tmp_path: Path) -> KubeConfig:
-    cfg = await load_kube_config(str(fake_kube.write_kubeconfig(tmp_path / "kubeconfig")))
-    assert cfg is not None
-    return cfg
 
 
 async def synced_ids(driver: AsyncDriver) -> set[str]:

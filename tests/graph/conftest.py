@@ -11,10 +11,9 @@ from typing import Any
 import pytest
 from neo4j import AsyncDriver, AsyncGraphDatabase
 
-from app.kube import KubeConfig, load_kube_config
+from app.kube import KubeConfig
 from graph.schema import ensure_schema
 from graph.sync import GraphSyncOptions, GraphWatcher
-from tests.fakes.kubeapi import FakeKubeApi
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "clusters"
 NEO4J_URI = os.environ.get(
@@ -37,22 +36,6 @@ async def neo4j_driver() -> AsyncIterator[AsyncDriver]:
     await ensure_schema(driver)
     yield driver
     await driver.close()
-
-
-@pytest.fixture
-async def fake_kube(tmp_path: Path) -> AsyncIterator[FakeKubeApi]:
-    fake = FakeKubeApi(token="test-token", bookmark_interval=0.2)
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
-async def kube_config(fake_kube: FakeKubeApi, tmp_path: Path) -> KubeConfig:
-    path = fake_kube.write_kubeconfig(tmp_path / "kubeconfig")
-    cfg = await load_kube_config(str(path))
-    assert cfg is not None
-    return cfg
 
 
 def fast_options(**overrides: Any) -> GraphSyncOptions:

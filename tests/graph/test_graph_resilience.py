@@ -83,16 +83,28 @@ async def proxy() -> AsyncIterator[BoltProxy]:
     await p.stop()
 
 
+@contextlib.asynccontextmanager
+async def watching_through(
+    proxy: BoltProxy, kube_config: KubeConfig, *, lease_ttl: float
+) -> AsyncIterator[GraphWatcher]:
+    """A watcher whose Neo4j connections go through ``proxy``, yielded once its initial sync has settled."""
+    proxied = create_driver(f"bolt://127.0.0.1:{proxy.port}", password=None, max_transaction_retry_time=0.5)
+    watcher = GraphWatcher(proxied, kube_config, options=fast_options(lease_ttl=lease_ttl))
+    task = asyncio.create_task(watcher.run())
+    try:
+        await RunningWatcher(watcher, task).settle()
+        yield watcher
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await proxied.close()
+
+
 async def test_neo4j_outage_mid_stream_loses_nothing(
     fake_kube: FakeKubeApi, neo4j_driver: AsyncDriver, kube_config: KubeConfig, proxy: BoltProxy
 ) -> None:
     fake_kube.load_fixture(FIXTURES / "shop")
-    proxied = create_driver(f"bolt://127.0.0.1:{proxy.port}", password=None, max_transaction_retry_time=0.5)
-    watcher = GraphWatcher(proxied, kube_config, options=fast_options(lease_ttl=30))
-    task = asyncio.create_task(watcher.run())
-    try:
-        rw = RunningWatcher(watcher, task)
-        await rw.settle()
+    async with watching_through(proxy, kube_config, lease_ttl=30) as watcher:
         proxy.cut()
         fake_kube.apply(
             {
@@ -119,10 +131,6 @@ async def test_neo4j_outage_mid_stream_loses_nothing(
         selects = await rows(neo4j_driver, "MATCH (:K8s {id: 'Service/shop/web'})-[:SELECTS]->(p) RETURN p.name AS n")
         assert "during-outage" in {r["n"] for r in selects}
         assert watcher.status.neo4j == "ok"
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await proxied.close()
 
 
 async def test_an_outage_of_a_quiet_graph_shows_and_clears_in_the_status(
@@ -130,11 +138,7 @@ async def test_an_outage_of_a_quiet_graph_shows_and_clears_in_the_status(
 ) -> None:
     # neo4j_driver: a clean database, so no earlier test's watcher lease delays this one's leadership.
     fake_kube.load_fixture(FIXTURES / "shop")
-    proxied = create_driver(f"bolt://127.0.0.1:{proxy.port}", password=None, max_transaction_retry_time=0.5)
-    watcher = GraphWatcher(proxied, kube_config, options=fast_options(lease_ttl=1.5))
-    task = asyncio.create_task(watcher.run())
-    try:
-        await RunningWatcher(watcher, task).settle()
+    async with watching_through(proxy, kube_config, lease_ttl=1.5) as watcher:
         proxy.cut()  # nothing changes in the cluster, so no write notices
 
         async def down() -> bool:
@@ -147,10 +151,6 @@ async def test_an_outage_of_a_quiet_graph_shows_and_clears_in_the_status(
             return watcher.status.neo4j == "ok"
 
         await eventually(ok)
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-        await proxied.close()
 
 
 async def test_a_poison_object_is_isolated_and_the_rest_is_written(neo4j_driver: AsyncDriver) -> None:
