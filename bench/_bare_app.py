@@ -1,11 +1,11 @@
 """The framework ceiling: a Quart app on one hypercorn worker that does nothing but the HTTP and WebSocket work.
 
 ``POST /api/pods/failed`` parses the JSON body and answers 200 with a small JSON object, after handing one message
-to every WebSocket client's queue; ``GET /health`` answers a constant; ``/api/ws`` sends each client what was
-queued for it (one bounded queue and one sender task per client, like the real hub). No storage, no rules,
-no authentication: whatever rate or latency this app reaches with the same load generator on the same machine
-is the most any implementation of the real routes on this stack can reach there, which is what the
-benchmarks of issue 4 compare against.
+to every WebSocket client's queue; ``POST /api/security/findings`` parses and answers; ``GET /health`` answers a
+constant; ``/api/ws`` sends each client what was queued for it (one bounded queue and one sender task per
+client, like the real hub). No storage, no rules, no authentication: whatever rate or latency this app reaches
+with the same load generator on the same machine is the most any implementation of the real routes on this
+stack can reach there, which is what the benchmarks of issues 4 and 5 compare against.
 
     python bench/_bare_app.py PORT
 """
@@ -41,6 +41,13 @@ async def report() -> tuple[dict[str, Any], int]:
         else:
             queue.put_nowait(message)
     return {"id": 1, "pod_name": pod, "status": "pending"}, 200
+
+
+@app.post("/api/security/findings")
+async def finding() -> tuple[dict[str, Any], int]:
+    body = await request.get_json()
+    check = body.get("check_name") if isinstance(body, dict) else None
+    return {"id": 1, "check_name": check, "dismissed": False}, 200
 
 
 @app.websocket("/api/ws")

@@ -2,6 +2,8 @@
 server.
 
 Phases:
+0. ceiling: the same POSTs to ``bench/_bare_app.py`` (a Quart app on one hypercorn worker that parses and answers):
+   the most this stack reaches on this machine with this load generator;
 1. ingest: ``--findings`` (20,000) distinct findings POSTed by ``--clients`` (20) concurrent scanner clients;
 2. rescan: ``scan/clear``, the same findings POSTed again (all updates, no broadcast), ``rescan-status completed``
    (the sweep deletes nothing) — the steady-state full scan of agent-scanner.md §2.4;
@@ -31,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from _server import start_bare_server
 from motor.motor_asyncio import AsyncIOMotorClient
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -199,6 +202,15 @@ async def run(args: argparse.Namespace, proc: subprocess.Popen[bytes], database:
             await wait_ready(session, base, proc)
             print(f"backend pid {proc.pid} on {base}, database {database}")
 
+            ceiling = start_bare_server(Path(tempfile.mkdtemp()))
+            try:
+                elapsed = await post_all(session, ceiling.url, args.findings, args.clients)
+            finally:
+                ceiling.stop()
+            print(
+                f"ceiling : the same {args.findings} POSTs to bench/_bare_app.py (parse and answer, nothing else): "
+                f"{args.findings / elapsed:,.0f} findings/s"
+            )
             elapsed = await post_all(session, base, args.findings, args.clients)
             print(
                 f"ingest  : {args.findings} new findings, {args.clients} clients: {elapsed:.1f} s = "
