@@ -2,10 +2,13 @@
 
     python3 scripts/services.py up
     .venv/bin/python -m bench.graph_sync [--neo4j bolt://127.0.0.1:7687] [--events 50]
+                                         [--burst-rate 500] [--burst-seconds 60]
 
 WIPES the Neo4j database it is pointed at. Prints: the time the fake API needs to serve every list (list-only
-baseline), the initial sync time (start → initial_sync_completed_at), objects/s, their ratio, and the
-p50/p99 latency of a Pod label change until a Cypher read sees it.
+baseline), the initial sync time (start → initial_sync_completed_at), objects/s, their ratio, the memory the
+process grew by during the sync, the p50/p99 latency of a Pod label change until a Cypher read sees it (idle
+system), the same lag (change → commit) under a burst of label changes and the time the queue takes to drain
+after it, and the time to relist 10,000 Pods after a 410 with 100 lost deletions swept.
 """
 
 from __future__ import annotations
@@ -26,6 +29,14 @@ from graph.schema import SYNC_ORDER, ensure_schema
 from graph.sync import GraphSyncOptions, GraphWatcher
 from tests.fakes.kubeapi import FakeKubeApi
 from tests.fakes.kubeapi.synthetic import generate
+
+
+def rss_mib() -> float:
+    """Resident memory of this process (watcher, fake API and benchmark) in MiB, from /proc."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -51,6 +62,72 @@ async def list_only(api: Any, page_size: int) -> tuple[float, int]:
     return time.perf_counter() - started, total
 
 
+async def burst(fake: FakeKubeApi, watcher: GraphWatcher, rate: float, seconds: float) -> dict[str, Any]:
+    """graph.md §6: Pod label changes at ``rate``/s for ``seconds``; each event's time from the change in the API
+    server to the commit that makes it visible, and how long the queue takes to drain after the last change."""
+    writer = watcher.writer
+    assert writer is not None
+    changed_at: dict[str, float] = {}
+    lags: list[float] = []
+    after_commit = writer._after_commit
+
+    def record(groups: Any) -> None:  # bench-only tap on the writer's post-commit hook
+        now = time.perf_counter()
+        for group in groups:
+            for item in group.items:
+                t0 = changed_at.pop(item.id, None) if item.event_type == "MODIFIED" else None
+                if t0 is not None:
+                    lags.append((now - t0) * 1000)
+        after_commit(groups)
+
+    writer._after_commit = record  # type: ignore[method-assign]
+    pods = [(p["metadata"]["namespace"], p["metadata"]["name"]) for p in fake.list_objects("Pod")]
+    total = int(rate * seconds)
+    started = time.perf_counter()
+    for k in range(total):
+        namespace, name = pods[k % len(pods)]  # each Pod changes at most once per 10,000 events
+        delay = started + k / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        pod = fake.get("Pod", namespace, name)
+        assert pod is not None
+        changed_at[f"Pod/{namespace}/{name}"] = time.perf_counter()
+        fake.set_labels("Pod", namespace, name, dict(pod["metadata"].get("labels") or {}, burst=str(k)))
+    last_change = time.perf_counter()
+    achieved = total / (last_change - started)
+    await writer.wait_idle()
+    drained = time.perf_counter() - last_change
+    writer._after_commit = after_commit  # type: ignore[method-assign]
+    return {
+        "burst_events": total,
+        "burst_rate_achieved": round(achieved),
+        "burst_committed": len(lags),
+        "burst_lag_ms_p50": round(statistics.median(lags), 1),
+        "burst_lag_ms_p99": round(percentile(lags, 0.99), 1),
+        "burst_drain_seconds": round(drained, 2),
+    }
+
+
+async def relist_after_gone(fake: FakeKubeApi, watcher: GraphWatcher, driver: Any, stale: int) -> dict[str, Any]:
+    """graph.md §6: a 410 on the Pod watch after ``stale`` deletions were lost → relist of every Pod and a sweep of
+    the stale ones; timed until the graph holds exactly the API server's Pods."""
+    gone = fake.list_objects("Pod")[:stale]
+    fake.hold_events("Pod")
+    for pod in gone:
+        fake.delete("Pod", pod["metadata"]["namespace"], pod["metadata"]["name"])
+    fake.release_events("Pod")
+    expected = fake.count("Pod")
+    started = time.perf_counter()
+    fake.drop_watches("Pod", gone=True)
+    async with driver.session() as session:
+        while True:
+            await asyncio.sleep(0.1)
+            record = await (await session.run("MATCH (p:Pod) WHERE p.origin = 'synced' RETURN count(p) AS n")).single()
+            if record and record["n"] == expected:
+                break
+    return {"relist_after_410_pods": expected, "relist_after_410_seconds": round(time.perf_counter() - started, 2)}
+
+
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     fake = FakeKubeApi(bookmark_interval=30)
     objects = fake.load_objects(generate(args.seed))
@@ -73,9 +150,11 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
 
         options = GraphSyncOptions(page_size=args.page_size, status_interval=3600)
         watcher = GraphWatcher(driver, kube, options=options)
+        idle_rss = peak_rss = rss_mib()
         started = time.perf_counter()
         task = asyncio.create_task(watcher.run())
         while True:
+            peak_rss = max(peak_rss, rss_mib())
             if watcher.status.initial_sync_completed_at is not None:
                 break
             await asyncio.sleep(0.05)
@@ -84,6 +163,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             initial_sync_seconds=round(sync_seconds, 2),
             objects_per_second=round(objects / sync_seconds),
             sync_to_list_ratio=round(sync_seconds / list_seconds, 2),
+            # graph.md §6: "backend memory during initial sync <= 300 MiB above the idle process"
+            memory_growth_during_sync_mib=round(peak_rss - idle_rss),
         )
         await asyncio.sleep(1)
         assert watcher.writer is not None
@@ -115,6 +196,9 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             event_latency_ms_p99=round(percentile(latencies, 0.99), 1),
             events=len(latencies),
         )
+        if args.burst_seconds > 0:
+            results.update(await burst(fake, watcher, args.burst_rate, args.burst_seconds))
+        results.update(await relist_after_gone(fake, watcher, driver, stale=100))
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
     finally:
@@ -129,6 +213,8 @@ if __name__ == "__main__":
     parser.add_argument("--page-size", type=int, default=500)
     parser.add_argument("--events", type=int, default=50)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--burst-rate", type=float, default=500.0)
+    parser.add_argument("--burst-seconds", type=float, default=60.0, help="0 skips the burst")
     figures = asyncio.run(main(parser.parse_args()))
     json.dump(figures, sys.stdout, indent=2)
     print()
