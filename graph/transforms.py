@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.timefmt import iso, parse_timestamp
+from app.kube.objects import pod_template
 
 from .schema import KIND_INFO, SYNCED_KINDS, TEMPLATE_HOLDERS, node_id
 from .selectors import selector_json, selector_string
@@ -85,14 +86,9 @@ def _status_empty(obj: JSON) -> bool:
 
 
 def pod_spec_of(kind: str, obj: JSON) -> JSON | None:
-    spec = obj.get("spec") or {}
-    if kind == "Pod":
-        return spec
-    if kind == "CronJob":
-        return ((((spec.get("jobTemplate") or {}).get("spec") or {}).get("template") or {}).get("spec")) or {}
-    if kind in TEMPLATE_HOLDERS:
-        return ((spec.get("template") or {}).get("spec")) or {}
-    return None
+    if kind != "Pod" and kind not in TEMPLATE_HOLDERS:
+        return None
+    return pod_template(obj, kind)[1]
 
 
 def _containers(spec: JSON) -> list[JSON]:

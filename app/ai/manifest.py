@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from app.incluster.manifests import clean_metadata
+from app.kube.objects import POD_TEMPLATE_PATHS, dig
 
 __all__ = [
     "ManifestError",
@@ -92,18 +93,10 @@ def clean_manifest(manifest: dict[str, Any]) -> dict[str, Any]:
     if obj.get("kind") == "Pod":
         _clean_pod_spec(spec)
         return obj
-    for template in (_dig(spec, "template"), _dig(spec, "jobTemplate", "spec", "template")):
+    for template in (dig(obj, *path) for path in POD_TEMPLATE_PATHS):
         if isinstance(template, dict):
             _clean_metadata(template.get("metadata"))
             _clean_pod_spec(template.get("spec"))
-    return obj
-
-
-def _dig(obj: object, *path: str) -> object:
-    for key in path:
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(key)
     return obj
 
 

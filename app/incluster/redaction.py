@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from app.kube.objects import POD_TEMPLATE_PATHS, dig
+
 __all__ = [
     "MAX_TEXT_BYTES",
     "REDACTED",
@@ -241,14 +243,6 @@ def _redact_data_map(data: object, secrets: tuple[str, ...], *, all_values: bool
     return out
 
 
-def _get(obj: object, *path: str) -> object:
-    for key in path:
-        if not isinstance(obj, dict):
-            return None
-        obj = obj.get(key)
-    return obj
-
-
 def redact_manifest(manifest: object, secrets: Iterable[str] = ()) -> Any:
     """Return a redacted deep copy of a Kubernetes object (Pod, workload, CronJob, ConfigMap, Secret, ...).
 
@@ -265,10 +259,11 @@ def redact_manifest(manifest: object, secrets: Iterable[str] = ()) -> Any:
     secrets = tuple(secrets)
     try:
         _redact_annotations(obj.get("metadata"), secrets)
-        for path in (("spec",), ("spec", "template", "spec"), ("spec", "jobTemplate", "spec", "template", "spec")):
-            _redact_pod_spec(_get(obj, *path), secrets)
-        for path in (("spec", "template", "metadata"), ("spec", "jobTemplate", "spec", "template", "metadata")):
-            _redact_annotations(_get(obj, *path), secrets)
+        _redact_pod_spec(obj.get("spec"), secrets)  # a Pod's (any kind's spec is treated as one: defensive)
+        for template in (dig(obj, *path) for path in POD_TEMPLATE_PATHS):
+            if isinstance(template, dict):
+                _redact_pod_spec(template.get("spec"), secrets)
+                _redact_annotations(template.get("metadata"), secrets)
         kind = obj.get("kind")
         if kind == "ConfigMap":
             for field in ("data", "binaryData"):

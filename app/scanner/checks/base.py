@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.kube.objects import pod_template
+
 Obj = Mapping[str, Any]
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -73,18 +75,6 @@ def draft(name: str, severity: str, message: str, remediation: str, **details: A
 
 
 # --- pod templates -------------------------------------------------------------------------------------------
-
-
-def pod_template(obj: Obj) -> tuple[Obj, Obj]:
-    """(pod metadata, pod spec) of a pod-template resource (§3.0)."""
-    kind = obj.get("kind")
-    if kind == "Pod":
-        return obj.get("metadata") or {}, obj.get("spec") or {}
-    if kind == "CronJob":
-        template = (((obj.get("spec") or {}).get("jobTemplate") or {}).get("spec") or {}).get("template") or {}
-    else:
-        template = (obj.get("spec") or {}).get("template") or {}
-    return template.get("metadata") or {}, template.get("spec") or {}
 
 
 def pod_spec(obj: Obj) -> Obj:
