@@ -29,8 +29,6 @@ from app.core.timefmt import parse_timestamp
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
 _INT_RE = re.compile(r"^-?[0-9]+$")
-_BOOL_TRUE = {"true", "1"}
-_BOOL_FALSE = {"false", "0"}
 
 
 def _strict_int_text(value: object) -> object:
@@ -41,21 +39,28 @@ def _strict_int_text(value: object) -> object:
     return value
 
 
-def _query_bool(value: object) -> object:
-    if isinstance(value, str):
-        lowered = value.lower()
-        if lowered in _BOOL_TRUE:
-            return True
-        if lowered in _BOOL_FALSE:
-            return False
-        raise ValueError("must be one of true, false, 1, 0")
-    return value
+def text_bool(true: tuple[str, ...], false: tuple[str, ...]) -> Callable[[object], object]:
+    """A before-validator for booleans written as text in a query: the given words, case-insensitive; anything
+    else is a 422 naming them (``true, false, 1, 0`` for the pairs ("true", "1") and ("false", "0"))."""
+    accepted = ", ".join(word for pair in zip(true, false, strict=True) for word in pair)
+
+    def parse(value: object) -> object:
+        if isinstance(value, str):
+            lowered = value.lower()
+            if lowered in true:
+                return True
+            if lowered in false:
+                return False
+            raise ValueError(f"must be one of {accepted}")
+        return value
+
+    return parse
 
 
 # A path or query integer: digits with an optional leading '-', nothing else.
 TextInt = Annotated[int, BeforeValidator(_strict_int_text)]
 # A query boolean: true/false/1/0, case-insensitive.
-QueryBool = Annotated[bool, BeforeValidator(_query_bool)]
+QueryBool = Annotated[bool, BeforeValidator(text_bool(("true", "1"), ("false", "0")))]
 MirrorId = Annotated[str, Field(pattern=r"^[0-9a-f]{12}$")]
 
 

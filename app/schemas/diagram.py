@@ -6,25 +6,10 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator
 
-from app.core.validation import QueryModel
+from app.core.validation import QueryModel, text_bool
 
-_TRUE = {"true", "1", "yes"}
-_FALSE = {"false", "0", "no"}
-
-
-def _diagram_bool(value: object) -> object:
-    # graph.md §4.4: include_system also accepts yes/no (case-insensitive); anything else is a 422.
-    if isinstance(value, str):
-        lowered = value.lower()
-        if lowered in _TRUE:
-            return True
-        if lowered in _FALSE:
-            return False
-        raise ValueError("must be one of true, false, 1, 0, yes, no")
-    return value
-
-
-DiagramBool = Annotated[bool, BeforeValidator(_diagram_bool)]
+# graph.md §4.4: include_system also accepts yes/no (case-insensitive); anything else is a 422.
+DiagramBool = Annotated[bool, BeforeValidator(text_bool(("true", "1", "yes"), ("false", "0", "no")))]
 
 
 class RolesQuery(QueryModel):
