@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 
+import aiohttp
 from kubernetes_asyncio import client
 
-from app.core.errors import KUBE_UNAVAILABLE, DependencyUnavailable
+from app.core.errors import KUBE_UNAVAILABLE, ApiError, DependencyUnavailable
 
 from .config import check_connection, create_api_client, load_kube_config
+from .rest import KubeApiError
+
+log = logging.getLogger("kure.kube")
+
+# Transport failures before or during an answer: the API server is unreachable, not "answering an error".
+TRANSPORT_ERRORS: tuple[type[Exception], ...] = (aiohttp.ClientError, OSError, TimeoutError)
+
+
+def api_error(exc: KubeApiError) -> ApiError:
+    """502 for an error answer of the API server, named by its HTTP reason phrase (api.md §0)."""
+    return ApiError(502, f"Kubernetes API error: {exc.reason or exc.status}")
 
 
 class KubeAccess:
@@ -66,3 +79,9 @@ class KubeAccess:
         if self._api is not None:
             await self._api.close()
         self._api = None
+
+    def unreachable(self, exc: BaseException) -> ApiError:
+        """503 ``Kubernetes client not available`` for a transport failure, which also marks the API server down."""
+        self.report(False)
+        log.warning("Kubernetes API unreachable: %s", type(exc).__name__)
+        return DependencyUnavailable(KUBE_UNAVAILABLE)

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
-import aiohttp
 import yaml
-from kubernetes_asyncio import client
 from neo4j import AsyncDriver
 
-from app.core.errors import KUBE_UNAVAILABLE, ApiError, DependencyUnavailable
+from app.core.errors import ApiError, DependencyUnavailable
 from app.incluster.manifests import strip_object
 from app.kube import KubeApiError, request_json, resource
+from app.kube.access import TRANSPORT_ERRORS, KubeAccess, api_error
 from graph import queries
 
 log = logging.getLogger("kure.diagram")
@@ -36,10 +35,6 @@ SYNTHESIZED_KINDS: tuple[str, ...] = ("Permission", "Subject:User", "Subject:Gro
 _DROP_METADATA = ("managedFields", "resourceVersion", "uid", "selfLink", "creationTimestamp", "generation")
 
 
-class KubeClientSource(Protocol):
-    async def api(self) -> client.ApiClient | None: ...
-
-
 def clean_manifest(obj: dict[str, Any]) -> dict[str, Any]:
     """The object as shown to users (§10.4): without status, server-managed metadata and the last-applied copy."""
     return strip_object(obj, drop_metadata=_DROP_METADATA)
@@ -49,7 +44,7 @@ class DiagramService:
     def __init__(
         self,
         driver: Callable[[], AsyncDriver | None],
-        kube: KubeClientSource,
+        kube: KubeAccess,
         *,
         database: str | None = None,
         query_timeout: float = 10.0,
@@ -104,22 +99,21 @@ class DiagramService:
         canonical = next((k for k in MANIFEST_KINDS if k.lower() == lowered), None)
         if canonical is None:
             raise ApiError(400, f"Unsupported kind '{kind}'")
-        api = await self._kube.api()
-        if api is None:
-            raise DependencyUnavailable(KUBE_UNAVAILABLE)
+        api = await self._kube.require()
         api_kind = "ServiceAccount" if canonical == "Subject:ServiceAccount" else canonical
         res = resource(api_kind)
         try:
             obj = await request_json(api, "GET", res.item_path(namespace, name), read_timeout=MANIFEST_TIMEOUT)
         except KubeApiError as exc:
+            self._kube.report(True)
             if exc.status == 404:
                 if res.namespaced:
                     raise ApiError(404, f"{api_kind} '{name}' not found in namespace '{namespace}'") from None
                 raise ApiError(404, f"{api_kind} '{name}' not found") from None
-            raise ApiError(502, f"Kubernetes API error: {exc.reason or exc.status}") from None
-        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
-            log.warning("Kubernetes API unreachable for manifest: %s", type(exc).__name__)
-            raise DependencyUnavailable(KUBE_UNAVAILABLE) from None
+            raise api_error(exc) from None
+        except TRANSPORT_ERRORS as exc:
+            raise self._kube.unreachable(exc) from None
+        self._kube.report(True)
         cleaned = clean_manifest(obj)
         return {
             "kind": api_kind,

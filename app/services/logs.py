@@ -1,12 +1,12 @@
-"""Live pod logs (api.md §7) and the backend's shared Kubernetes client handle.
+"""Live pod logs (api.md §7): the one-shot read and the follow stream.
 
 Everything here is asyncio: the log read, the follow stream, the keep-alive timer and the client-departure
 handling run on the event loop (no threads), so a hundred open streams cost a hundred idle sockets, not threads.
 
-:class:`app.kube.access.KubeAccess` is the application's one ApiClient, shared with the mirror service.
-The helpers translate Kubernetes failures into the contract's errors: no client or
-an unreachable API server → 503 ``Kubernetes client not available``; an API error answer → 502
-``Kubernetes API error: <HTTP reason phrase>``.
+:class:`app.kube.access.KubeAccess` is the application's one ApiClient, shared with the mirror and diagram
+services; it also translates Kubernetes failures into the contract's errors: no client or an unreachable API
+server → 503 ``Kubernetes client not available``; an API error answer → 502 ``Kubernetes API error: <HTTP reason
+phrase>``.
 """
 
 from __future__ import annotations
@@ -21,14 +21,14 @@ from urllib.parse import quote
 import aiohttp
 from kubernetes_asyncio import client
 
-from app.core.errors import KUBE_UNAVAILABLE, ApiError, DependencyUnavailable
+from app.core.errors import ApiError
 from app.kube import (
     KubeApiError,
     open_request,
     request_json,
     request_text,
 )
-from app.kube.access import KubeAccess
+from app.kube.access import TRANSPORT_ERRORS, KubeAccess, api_error
 
 log = logging.getLogger("kure.logs")
 
@@ -46,8 +46,6 @@ KEEPALIVE_FRAME = b": keep-alive\n\n"
 END_FRAME = b'event: end\ndata: {"reason":"container_stopped"}\n\n'
 ERROR_FRAME = b'event: error\ndata: {"detail":"Kubernetes API error"}\n\n'
 
-# Transport failures before or during an answer: the API server is unreachable, not "answering an error".
-TRANSPORT_ERRORS: tuple[type[Exception], ...] = (aiohttp.ClientError, OSError, TimeoutError)
 # A broken follow stream: transport failures, and aiohttp's ValueError for a malformed chunked body.
 STREAM_ERRORS: tuple[type[Exception], ...] = (*TRANSPORT_ERRORS, ValueError)
 
@@ -55,19 +53,8 @@ _DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9
 _DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 
 
-def api_error(exc: KubeApiError) -> ApiError:
-    """502 for an error answer of the API server, named by its HTTP reason phrase."""
-    return ApiError(502, f"Kubernetes API error: {exc.reason or exc.status}")
-
-
 def pod_not_found(namespace: str, pod_name: str) -> ApiError:
     return ApiError(404, f"Pod '{pod_name}' not found in namespace '{namespace}'")
-
-
-def unreachable(kube: KubeAccess, exc: BaseException) -> ApiError:
-    kube.report(False)
-    log.warning("Kubernetes API unreachable: %s", type(exc).__name__)
-    return DependencyUnavailable(KUBE_UNAVAILABLE)
 
 
 def valid_pod_ref(namespace: str, pod_name: str) -> bool:
@@ -99,7 +86,7 @@ async def read_pod(kube: KubeAccess, api: client.ApiClient, namespace: str, pod_
             return None
         raise api_error(exc) from None
     except TRANSPORT_ERRORS as exc:
-        raise unreachable(kube, exc) from None
+        raise kube.unreachable(exc) from None
     kube.report(True)
     return pod
 
@@ -272,7 +259,7 @@ class LogService:
             else:
                 raise api_error(exc) from None
         except TRANSPORT_ERRORS as exc:
-            raise unreachable(self.kube, exc) from None
+            raise self.kube.unreachable(exc) from None
         return {"pod_name": pod_name, "namespace": namespace, "container": name, "containers": containers,
                 "logs": text}
 
@@ -320,7 +307,7 @@ class LogService:
                 else:
                     raise api_error(exc) from None
             except TRANSPORT_ERRORS as exc:
-                raise unreachable(self.kube, exc) from None
+                raise self.kube.unreachable(exc) from None
         except BaseException:
             release()
             raise

@@ -29,16 +29,8 @@ from app.core.clock import Clock
 from app.core.errors import ApiError
 from app.core.timefmt import iso, parse_timestamp
 from app.kube import KubeApiError, request_json
-from app.kube.access import KubeAccess
-from app.services.logs import (
-    CALL_TIMEOUT,
-    TRANSPORT_ERRORS,
-    api_error,
-    pod_not_found,
-    pod_path,
-    read_pod,
-    unreachable,
-)
+from app.kube.access import TRANSPORT_ERRORS, KubeAccess, api_error
+from app.services.logs import CALL_TIMEOUT, pod_not_found, pod_path, read_pod
 from app.ws.hub import Hub
 from storage.mirrors import MirrorRepository
 
@@ -421,7 +413,7 @@ class MirrorService:
             self.kube.report(True)
             raise api_error(exc) from None
         except TRANSPORT_ERRORS as exc:
-            raise unreachable(self.kube, exc) from None
+            raise self.kube.unreachable(exc) from None
         self.kube.report(True)
         return created
 
@@ -439,7 +431,7 @@ class MirrorService:
                 raise api_error(exc) from None
             return
         except TRANSPORT_ERRORS as exc:
-            raise unreachable(self.kube, exc) from None
+            raise self.kube.unreachable(exc) from None
         self.kube.report(True)
 
     async def _delete_pod_quietly(self, api: client.ApiClient, namespace: str, name: str) -> None:
@@ -486,7 +478,7 @@ class MirrorService:
             log.info("Events of mirror pod %s/%s not readable: %s", namespace, name, exc)
             return []
         except TRANSPORT_ERRORS as exc:
-            raise unreachable(self.kube, exc) from None
+            raise self.kube.unreachable(exc) from None
         items = answer.get("items")
         return event_rows(item for item in items or () if isinstance(item, dict))
 
@@ -557,7 +549,7 @@ class MirrorService:
             log.warning("Reaper: cannot list mirror pods: %s", exc)
             return
         except TRANSPORT_ERRORS as exc:
-            unreachable(self.kube, exc)
+            self.kube.unreachable(exc)
             return
         self.kube.report(True)
         known = await self.repository.ids()
