@@ -17,7 +17,8 @@ class SettingsError(Exception):
     """A configuration value is invalid; the message names the variable."""
 
 
-def _split_csv(value: object) -> object:
+def split_csv(value: object) -> object:
+    """A comma-separated environment value → its non-empty, stripped items (lists pass through)."""
     if isinstance(value, str):
         return [item.strip() for item in value.split(",") if item.strip()]
     return value
@@ -94,12 +95,12 @@ class Settings(BaseSettings):
     @field_validator("kure_allowed_origins", mode="before")
     @classmethod
     def _parse_origins(cls, value: object) -> object:
-        return _split_csv(value)
+        return split_csv(value)
 
     @field_validator("kure_trusted_proxies", mode="before")
     @classmethod
     def _parse_proxies(cls, value: object) -> object:
-        items = _split_csv(value)
+        items = split_csv(value)
         if isinstance(items, list):
             for item in items:
                 ipaddress.ip_network(str(item), strict=False)  # ValueError names the bad entry
@@ -162,8 +163,16 @@ def load_settings(**overrides: object) -> Settings:
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else "?"
+        field, message = first_error(exc)
+        field = field or "?"
         name = env_name(field) if field in Settings.model_fields else field.upper()
-        message = str(first["msg"]).removeprefix("Value error, ")
         raise SettingsError(f"Invalid configuration: {name}: {message}") from None
+
+
+def first_error(exc: ValidationError) -> tuple[str, str]:
+    """(field, message) of the first error of a settings validation: what a one-line configuration error names
+    (the field is "" when the error is not about one field)."""
+    error = exc.errors()[0]
+    loc = error.get("loc") or ()
+    message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+    return (str(loc[0]) if loc else ""), message

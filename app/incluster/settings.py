@@ -12,6 +12,8 @@ from typing import Annotated, Literal, TypeVar
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.settings import first_error, split_csv
+
 from .images import valid_trusted_registry
 
 PositiveInt = Annotated[int, Field(gt=0)]
@@ -19,12 +21,6 @@ PositiveInt = Annotated[int, Field(gt=0)]
 
 class ConfigError(Exception):
     """Invalid configuration; the message names the variable."""
-
-
-def _csv(value: object) -> object:
-    if isinstance(value, str):
-        return [item.strip() for item in value.split(",") if item.strip()]
-    return value
 
 
 class InclusterSettings(BaseSettings):
@@ -118,7 +114,7 @@ class ScannerSettings(InclusterSettings):
     @field_validator("kure_scanner_trusted_registries", mode="before")
     @classmethod
     def _registries(cls, value: object) -> object:
-        value = _csv(value)
+        value = split_csv(value)
         if isinstance(value, list):
             for item in value:
                 if not valid_trusted_registry(str(item)):
@@ -131,7 +127,7 @@ class ScannerSettings(InclusterSettings):
     def _disabled(cls, value: object) -> object:
         from app.scanner.checks import BY_NAME
 
-        value = _csv(value)
+        value = split_csv(value)
         if isinstance(value, list):
             unknown = [v for v in value if v not in BY_NAME]
             if unknown:
@@ -150,11 +146,9 @@ def load(cls: type[S], environ: Mapping[str, str] | None = None) -> S:
         values = {k.lower(): v for k, v in environ.items() if k.lower() in cls.model_fields}
         return cls.model_validate(values)
     except ValidationError as exc:
-        error = exc.errors()[0]
-        loc = error.get("loc") or ()
-        message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
-        if loc:
-            name = str(loc[0]).upper()
+        field, message = first_error(exc)
+        if field:
+            name = field.upper()
             if message.startswith(name):
                 raise ConfigError(message) from None
             raise ConfigError(f"{name}: {message}") from None
