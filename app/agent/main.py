@@ -16,8 +16,7 @@ from kubernetes_asyncio import client
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from app.core.clock import Clock
-from app.incluster.backend import BackendClient, LeadershipLost, Outcome
-from app.incluster.exclusions import ExclusionState
+from app.incluster.backend import LeadershipLost, Outcome
 from app.incluster.informer import Store
 from app.incluster.lease import LeaseElector
 from app.incluster.runtime import Session, run_component, run_main, start_component, supervise
@@ -95,18 +94,13 @@ class AgentSession(Session):
         clock: Clock,
         state: dict[str, Any],
     ) -> None:
-        self.s = settings
-        self.api = api
-        self.metrics = metrics
-        self.clock = clock
-        self.state = state
-        self.backend = BackendClient.from_settings(
-            settings, elector.is_leader, clock.monotonic,
+        super().__init__(
+            settings, api, elector, clock, state,
             on_request=lambda route, seconds: metrics.request_seconds.labels(route=route).observe(seconds),
         )
-        state["backend"] = self.backend
+        self.s = settings
+        self.metrics = metrics
         self.outbox = Outbox(settings.kure_agent_queue_max, settings.kure_agent_tombstone_bytes)
-        self.exclusions = ExclusionState()
         self.core = AgentCore(
             timings=timings_of(settings),
             policy=policy_of(settings),

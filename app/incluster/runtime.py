@@ -23,6 +23,8 @@ from app.core.clock import Clock
 from app.core.logformat import configure_logging
 from app.kube.config import create_api_client, load_kube_config
 
+from .backend import BackendClient
+from .exclusions import ExclusionState
 from .health import HealthServer, watching
 from .lease import LeaseElector
 from .settings import ConfigError, InclusterSettings, load
@@ -82,7 +84,28 @@ async def run_component(
 
 
 class Session:
-    """What a component runs while it leads. ``run`` works until cancelled; ``shutdown`` flushes."""
+    """What a component runs while it leads. ``run`` works until cancelled; ``shutdown`` flushes.
+
+    Both components' sessions talk to the backend through a client that stops the moment leadership is lost,
+    publish it in ``state`` (for the health server), and keep the backend's exclusion lists.
+    """
+
+    def __init__(
+        self,
+        settings: InclusterSettings,
+        api: client.ApiClient,
+        elector: LeaseElector,
+        clock: Clock,
+        state: dict[str, Any],
+        *,
+        on_request: Callable[[str, float], None] | None = None,
+    ) -> None:
+        self.api = api
+        self.clock = clock
+        self.state = state
+        self.backend = BackendClient.from_settings(settings, elector.is_leader, clock.monotonic, on_request=on_request)
+        state["backend"] = self.backend
+        self.exclusions = ExclusionState()
 
     async def run(self) -> None:
         raise RuntimeError("Session.run must be overridden")

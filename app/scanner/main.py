@@ -18,8 +18,8 @@ from kubernetes_asyncio import client
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from app.core.clock import Clock
-from app.incluster.backend import BackendClient, LeadershipLost, Outcome
-from app.incluster.exclusions import ExclusionState, parse_registries, registry_changes
+from app.incluster.backend import LeadershipLost, Outcome
+from app.incluster.exclusions import parse_registries, registry_changes
 from app.incluster.images import parse_image
 from app.incluster.informer import Store
 from app.incluster.lease import LeaseElector
@@ -99,14 +99,9 @@ class ScannerSession(Session):
         clock: Clock,
         state: dict[str, Any],
     ) -> None:
+        super().__init__(settings, api, elector, clock, state)
         self.s = settings
-        self.api = api
         self.metrics = metrics
-        self.clock = clock
-        self.state = state
-        self.backend = BackendClient.from_settings(settings, elector.is_leader, clock.monotonic)
-        state["backend"] = self.backend
-        self.exclusions = ExclusionState()
         self.backend_registries: set[str] = set()
         self.store = Store(
             WATCHED_KINDS,
