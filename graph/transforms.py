@@ -484,32 +484,12 @@ def transform(kind: str, obj: JSON) -> Transformed:
     props["owner_refs"] = [f"{o.get('kind')}/{o.get('name')}" for o in owners]
 
     result = Transformed(kind, props["id"], name, namespace, props)
-    if namespace:
-        for owner in owners:
-            if owner.get("kind") in SYNCED_KINDS and KIND_INFO[str(owner["kind"])].namespaced:
-                result.refs.append(
-                    Ref(
-                        "OWNS",
-                        "in",
-                        str(owner["kind"]),
-                        namespace,
-                        str(owner["name"]),
-                        (("controller", bool(owner.get("controller"))),),
-                    )
-                )
-    else:
-        for owner in owners:
-            if owner.get("kind") in SYNCED_KINDS and not KIND_INFO[str(owner["kind"])].namespaced:
-                result.refs.append(
-                    Ref(
-                        "OWNS",
-                        "in",
-                        str(owner["kind"]),
-                        None,
-                        str(owner["name"]),
-                        (("controller", bool(owner.get("controller"))),),
-                    )
-                )
+    # An owner lives in the object's scope: a namespaced owner in the same namespace, or a cluster-scoped one.
+    for owner in owners:
+        owner_kind = str(owner.get("kind"))
+        if owner_kind in SYNCED_KINDS and KIND_INFO[owner_kind].namespaced == bool(namespace):
+            controller = (("controller", bool(owner.get("controller"))),)
+            result.refs.append(Ref("OWNS", "in", owner_kind, namespace or None, str(owner["name"]), controller))
 
     handler = _KIND_PROPS.get(kind)
     if handler is not None:
