@@ -169,6 +169,29 @@ async def test_a_poison_object_is_isolated_and_the_rest_is_written(neo4j_driver:
     assert status.kind("Namespace").last_error is not None
 
 
+async def test_write_transactions_are_capped_by_rows_and_by_bytes(neo4j_driver: AsyncDriver) -> None:
+    namespaces = [transform("Namespace", {"metadata": {"name": f"ns{i}", "resourceVersion": "1"}}) for i in range(10)]
+
+    async def batches(**caps: int) -> int:
+        writer = GraphWriter(neo4j_driver, status=SyncStatus(), **caps)
+        for t in namespaces:  # all queued before the writer starts, so it could take them in one transaction
+            await writer.put(WorkItem.upsert("Namespace", t))
+        task = asyncio.create_task(writer.run())
+        try:
+            await asyncio.wait_for(writer.wait_idle(), 30)
+        finally:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        assert {f"Namespace/_/ns{i}" for i in range(10)} <= set(await node_origins(neo4j_driver))
+        return writer.applied_batches
+
+    assert await batches() == 1
+    assert await batches(batch_rows=4) == 3  # 4 + 4 + 2
+    item_size = WorkItem.upsert("Namespace", namespaces[0]).size
+    # A transaction stops growing once it holds batch_bytes: three items' worth here.
+    assert await batches(batch_bytes=3 * item_size) == 4  # 3 + 3 + 3 + 1
+
+
 async def test_only_one_replica_leads_and_writes_are_fenced(
     neo4j_driver: AsyncDriver, kube_config: KubeConfig, fake_kube: FakeKubeApi
 ) -> None:
