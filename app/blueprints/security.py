@@ -25,7 +25,6 @@ from app.schemas.security import (
     TrustedRegistryRequest,
 )
 from app.state import get_state
-from storage.findings import FindingFilter
 
 blueprint = Blueprint("security", __name__, url_prefix="/api")
 
@@ -52,14 +51,15 @@ async def report_finding(data: FindingReport) -> tuple[dict[str, Any], int]:
 @guard("read")
 @validate(query=FindingsQuery, responses={200: Finding})
 async def list_findings(query: FindingsQuery) -> Response:
-    selection = FindingFilter(
+    findings, total = await get_state().security.list_findings(
         severities=query.severities,
         namespace=_namespace(query.namespace) if query.namespace else None,
         check_name=query.check_name or None,
         resource_type=query.resource_type or None,
         include_dismissed=query.include_dismissed,
+        limit=query.limit,
+        offset=query.offset,
     )
-    findings, total = await get_state().security.list_findings(selection, query.limit, query.offset)
     response = jsonify(findings)
     response.headers["X-Total-Count"] = str(total)
     return response

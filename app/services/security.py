@@ -158,8 +158,18 @@ class SecurityService:
     # --- reads and dismissal (§8.2–8.4) --------------------------------------------------------------------
 
     async def list_findings(
-        self, selection: FindingFilter, limit: int, offset: int
+        self,
+        *,
+        severities: tuple[str, ...],
+        namespace: str | None,
+        check_name: str | None,
+        resource_type: str | None,
+        include_dismissed: bool,
+        limit: int,
+        offset: int,
     ) -> tuple[list[dict[str, Any]], int]:
+        """One page of findings, newest first, and the total that match (``namespace`` "" = cluster-scoped)."""
+        selection = FindingFilter(severities, namespace, check_name, resource_type, include_dismissed)
         docs, total = await self.findings.page(selection, limit, offset)
         return [public_finding(doc) for doc in docs], total
 
