@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 from aiohttp import web
 
+from . import admission
 from .resources import BY_PATH, RESOURCES, Resource, resource_for
 from .selectors import parse_field_selector, parse_label_selector
 
@@ -757,8 +758,7 @@ class FakeKubeApi:
             body.pop("status", None)
         meta["creationTimestamp"] = _now()
         meta["uid"] = str(uuid.uuid4())
-        if res.kind == "Namespace":
-            body["status"] = {"phase": "Active"}
+        self._admit(res, body)
         body["kind"] = res.kind
         stored = self._store(res, body, "ADDED")
         return web.json_response(stored, status=201)
@@ -786,6 +786,22 @@ class FakeKubeApi:
         self._keep_status(res, current, body)
         return web.json_response(self._store(res, body, "MODIFIED"))
 
+    def _admit(self, res: Resource, body: Obj) -> None:
+        """Defaulting and mutating admission of a real server for an object created over HTTP (admission.py)."""
+        meta = body["metadata"]
+        if res.kind == "Namespace":
+            admission.namespace_name_label(body)
+            body["status"] = {"phase": "Active"}
+        elif res.kind == "Pod":
+            accounts = self._objects[resource_for("ServiceAccount").key]
+            admission.pod_admission(body, lambda name: accounts.get((meta["namespace"], name)))
+        elif res.kind == "Service":
+            services = self._objects[res.key].values()
+            taken = {ip for svc in services for ip in (svc.get("spec") or {}).get("clusterIPs") or []}
+            admission.service_defaults(body, taken)
+        elif res.kind == "Job":
+            admission.job_defaults(body, meta["uid"])
+
     @staticmethod
     def _keep_status(res: Resource, current: Obj, updated: Obj) -> None:
         """An update of the object itself leaves the status of a kind with a status subresource alone."""
@@ -793,6 +809,8 @@ class FakeKubeApi:
             updated.pop("status", None)
             if "status" in current:
                 updated["status"] = copy.deepcopy(current["status"])
+        if res.kind == "Namespace":
+            admission.namespace_name_label(updated)
 
     async def _status(self, request: web.Request, res: Resource, namespace: str | None, name: str) -> web.Response:
         """``.../status``: read it, or replace / merge-patch ``status`` alone (metadata and spec are ignored)."""
