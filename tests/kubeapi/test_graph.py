@@ -14,9 +14,9 @@ import pytest
 from neo4j import AsyncDriver
 
 from app.kube import KubeConfig, check_connection, create_api_client, load_kube_config
+from app.simulator.kubeapi import FakeKubeApi
 from graph.metrics import GRAPH_RESYNCS
 from graph.sync import GraphWatcher
-from tests.fakes.kubeapi import FakeKubeApi
 from tests.graph.conftest import RunningWatcher, fast_options, rows
 
 from .cluster import AuditLog, Cluster, eventually, service_account_user, services, write_token_kubeconfig
