@@ -180,9 +180,11 @@ class Cluster:
         return name
 
     async def drop_namespace(self, name: str) -> None:
-        """Delete its pods at once and the namespace (which then stays Terminating: there is no controller)."""
-        for pod in await self.items("Pod", name):
-            await self.delete("Pod", name, pod["metadata"]["name"])
+        """Delete its pods at once (and its Services, whose IPs and node ports the server holds) and the
+        namespace, which then stays Terminating: no controller empties it."""
+        for kind in ("Pod", "Service"):
+            for item in await self.items(kind, name):
+                await self.delete(kind, name, item["metadata"]["name"])
         await self.delete("Namespace", None, name)
 
     async def token(self, namespace: str, service_account: str, *, seconds: int = 3600,

@@ -5,7 +5,7 @@ A real server keeps every object for its lifetime and owns some names itself (``
 bootstrap ClusterRoles), so every namespace and every cluster-scoped object of the fixture gets a per-test
 suffix. Objects are created over HTTP in an order a real cluster accepts (owners before their dependents, whose
 ``ownerReferences`` then carry the owner's real uid), status is written through the status subresource as a
-kubelet or controller would, a fixed ``clusterIP`` is dropped (the server allocates one from its range), and
+kubelet or controller would, a fixed ``clusterIP`` or ``nodePort`` is dropped (the server allocates them), and
 each namespace gets its ``default`` ServiceAccount (what the token controller would create).
 """
 
@@ -58,6 +58,8 @@ class Renamer:
         obj = copy.deepcopy(obj)
         meta = obj["metadata"]
         kind = obj["kind"]
+        for owned_by_the_server in ("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields"):
+            meta.pop(owned_by_the_server, None)
         if kind == "Namespace":
             meta["name"] = self.namespace(meta["name"])
         elif kind in CLUSTER_SCOPED:
@@ -73,9 +75,12 @@ class Renamer:
         spec = obj.get("spec") or {}
         if kind == "Pod" and spec.get("nodeName"):
             spec["nodeName"] = self.cluster("Node", spec["nodeName"])
-        if kind == "Service" and spec.get("clusterIP") not in (None, "None"):
-            spec.pop("clusterIP")
-            spec.pop("clusterIPs", None)
+        if kind == "Service":
+            if spec.get("clusterIP") not in (None, "None"):
+                spec.pop("clusterIP")
+                spec.pop("clusterIPs", None)
+            for port in spec.get("ports") or []:
+                port.pop("nodePort", None)
         for endpoint in obj.get("endpoints") or []:
             if endpoint.get("nodeName"):
                 endpoint["nodeName"] = self.cluster("Node", endpoint["nodeName"])
@@ -90,9 +95,13 @@ def read_fixture(name: str) -> list[JSON]:
 
 
 async def load_fixture(target: Cluster, name: str, suffix: str) -> tuple[Renamer, list[JSON]]:
-    """Create the renamed fixture on ``target`` (a real or a fake server); returns the renamer and the objects
-    as the server stored them."""
-    objects = read_fixture(name)
+    """Create the renamed fixture cluster ``name`` on ``target`` (a real or a fake server); returns the renamer
+    and the objects as the server stored them."""
+    return await load_objects(target, read_fixture(name), suffix)
+
+
+async def load_objects(target: Cluster, objects: list[JSON], suffix: str) -> tuple[Renamer, list[JSON]]:
+    """Create renamed copies of ``objects`` on ``target`` (see the module docstring)."""
     renamer = Renamer(objects, suffix)
     pending = [renamer.rename(o) for o in objects]
     statuses = {_key(o): o.pop("status") for o in pending if o["kind"] in STATUS_KINDS and o.get("status")}
