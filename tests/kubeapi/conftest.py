@@ -50,6 +50,9 @@ async def kure_system(cluster: Cluster) -> str:
     """Every manifest of docker/k8s applied (server-side apply, idempotent): the namespace, the components'
     ServiceAccounts and RBAC, the Deployments (which nothing runs here)."""
     await cluster.apply_manifests(load_documents(*sorted(K8S.glob("*.yaml"))))
+    # What the ServiceAccount controller of a real cluster would have created (the databases' pods use it).
+    await cluster.apply({"apiVersion": "v1", "kind": "ServiceAccount",
+                         "metadata": {"name": "default", "namespace": KURE_SYSTEM}})
     return KURE_SYSTEM
 
 
