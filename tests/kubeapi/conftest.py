@@ -8,8 +8,10 @@ deleting (every test gets a new one), and pods are deleted with grace period 0.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,9 +22,12 @@ from tests.graph.conftest import neo4j_driver  # the graph tests' real Neo4j, wi
 __all__ = ["neo4j_driver"]
 
 from .cluster import AuditLog, Cluster, admin_kubeconfig, load_documents, write_token_kubeconfig
+from .installs import Install, chart_install, render_chart
 
 K8S = Path(__file__).resolve().parents[2] / "docker" / "k8s"
 KURE_SYSTEM = "kure-system"
+RESTRICTED = {"pod-security.kubernetes.io/enforce": "restricted",
+              "pod-security.kubernetes.io/enforce-version": "latest"}
 
 
 @pytest.fixture
@@ -77,3 +82,22 @@ def audit() -> AuditLog:
     log = AuditLog()
     log.mark()
     return log
+
+
+@pytest.fixture
+async def chart(cluster: Cluster) -> AsyncIterator[tuple[Install, list[dict[str, Any]]]]:
+    """The chart rendered for a release of its own in a fresh restricted namespace, applied with a server-side
+    dry run, then for real."""
+    release = f"kt{uuid.uuid4().hex[:6]}"
+    namespace = await cluster.new_namespace("kt-chart", labels=RESTRICTED)
+    documents = render_chart(release, namespace)
+    dry = await cluster.apply_manifests(documents, dry_run=True)
+    assert len(dry) == len(documents)
+    assert await cluster.get("Deployment", namespace, f"{release}-kure-monitor-backend") is None  # dry: nothing
+    applied = await cluster.apply_manifests(documents)
+    assert len(applied) == len(documents)
+    yield chart_install(release, namespace), documents
+    await cluster.drop_namespace(namespace)
+    for doc in documents:
+        if doc["kind"] in ("ClusterRole", "ClusterRoleBinding"):
+            await cluster.delete(doc["kind"], None, doc["metadata"]["name"])
