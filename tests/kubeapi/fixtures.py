@@ -69,6 +69,12 @@ class Renamer:
         for subject in obj.get("subjects") or []:
             if subject.get("namespace"):
                 subject["namespace"] = self.namespace(subject["namespace"])
+            # Names that carry a namespace: a ServiceAccount's user name, a namespace's ServiceAccount group.
+            parts = str(subject.get("name", "")).split(":")
+            if subject.get("kind") == "User" and parts[:2] == ["system", "serviceaccount"] and len(parts) == 4:
+                subject["name"] = ":".join([*parts[:2], self.namespace(parts[2]), parts[3]])
+            if subject.get("kind") == "Group" and parts[:2] == ["system", "serviceaccounts"] and len(parts) == 3:
+                subject["name"] = ":".join([*parts[:2], self.namespace(parts[2])])
         role_ref = obj.get("roleRef")
         if role_ref and role_ref.get("kind") == "ClusterRole":
             role_ref["name"] = self.cluster("ClusterRole", role_ref["name"])

@@ -16,6 +16,7 @@ from neo4j import AsyncDriver
 from app.kube import KubeConfig, check_connection, create_api_client, load_kube_config
 from app.simulator.kubeapi import FakeKubeApi
 from graph.metrics import GRAPH_RESYNCS
+from graph.recipes import BY_KEY
 from graph.sync import GraphWatcher
 from tests.graph.conftest import RunningWatcher, fast_options, rows
 
@@ -260,3 +261,58 @@ async def test_rotated_service_account_token_is_reloaded_after_the_401(
     await eventually(seen)
     assert rw.watcher.status.as_dict()["kinds"]["ServiceAccount"]["state"] == "watching"
     await cluster.delete("Secret", kure_system, holders[1]["metadata"]["name"])
+
+
+def _user_and_groups(kind: str, namespace: str | None, name: str) -> tuple[str, list[str]]:
+    """How the API server would see a subject of the graph in a request."""
+    if kind == "ServiceAccount":
+        return service_account_user(str(namespace), name), [
+            "system:serviceaccounts", f"system:serviceaccounts:{namespace}", "system:authenticated"]
+    if kind == "Subject:Group":
+        return "kure-oracle-probe", [name, "system:authenticated"]
+    return name, ["system:authenticated"]
+
+
+async def test_graph_rbac_answers_agree_with_the_authorizer(
+    cluster: Cluster, component_kubeconfig: ComponentKubeconfig, neo4j_driver: AsyncDriver, start_watcher: Starter,
+) -> None:
+    """The analyst recipes R1 (who can exec into pods in a namespace) and R2 (who can read Secrets) against the
+    server's own authorizer (SubjectAccessReview) for every subject the fixture's bindings name, in each of its
+    namespaces: the graph names exactly the subjects the server allows."""
+    renamer, stored = await load_fixture(cluster, "shop", uuid.uuid4().hex[:6])
+    rw = await start_watcher(await _kube(await component_kubeconfig(BACKEND)))
+    await rw.settle()
+    namespaces = sorted(renamer.namespace(n) for n in renamer.namespaces)
+    candidates = {("ServiceAccount", o["metadata"]["namespace"], o["metadata"]["name"])
+                  for o in stored if o["kind"] == "ServiceAccount"}  # fmt: skip
+    for binding in (o for o in stored if o["kind"] in ("RoleBinding", "ClusterRoleBinding")):
+        for subject in binding.get("subjects") or []:
+            if subject["kind"] in ("User", "Group") and not subject["name"].startswith("system:serviceaccount:"):
+                candidates.add((f"Subject:{subject['kind']}", None, subject["name"]))
+    exec_recipe, secrets_recipe = BY_KEY["R1"], BY_KEY["R2"]
+    disagreements, allowed = [], set()
+    for namespace in namespaces:
+        graph_exec = {(r["subject_kind"], r["subject_namespace"], r["subject"])
+                      for r in await rows(neo4j_driver, exec_recipe.cypher, ns=namespace)}
+        graph_secrets = {(r["subject_kind"], r["subject_namespace"], r["subject"])
+                         for r in await rows(neo4j_driver, secrets_recipe.cypher)
+                         if r["scope"] in (namespace, "all namespaces") and [] in r["limited_to"]}
+        for kind, subject_namespace, name in sorted(candidates, key=str):
+            user, groups = _user_and_groups(kind, subject_namespace, name)
+            can_exec = await cluster.allowed(user, "create", "pods", namespace=namespace, subresource="exec",
+                                             groups=groups)
+            can_read = await cluster.allowed(user, "get", "secrets", namespace=namespace, groups=groups)
+            subject = (kind, subject_namespace, name)
+            allowed |= {("exec", namespace, name)} if can_exec else set()
+            allowed |= {("read secrets", namespace, name)} if can_read else set()
+            if can_exec != (subject in graph_exec):
+                disagreements.append(("exec", namespace, subject, can_exec))
+            if can_read != (subject in graph_secrets):
+                disagreements.append(("read secrets", namespace, subject, can_read))
+    assert disagreements == []
+    # Both answers are exercised: the fixture grants exec (group ops everywhere, bob in shop) and Secrets (the
+    # ServiceAccounts of data through their namespace group, kube-system's deployer as cluster-admin).
+    shop, data = renamer.namespace("shop"), renamer.namespace("data")
+    assert {("exec", shop, "ops"), ("exec", shop, "bob"), ("read secrets", data, "default"),
+            ("read secrets", shop, "deployer")} <= allowed  # fmt: skip
+    assert ("exec", data, "bob") not in allowed
