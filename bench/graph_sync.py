@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
 import json
 import os
 import statistics
@@ -143,10 +144,15 @@ def kubeapi_kubeconfig() -> Path:
 
 def for_a_real_server(obj: dict[str, Any]) -> dict[str, Any]:
     """A synthetic object as a real server accepts it: status through its subresource only (left out here),
-    cluster IPs allocated by the server."""
-    obj = {k: v for k, v in obj.items() if k != "status"}
+    cluster IPs allocated by the server, a restart policy on Job pods."""
+    obj = copy.deepcopy({k: v for k, v in obj.items() if k != "status"})
     if obj["kind"] == "Service" and obj["spec"].get("clusterIP") != "None":
         obj["spec"] = {k: v for k, v in obj["spec"].items() if k not in ("clusterIP", "clusterIPs")}
+    # A Job's pods must say what happens when they end (the fake does not validate that).
+    template = (obj["spec"].get("jobTemplate", {}).get("spec", obj["spec"]) if obj["kind"] in ("Job", "CronJob")
+                else {}).get("template", {})
+    if template:
+        template.setdefault("spec", {}).setdefault("restartPolicy", "Never")
     return obj
 
 
@@ -198,6 +204,9 @@ async def against_the_real_server(args: argparse.Namespace, driver: Any, fake_sy
     finally:
         await api.close()
     sync_seconds, watcher, task = await initial_sync(driver, kube, args.page_size)
+    assert watcher.writer is not None
+    await watcher.writer.wait_idle()
+    await watcher.refresh_counts()
     synced = sum(k.objects for k in watcher.status.kinds.values())
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
