@@ -1,4 +1,5 @@
-"""Benchmark: initial graph sync of the synthetic cluster (graph.md §6) and single-event latency.
+"""Benchmark: initial graph sync of the synthetic cluster (docs/graph.md#performance-targets-and-benchmarks) and
+single-event latency.
 
     python3 scripts/services.py up
     .venv/bin/python -m bench.graph_sync [--neo4j bolt://127.0.0.1:7687] [--events 50]
@@ -80,7 +81,8 @@ async def list_only(api: Any, page_size: int) -> tuple[float, int]:
 
 
 async def burst(fake: FakeKubeApi, watcher: GraphWatcher, rate: float, seconds: float) -> dict[str, Any]:
-    """graph.md §6: Pod label changes at ``rate``/s for ``seconds``; each event's time from the change in the API
+    """docs/graph.md#performance-targets-and-benchmarks: Pod label changes at ``rate``/s for ``seconds``; each event's
+    time from the change in the API
     server to the commit that makes it visible, and how long the queue takes to drain after the last change."""
     writer = watcher.writer
     assert writer is not None
@@ -130,7 +132,8 @@ async def burst(fake: FakeKubeApi, watcher: GraphWatcher, rate: float, seconds: 
 
 
 async def relist_after_gone(fake: FakeKubeApi, watcher: GraphWatcher, driver: Any, stale: int) -> dict[str, Any]:
-    """graph.md §6: a 410 on the Pod watch after ``stale`` deletions were lost → relist of every Pod and a sweep of
+    """docs/graph.md#performance-targets-and-benchmarks: a 410 on the Pod watch after ``stale`` deletions were lost →
+    relist of every Pod and a sweep of
     the stale ones; timed until the graph holds exactly the API server's Pods."""
     gone = fake.list_objects("Pod")[:stale]
     fake.hold_events("Pod")
@@ -187,7 +190,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             initial_sync_seconds=round(sync_seconds, 2),
             objects_per_second=round(objects / sync_seconds),
             sync_to_list_ratio=round(sync_seconds / list_seconds, 2),
-            # graph.md §6: "backend memory during initial sync <= 300 MiB above the idle process"
+            # docs/graph.md#performance-targets-and-benchmarks: "backend memory during initial sync <= 300 MiB above the
+            # idle process"
             memory_growth_during_sync_mib=round(peak_rss - idle_rss),
             initial_sync_statements=statements.count,
             initial_sync_cpu_seconds=round(sync_cpu, 2),

@@ -1,4 +1,5 @@
-"""Diagram queries (graph.md §4, api.md §2.7/§10): read transactions returning the wire JSON dicts.
+"""Diagram queries (docs/graph.md#diagrams; the routes: docs/api.md#diagrams): read transactions returning the wire
+JSON dicts (docs/api.md#diagram-graphs).
 
 Pure async functions taking a driver. They raise :class:`DiagramNotFound` (404, with the exact ``detail``)
 and :class:`GraphUnavailable` (503: Neo4j unreachable, timed out); the HTTP layer maps them. Kind names
@@ -110,7 +111,7 @@ _SUBJECT_KIND = {"ServiceAccount": "ServiceAccount", "Subject:User": "User", "Su
 
 
 class DiagramNotFound(Exception):
-    """404 with the exact ``detail`` of api.md §10."""
+    """404 with the exact ``detail`` of docs/api.md#diagrams."""
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
@@ -130,7 +131,7 @@ def node_json(
     rbac: bool = False,
     extra: JSON | None = None,
 ) -> JSON:
-    """A graph node → the api.md §2.7 node object."""
+    """A graph node → the docs/api.md#diagram-graphs node object."""
     kind = str(props.get("kind"))
     api_kind = "Subject:ServiceAccount" if rbac and kind == "ServiceAccount" else kind
     metadata: JSON
