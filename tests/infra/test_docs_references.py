@@ -121,13 +121,19 @@ def test_no_reference_points_into_documents_outside_the_repository() -> None:
     assert offenders == []
 
 
+def _about_tables(path: Path) -> bool:
+    """Backend, in-cluster and docs text, where "row <n>" meant a row of a table kept outside the repository (a
+    dashboard test may well speak of a table row on screen)."""
+    return path.suffix in {".py", ".md", ".yaml"} and path.relative_to(ROOT).parts[0] != "web"
+
+
 def test_comments_say_why_instead_of_naming_an_issue_or_a_table_row() -> None:
     offenders = [
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
         for path in FILES
         if path != THIS_FILE
         for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1)
-        if ISSUE_NUMBER.search(line) or TABLE_ROW_NUMBER.search(line)
+        if ISSUE_NUMBER.search(line) or (TABLE_ROW_NUMBER.search(line) and _about_tables(path))
     ]
     assert offenders == []
 
