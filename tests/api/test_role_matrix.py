@@ -25,6 +25,10 @@ CONTRACT: dict[tuple[str, str], str] = {
     ("GET", "/docs"): "public",
     ("GET", "/redoc"): "public",
     ("GET", "/openapi.json"): "public",
+    # The dashboard (docs/dashboard.md): the app, its hashed assets and its client-side routes.
+    ("GET", "/"): "public",
+    ("GET", "/assets/<path:name>"): "public",
+    ("GET", "/<client_route:path>"): "public",
     ("GET", "/api/auth/status"): "public",
     ("POST", "/api/auth/signup"): "public",
     ("POST", "/api/auth/login"): "public",
