@@ -47,6 +47,7 @@ CONTRACT: dict[tuple[str, str], str] = {
     ("POST", "/api/pods/failed/<pod_id>/retry-solution"): "write",
     ("GET", "/api/pods/history"): "read",
     ("GET", "/api/pods/ignored"): "read",
+    ("GET", "/api/pods/reasons"): "read",
     ("PUT", "/api/pods/ignored/<pod_id>/restore"): "write",
     ("PUT", "/api/pods/<pod_id>/status"): "write",
     ("POST", "/api/pods/dismiss-deleted"): "service",
