@@ -118,7 +118,7 @@ class Harness:
     def __init__(self, work_dir: Path) -> None:
         self.work_dir = work_dir
         self.kube = FakeKubeApi(bookmark_interval=5)
-        self.openai = FakeOpenAI(default=Reply.text(AI_SOLUTION, delay=1.5))
+        self.openai = FakeOpenAI(default=Reply.text(AI_SOLUTION, delay=3.0))
         self.webhook = WebhookReceiver()
         self.backends: list[Backend] = []
         self.kubeconfig = work_dir / "kubeconfig"

@@ -147,7 +147,7 @@ function Users() {
       >
         <label>
           Username
-          <input required minLength={3} maxLength={64} pattern="[A-Za-z0-9._@-]+" value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} />
+          <input required minLength={3} maxLength={64} pattern="[A-Za-z0-9._@\-]+" value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} />
         </label>
         <label>
           Password
@@ -155,7 +155,7 @@ function Users() {
         </label>
         <label>
           Role
-          <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
+          <select aria-label="Role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
             {ROLES.map((role) => (
               <option key={role}>{role}</option>
             ))}
@@ -272,7 +272,7 @@ function NotificationForm({ setting, taken, onDone }: { setting: NotificationSet
       <h3>{setting ? `Edit ${setting.provider}` : 'New notification target'}</h3>
       <label>
         Provider
-        <select value={provider} disabled={Boolean(setting)} onChange={(e) => setProvider(e.target.value as (typeof PROVIDERS)[number])}>
+        <select aria-label="Provider" value={provider} disabled={Boolean(setting)} onChange={(e) => setProvider(e.target.value as (typeof PROVIDERS)[number])}>
           {PROVIDERS.filter((p) => setting || !taken.has(p)).map((p) => (
             <option key={p}>{p}</option>
           ))}
@@ -303,7 +303,7 @@ function NotificationForm({ setting, taken, onDone }: { setting: NotificationSet
       </fieldset>
       <label>
         Findings from severity
-        <select value={severity} onChange={(e) => setSeverity(e.target.value)}>
+        <select aria-label="Findings from severity" value={severity} onChange={(e) => setSeverity(e.target.value)}>
           {SEVERITIES.map((s) => (
             <option key={s}>{s}</option>
           ))}
@@ -377,7 +377,7 @@ function Llm() {
       >
         <label>
           Provider
-          <select value={provider} onChange={(e) => setProvider(e.target.value as (typeof LLM_PROVIDERS)[number])}>
+          <select aria-label="Provider" value={provider} onChange={(e) => setProvider(e.target.value as (typeof LLM_PROVIDERS)[number])}>
             {LLM_PROVIDERS.map((p) => (
               <option key={p}>{p}</option>
             ))}

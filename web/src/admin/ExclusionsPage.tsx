@@ -78,7 +78,7 @@ export default function ExclusionsPage() {
             >
               <label>
                 Namespace
-                <input required value={namespace} onChange={(e) => setNamespace(e.target.value)} pattern="[a-z0-9]([-a-z0-9]*[a-z0-9])?" maxLength={63} />
+                <input required value={namespace} onChange={(e) => setNamespace(e.target.value)} pattern="[a-z0-9]([a-z0-9\-]*[a-z0-9])?" maxLength={63} />
               </label>
               <button type="submit" disabled={addNamespace.isPending}>
                 Exclude

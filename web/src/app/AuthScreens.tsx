@@ -75,7 +75,7 @@ export function SetupScreen() {
         >
           <label>
             Username
-            <input name="username" autoComplete="username" required minLength={3} maxLength={64} pattern="[A-Za-z0-9._@-]+" value={username} onChange={(e) => setUsername(e.target.value)} />
+            <input name="username" autoComplete="username" required minLength={3} maxLength={64} pattern="[A-Za-z0-9._@\-]+" value={username} onChange={(e) => setUsername(e.target.value)} />
           </label>
           <label>
             Password (at least 8 characters)

@@ -19,7 +19,10 @@ import {
   type ViewNode,
 } from './graphModel'
 
-const GraphView = lazy(() => import('./GraphView'))
+// The drawing library loads while the first graph is fetched, not after it arrived.
+const loadGraphView = () => import('./GraphView')
+const GraphView = lazy(loadGraphView)
+void loadGraphView()
 
 export default function DiagramsPage() {
   return (
@@ -82,7 +85,7 @@ function NamespaceDiagram() {
     <>
       <label>
         Namespace
-        <select value={namespace} onChange={(e) => navigate(`/diagrams/namespace/${encodeURIComponent(e.target.value)}`)}>
+        <select aria-label="Namespace" value={namespace} onChange={(e) => navigate(`/diagrams/namespace/${encodeURIComponent(e.target.value)}`)}>
           {(namespaces.data?.namespaces ?? [namespace]).map((ns) => (
             <option key={ns}>{ns}</option>
           ))}

@@ -1,5 +1,5 @@
 // /redoc: ReDoc's standalone bundle (redoc 2.x, version pinned by package-lock.json) served from this origin.
-import bundleUrl from 'redoc/bundles/redoc.standalone.js?url'
+import bundleUrl from 'virtual:redoc-standalone'
 import { loadScript, specUrl } from './loadScript'
 
 interface RedocWindow {

@@ -81,7 +81,7 @@ export function LiveLogs({ namespace, pod, containers }: { namespace: string; po
         {containers.length > 1 && (
           <label>
             Container
-            <select value={container} onChange={(e) => setContainer(e.target.value)} disabled={state === 'following' || state === 'paused'}>
+            <select aria-label="Container" value={container} onChange={(e) => setContainer(e.target.value)} disabled={state === 'following' || state === 'paused'}>
               {containers.map((name) => (
                 <option key={name}>{name}</option>
               ))}
