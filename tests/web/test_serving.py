@@ -6,6 +6,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mongomock_motor import AsyncMongoMockClient
@@ -34,7 +35,7 @@ def _build(directory: Path) -> Path:
 
 
 async def _client(settings: Settings) -> AsyncIterator[TestClientProtocol]:
-    mongo = AsyncMongoMockClient(tz_aware=True)
+    mongo: Any = AsyncMongoMockClient(tz_aware=True)
     app: Quart = create_app(settings, mongo=MongoHandle(client=mongo, db=mongo[f"web_{uuid.uuid4().hex[:6]}"],
                                                         embedded=True))
     async with app.test_app():

@@ -1,22 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { resolve } from 'node:path'
 import type { Page } from '@playwright/test'
-import { control, expect, loginAsAdmin, test } from './fixtures'
-import { RUN_DIR } from './global-setup'
-
-export function recordFigure(name: string, value: unknown): void {
-  mkdirSync(RUN_DIR, { recursive: true })
-  const file = resolve(RUN_DIR, 'figures.json')
-  let figures: Record<string, unknown> = {}
-  try {
-    figures = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
-  } catch {
-    /* first figure */
-  }
-  figures[name] = value
-  writeFileSync(file, JSON.stringify(figures, null, 2))
-  console.log(`figure ${name}: ${JSON.stringify(value)}`)
-}
+import { control, expect, loginAsAdmin, recordFigure, test } from './fixtures'
 
 async function clickNode(page: Page, id: string): Promise<void> {
   const canvas = page.getByTestId('graph-canvas')

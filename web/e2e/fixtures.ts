@@ -8,9 +8,9 @@
 //   refused by Chromium and reported as a console error.
 // - Nothing outside 127.0.0.1 is reachable: such a request is aborted and fails the test.
 import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test'
-import { mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { ROOT, STATE_FILE } from './global-setup'
+import { ROOT, RUN_DIR, STATE_FILE } from './global-setup'
 
 export const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
@@ -229,3 +229,19 @@ export function podManifest(name: string, namespace = 'shop', extra = ''): strin
     .filter((line) => line !== '')
     .join('\n')
 }
+
+/** A measured figure: printed, and kept in web/test-results/figures.json for docs/benchmarks.md. */
+export function recordFigure(name: string, value: unknown): void {
+  mkdirSync(RUN_DIR, { recursive: true })
+  const file = resolve(RUN_DIR, 'figures.json')
+  let figures: Record<string, unknown> = {}
+  try {
+    figures = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+  } catch {
+    /* first figure */
+  }
+  figures[name] = value
+  writeFileSync(file, JSON.stringify(figures, null, 2))
+  console.log(`figure ${name}: ${JSON.stringify(value)}`)
+}
+

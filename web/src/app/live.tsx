@@ -5,7 +5,8 @@ import { createContext, useContext, useEffect, useRef, useState, useSyncExternal
 import { LiveFeed, type LiveMessage, type LiveStatus } from '../api/live'
 import { signOutLocally } from './auth'
 
-const FeedContext = createContext<LiveFeed | null>(null)
+/** Exported for component tests, which provide a LiveFeed over a fake socket. */
+export const FeedContext = createContext<LiveFeed | null>(null)
 
 export function LiveProvider({ children }: { children: React.ReactNode }) {
   const client = useQueryClient()

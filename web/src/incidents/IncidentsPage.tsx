@@ -61,8 +61,10 @@ export function IncidentsPage() {
     placeholderData: (previous) => previous,
   })
   const countsKey = ['incident-reasons', view.tab, view.namespace] as const
+  // The first page comes first: the counts are asked for once it is there (a slow store answers it sooner).
   const counts = useQuery({
     queryKey: countsKey,
+    enabled: list.data !== undefined,
     queryFn: ({ signal }) =>
       listAll('/api/pods/reasons', { query: { list: LIST_NAME[view.tab], namespace: view.namespace }, signal }),
   })
