@@ -1,5 +1,5 @@
 import type { APIRequestContext } from '@playwright/test'
-import { adminApi, expect, loginAsAdmin, test, type KureState } from './fixtures'
+import { expect, loginAsAdmin, test, type KureState } from './fixtures'
 
 async function finding(request: APIRequestContext, kure: KureState, fields: Record<string, unknown>) {
   const response = await request.post(`${kure.url}/api/security/findings`, {
@@ -68,5 +68,4 @@ test('findings: filters, live arrival, dismiss and restore, rescan progress, tru
   await item.getByRole('button', { name: 'Remove' }).click()
   await item.getByRole('button', { name: 'Yes, remove' }).click()
   await expect(item).toHaveCount(0)
-  await adminApi(request, kure)
 })

@@ -7,7 +7,7 @@
 //   yet, the test adds exactly this policy to the document's response, so an inline script or a CDN load would be
 //   refused by Chromium and reported as a console error.
 // - Nothing outside 127.0.0.1 is reachable: such a request is aborted and fails the test.
-import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test'
+import { test as base, expect, request as requests, type APIRequestContext, type Page } from '@playwright/test'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ROOT, RUN_DIR, STATE_FILE } from './global-setup'
@@ -143,24 +143,35 @@ export async function login(page: Page, username: string, password: string, base
   await expect(page.getByTestId('current-user')).toContainText(username)
 }
 
-export async function loginAsAdmin(page: Page, kure: KureState): Promise<void> {
-  await login(page, kure.admin.username, kure.admin.password)
-}
+// The admin signs in once per run (the login route allows 5 attempts per 30 s per user and address): pages and
+// API calls reuse that session. The UI login itself is tested in 01-auth.spec.ts.
+let adminContext: APIRequestContext | null = null
 
 /** An API session as the admin (APIRequestContext sends no Origin header: a non-browser client). */
-export async function adminApi(request: APIRequestContext, kure: KureState): Promise<APIRequestContext> {
-  const response = await request.post(`${kure.url}/api/auth/login`, { data: kure.admin })
-  expect(response.status()).toBe(200)
-  return request
+export async function adminApi(_request: APIRequestContext | null, kure: KureState): Promise<APIRequestContext> {
+  if (!adminContext) {
+    const context = await requests.newContext()
+    const response = await context.post(`${kure.url}/api/auth/login`, { data: kure.admin })
+    expect(response.status()).toBe(200)
+    adminContext = context
+  }
+  return adminContext
+}
+
+export async function loginAsAdmin(page: Page, kure: KureState): Promise<void> {
+  const state = await (await adminApi(null, kure)).storageState()
+  await page.context().addCookies(state.cookies)
+  await page.goto('/incidents')
+  await expect(page.getByTestId('current-user')).toContainText(kure.admin.username)
 }
 
 let userCounter = 0
 
 export async function createUser(request: APIRequestContext, kure: KureState, role: 'read' | 'write' | 'admin') {
-  await adminApi(request, kure)
+  const admin = await adminApi(request, kure)
   const username = `${role}-${Date.now().toString(36)}-${userCounter++}`
   const password = `${role}-password-123`
-  const response = await request.post(`${kure.url}/api/admin/users`, { data: { username, password, role } })
+  const response = await admin.post(`${kure.url}/api/admin/users`, { data: { username, password, role } })
   expect(response.status()).toBe(201)
   return { username, password }
 }
