@@ -24,11 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from app.kube import create_api_client, load_kube_config, request_json, resource
+from app.simulator.kubeapi import FakeKubeApi
+from app.simulator.kubeapi.synthetic import generate
 from graph.driver import create_driver
 from graph.schema import SYNC_ORDER, ensure_schema
 from graph.sync import GraphSyncOptions, GraphWatcher
-from tests.fakes.kubeapi import FakeKubeApi
-from tests.fakes.kubeapi.synthetic import generate
 
 
 def rss_mib() -> float:

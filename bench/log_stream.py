@@ -33,7 +33,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.fakes.kubeapi import FakeKubeApi  # noqa: E402
+from app.simulator.kubeapi import FakeKubeApi  # noqa: E402
 
 TOKEN = "bench-service-token-0123456789"
 CLK_TCK = os.sysconf("SC_CLK_TCK")

@@ -31,8 +31,8 @@ from app.scanner.checks import CATALOGUE  # noqa: E402
 from app.scanner.engine import evaluate_object  # noqa: E402
 from app.scanner.main import run_scanner  # noqa: E402
 from app.scanner.scope import build_context, in_scope, key_of  # noqa: E402
+from app.simulator.kubeapi.server import FakeKubeApi  # noqa: E402
 from tests.agent.fake_backend import FakeBackend  # noqa: E402
-from tests.fakes.kubeapi.server import FakeKubeApi  # noqa: E402
 
 NS = "kure"
 

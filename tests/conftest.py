@@ -22,9 +22,9 @@ from app.core.clock import ManualClock, utcnow
 from app.factory import create_app
 from app.kube import KubeConfig, load_kube_config
 from app.settings import Settings
+from app.simulator.kubeapi import FakeKubeApi
 from app.state import AppState
 from storage.mongo import MongoHandle, connect
-from tests.fakes.kubeapi import FakeKubeApi
 
 # The same port variables scripts/services.py reads, so tests follow a server moved to another port.
 MONGO_TEST_URI = os.environ.get(

@@ -14,7 +14,7 @@ import pytest
 
 from app.agent.main import run_agent
 from app.incluster.settings import AgentSettings, load
-from tests.fakes.kubeapi.server import FakeKubeApi
+from app.simulator.kubeapi.server import FakeKubeApi
 
 from .fake_backend import FakeBackend
 from .fixtures import load as load_fixture

@@ -15,8 +15,8 @@ from mongomock_motor import AsyncMongoMockClient
 from quart.typing import TestClientProtocol
 
 from app.settings import Settings
+from app.simulator.kubeapi import FakeKubeApi
 from storage.mongo import MongoHandle
-from tests.fakes.kubeapi import FakeKubeApi
 from tests.graph.conftest import FIXTURES, NEO4J_URI, load_graph
 
 pytestmark = pytest.mark.integration

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from app.kube import KubeConfig
+from app.simulator.kubeapi import FakeKubeApi
 from graph.metrics import GRAPH_RESYNCS
-from tests.fakes.kubeapi import FakeKubeApi
 from tests.graph.conftest import FIXTURES, RunningWatcher, edge_set, eventually, node_origins, rows
 
 pytestmark = pytest.mark.integration

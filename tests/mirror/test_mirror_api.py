@@ -14,8 +14,8 @@ from app.ai.manifest import clean_manifest, dump_yaml
 from app.core.clock import ManualClock
 from app.core.timefmt import iso
 from app.settings import Settings
+from app.simulator.kubeapi import FakeKubeApi
 from app.state import AppState
-from tests.fakes.kubeapi import FakeKubeApi
 from tests.logs.kube import StartedApp, listen, messages, pod
 from tests.mirror.records import add_failure, live_manifest
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from app.core.clock import ManualClock
 from app.settings import Settings
+from app.simulator.kubeapi import FakeKubeApi
 from app.state import AppState
-from tests.fakes.kubeapi import FakeKubeApi
 from tests.logs.kube import StartedApp, listen, messages, pod
 from tests.mirror.records import add_failure
 

@@ -14,9 +14,9 @@ import pytest
 
 from app.incluster.settings import ScannerSettings, load
 from app.scanner.main import run_scanner
+from app.simulator.kubeapi.server import FakeKubeApi
 from tests.agent.fake_backend import FakeBackend, Request
 from tests.agent.rbac import allowed, rules_of
-from tests.fakes.kubeapi.server import FakeKubeApi
 
 from .fixtures import load as load_fixture
 
@@ -85,7 +85,7 @@ async def _scanner(settings: ScannerSettings) -> AsyncIterator[dict[str, Any]]:
 
 
 def _seed(kube: FakeKubeApi, name: str) -> list[dict[str, Any]]:
-    from tests.fakes.kubeapi.resources import BY_KIND
+    from app.simulator.kubeapi.resources import BY_KIND
 
     docs, _ = load_fixture(name)
     for obj in docs:

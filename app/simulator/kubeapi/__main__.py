@@ -1,4 +1,4 @@
-"""Run the fake API server standalone: ``python -m tests.fakes.kubeapi --fixture DIR --port N``."""
+"""Run the fake API server standalone: ``python -m app.simulator.kubeapi --fixture DIR --port N``."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ async def _serve(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.fakes.kubeapi")
+    parser = argparse.ArgumentParser(prog="python -m app.simulator.kubeapi")
     parser.add_argument(
         "--fixture",
         action="append",
