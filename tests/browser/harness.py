@@ -39,8 +39,8 @@ import httpx
 import pymongo
 from aiohttp import web
 
-from tests.fakes.kubeapi import FakeKubeApi
-from tests.fakes.kubeapi.synthetic import generate
+from app.simulator.kubeapi import FakeKubeApi
+from app.simulator.kubeapi.synthetic import generate
 from tests.fakes.openai_server import FakeOpenAI, Reply
 from tests.fakes.webhook import WebhookReceiver
 
