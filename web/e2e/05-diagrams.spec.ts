@@ -48,6 +48,13 @@ test('the 1,000-pod namespace draws, stays interactive, and a node click shows i
   await expect(page.getByTestId('object-manifest')).toContainText('name: app-0')
   await shot('diagram-namespace')
 
+  // The workload view of the selected Deployment.
+  await page.getByRole('link', { name: 'Open the workload view' }).click()
+  await expect(page.getByTestId('graph-canvas')).toHaveAttribute('data-ready', 'true')
+  await expect(page.getByTestId('diagram-summary')).toContainText('Deployment app-0 in big')
+  await page.goto('/diagrams/namespace/big')
+  await expect(page.getByTestId('graph-canvas')).toHaveAttribute('data-ready', 'true')
+
   // A folded pod set unfolds on request; a pod from the list is shown with its manifest.
   await page.getByLabel('Find an object').fill('app-3-cur-007')
   await page.getByTestId('object-list').getByRole('button', { name: /app-3-cur-007/ }).click()

@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react'
+import { act, screen, waitFor } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { renderScreen, scriptBackend } from '../test/render'
 import { downDependencies, SimulatedBanner } from './banners'
@@ -34,8 +34,8 @@ describe('banners', () => {
   it('treats a missing cluster_mode as a real cluster', async () => {
     const backend = scriptBackend({ '/api/config': { body: { settings: {} } } })
     renderScreen(<SimulatedBanner />)
-    await vi.waitFor(() => expect(backend.calls).toContain('GET /api/config'))
-    await new Promise((r) => setTimeout(r, 50))
+    await waitFor(() => expect(backend.calls).toContain('GET /api/config'))
+    await act(() => new Promise((r) => setTimeout(r, 50)))
     expect(screen.queryByTestId('simulated-banner')).not.toBeInTheDocument()
   })
 })

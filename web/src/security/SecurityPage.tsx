@@ -64,11 +64,17 @@ export default function SecurityPage() {
     if (!('offset' in changes)) next.delete('offset')
     setParams(next)
   }
-  const selected = new Set(severity.split(',').filter(Boolean))
+  // Checkboxes hold their own state and write the URL: a route update is a transition, and a checkbox that
+  // waited for it would flick back for a frame after the click.
+  const [selected, setSelected] = useState(() => new Set(severity.split(',').filter(Boolean)))
+  const [showDismissed, setShowDismissed] = useState(dismissed)
+  useEffect(() => setSelected(new Set(severity.split(',').filter(Boolean))), [severity])
+  useEffect(() => setShowDismissed(dismissed), [dismissed])
   const toggleSeverity = (value: Severity) => {
     const next = new Set(selected)
     if (next.has(value)) next.delete(value)
     else next.add(value)
+    setSelected(next)
     update({ severity: SEVERITIES.filter((s) => next.has(s)).join(',') || null })
   }
   const [draft, setDraft] = useState({ namespace, check })
@@ -115,7 +121,15 @@ export default function SecurityPage() {
             Filter
           </button>
           <label className="inline">
-            <input type="checkbox" checked={dismissed} onChange={(e) => update({ dismissed: e.target.checked ? '1' : null })} /> Include dismissed
+            <input
+              type="checkbox"
+              checked={showDismissed}
+              onChange={(e) => {
+                setShowDismissed(e.target.checked)
+                update({ dismissed: e.target.checked ? '1' : null })
+              }}
+            />{' '}
+            Include dismissed
           </label>
         </form>
       </div>
