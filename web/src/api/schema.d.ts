@@ -1222,7 +1222,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1279,7 +1279,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1308,7 +1308,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1345,7 +1345,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1411,7 +1411,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1442,7 +1442,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1503,7 +1503,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1530,7 +1530,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1569,7 +1569,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1626,7 +1626,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1677,7 +1677,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1752,7 +1752,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1837,7 +1837,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1866,7 +1866,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1899,7 +1899,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1938,7 +1938,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -1973,7 +1973,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2008,7 +2008,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2039,7 +2039,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2077,7 +2077,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2119,7 +2119,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2175,7 +2175,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2204,7 +2204,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2263,7 +2263,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2302,7 +2302,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2329,7 +2329,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2359,7 +2359,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2395,7 +2395,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2434,7 +2434,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2468,7 +2468,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2514,7 +2514,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2551,7 +2551,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2592,7 +2592,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2629,7 +2629,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2660,7 +2660,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2698,7 +2698,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2733,7 +2733,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2772,7 +2772,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2806,7 +2806,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2835,7 +2835,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2887,7 +2887,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2960,7 +2960,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -2997,7 +2997,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3057,7 +3057,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3103,7 +3103,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3137,7 +3137,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3237,7 +3237,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3283,7 +3283,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3371,7 +3371,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3538,7 +3538,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3627,7 +3627,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3712,7 +3712,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3797,7 +3797,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3885,7 +3885,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -3973,7 +3973,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -4058,7 +4058,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -4094,7 +4094,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -4164,7 +4164,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -4273,7 +4273,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -4337,7 +4337,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -4376,7 +4376,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -4440,7 +4440,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -4477,7 +4477,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -4508,7 +4508,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -4550,7 +4550,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -4581,7 +4581,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -4616,7 +4616,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -4673,7 +4673,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -4702,7 +4702,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -4737,7 +4737,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -4764,7 +4764,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
@@ -4814,7 +4814,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error (api.md §0.3) */
+            /** @description Error (docs/api.md#errors) */
             default: {
                 headers: {
                     [name: string]: unknown;
