@@ -104,7 +104,14 @@ export function LiveLogs({ namespace, pod, containers }: { namespace: string; po
           </button>
         )}
         {(state === 'following' || state === 'paused') && (
-          <button type="button" className="secondary" onClick={stop}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              stop()
+              setState('ended')
+            }}
+          >
             Stop
           </button>
         )}
