@@ -31,7 +31,11 @@ export function harness(): KureState {
   return JSON.parse(readFileSync(STATE_FILE, 'utf8')) as KureState
 }
 
-const SCREENSHOTS = resolve(ROOT, 'docs', 'screenshots')
+// The README's pictures are refreshed only when asked (KURE_UPDATE_SCREENSHOTS=1), so a test run leaves the work
+// tree clean; otherwise they go beside the other test results.
+const SCREENSHOTS = process.env.KURE_UPDATE_SCREENSHOTS === '1'
+  ? resolve(ROOT, 'docs', 'screenshots')
+  : resolve(ROOT, 'web', 'test-results', 'screenshots')
 
 interface Watch {
   problems: string[]

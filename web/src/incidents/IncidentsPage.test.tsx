@@ -50,6 +50,37 @@ describe('IncidentsPage', () => {
     expect(backend.calls.filter((c) => c.startsWith('GET /api/pods/failed')).length).toBe(fetchesBefore)
   })
 
+  it('a live message during a fetch in flight is not lost when that fetch answers with older data', async () => {
+    // The list as the server answers each successive GET: the second answer was computed before incident 7 was
+    // stored, and arrives after its live message.
+    let release: (() => void) | null = null
+    let listCalls = 0
+    vi.stubGlobal('fetch', vi.fn(async (input: string | URL | Request) => {
+      const url = new URL(String(input), 'http://kure.test')
+      const json = (body: unknown, total: number) =>
+        new Response(JSON.stringify(body), { headers: { 'Content-Type': 'application/json', 'X-Total-Count': String(total) } })
+      if (url.pathname === '/api/pods/reasons') return json([], 0)
+      listCalls += 1
+      if (listCalls === 2) {
+        await new Promise<void>((resolve) => { release = resolve })
+        return json([incident(1)], 1)
+      }
+      return listCalls === 1 ? json([incident(1)], 1) : json([incident(7), incident(1)], 2)
+    }))
+    const live = testFeed()
+    renderScreen(<IncidentsPage />, { path: '/incidents', feed: live.feed })
+    await screen.findByText('web-1')
+    // A change the page cannot merge by itself makes it re-fetch.
+    act(() => live.push('pod_status_change', { id: 99, status: 'resolved', previous_status: 'new', namespace: 'shop', pod_name: 'gone' }))
+    await waitFor(() => expect(release).not.toBeNull())
+    act(() => live.push('pod_failure', incident(7, { failure_reason: 'ImagePullBackOff' })))
+    await act(async () => release?.())
+    expect(await screen.findByText('web-7')).toBeInTheDocument()
+    await new Promise((r) => setTimeout(r, 100))
+    expect(screen.getByText('web-7')).toBeInTheDocument()
+    expect(screen.getByTestId('incident-total')).toHaveTextContent('2 active')
+  })
+
   it('filters by reason through the chips and the URL', async () => {
     const backend = scriptBackend({
       '/api/pods/failed': (url) => ({ body: url.searchParams.get('reason') === 'OOMKilled' ? [incident(3, { failure_reason: 'OOMKilled' })] : [incident(1)], headers: { 'X-Total-Count': '1' } }),

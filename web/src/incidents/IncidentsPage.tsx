@@ -82,6 +82,13 @@ export function IncidentsPage() {
       refetchList()
       return
     }
+    if (client.isFetching({ queryKey: key }) > 0) {
+      // A fetch in flight (the re-fetch after a reconnection, say) may have been answered before this message's
+      // change was stored; its answer would overwrite a merge. Restart it instead, so it includes the change.
+      void client.invalidateQueries({ queryKey: key })
+      refetchCounts()
+      return
+    }
     const outcome = mergeIncidentEvent(current, view, message)
     client.setQueryData(key, outcome.page)
     if (outcome.refetch) refetchList()
