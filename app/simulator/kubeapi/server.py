@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from aiohttp import web
@@ -32,6 +32,19 @@ _UID_NAMESPACE = uuid.UUID("6f1c8a52-3b0e-4c7a-9d4e-2b7f0e5a1c00")
 _HISTORY_LIMIT = 200_000
 
 Obj = dict[str, Any]
+
+#: Called after every write made by an API client over HTTP (not by the test API): ``(event_type, object)``.
+ChangeListener = Callable[[str, Obj], None]
+
+
+class LogSource(Protocol):
+    """Produces pod logs on demand (the simulated kubelet); the server asks it before serving a log."""
+
+    def before_read(self, namespace: str, pod: str, container: str, previous: bool) -> str | None:
+        """Bring the container's log up to date; a returned text is a 400 answer (container not started)."""
+
+    def following(self, namespace: str, pod: str, container: str, active: bool) -> None:
+        """A ``follow`` stream of the container opened (``active``) or closed."""
 
 
 def _now() -> str:
@@ -81,6 +94,24 @@ def _metadata_only(obj: Obj) -> Obj:
         "apiVersion": "meta.k8s.io/v1",
         "metadata": copy.deepcopy(obj.get("metadata") or {}),
     }
+
+
+def _qos_class(spec: Obj) -> str:
+    """The pod's QoS class from its containers' requests and limits (Guaranteed, Burstable or BestEffort)."""
+    containers = list(spec.get("containers") or []) + list(spec.get("initContainers") or [])
+    any_set = False
+    guaranteed = True
+    for c in containers:
+        resources = c.get("resources") or {}
+        requests, limits = resources.get("requests") or {}, resources.get("limits") or {}
+        if requests or limits:
+            any_set = True
+        for name in ("cpu", "memory"):
+            if name not in limits or requests.get(name, limits[name]) != limits[name]:
+                guaranteed = False
+    if not any_set:
+        return "BestEffort"
+    return "Guaranteed" if guaranteed else "Burstable"
 
 
 def _merge_patch(target: Any, patch: Any) -> Any:
@@ -136,6 +167,9 @@ class FakeKubeApi:
         self.token = token
         self.bookmark_interval = bookmark_interval
         self.request_log: list[tuple[str, str]] = []
+        self.log_request_paths = True
+        self._listeners: list[ChangeListener] = []
+        self.log_source: LogSource | None = None
         self._watch_changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.host = "127.0.0.1"
@@ -299,13 +333,25 @@ class FakeKubeApi:
     def release_events(self, kind: str) -> None:
         self._held.discard(resource_for(kind).key)
 
-    def compact(self) -> int:
-        """Forget all history: any watch from an older resourceVersion now gets 410 Gone."""
-        self._compacted_rv = self.resource_version
-        self._history.clear()
-        for snap_token in list(self._snapshots):
-            del self._snapshots[snap_token]
+    def compact(self, up_to: int | None = None) -> int:
+        """Forget history up to resourceVersion ``up_to`` (default: all of it), as etcd compaction does: a watch
+        from an older resourceVersion now gets 410 Gone, and so does a ``continue`` token of an older list."""
+        up_to = self.resource_version if up_to is None else min(up_to, self.resource_version)
+        self._compacted_rv = max(self._compacted_rv, up_to)
+        while self._history and self._history[0][0] <= self._compacted_rv:
+            self._history.popleft()
+        for snap_token, snap in list(self._snapshots.items()):
+            if snap.resource_version <= self._compacted_rv:
+                del self._snapshots[snap_token]
         return self._compacted_rv
+
+    def add_change_listener(self, listener: ChangeListener) -> None:
+        """Call ``listener(event_type, object)`` after every create, update, patch or delete made over HTTP."""
+        self._listeners.append(listener)
+
+    def _notify(self, event_type: str, obj: Obj) -> None:
+        for listener in list(self._listeners):
+            listener(event_type, obj)
 
     def drop_watches(self, kind: str | None = None, *, gone: bool = False) -> int:
         """Close open watch connections (of one kind or all). ``gone=True`` first sends an ERROR 410 event
@@ -438,7 +484,8 @@ class FakeKubeApi:
     # ------------------------------------------------------------------ HTTP
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
-        self.request_log.append((request.method, request.path_qs))
+        if self.log_request_paths:
+            self.request_log.append((request.method, request.path_qs))
         try:
             if self.token is not None:
                 auth = request.headers.get("Authorization", "")
@@ -506,6 +553,8 @@ class FakeKubeApi:
         if sub is not None:
             if res.kind == "Pod" and sub == "log" and method == "GET":
                 return await self._pod_log(request, namespace or "", name)
+            if sub == "status" and res.has_status:
+                return await self._status(request, res, namespace, name)
             raise ApiError(404, "NotFound", "the server could not find the requested resource")
         if method == "GET":
             return web.json_response(self._get_or_404(res, namespace, name))
@@ -517,6 +566,7 @@ class FakeKubeApi:
             deleted = self.delete(res.kind, namespace, name)
             if deleted is None:
                 raise _not_found(res, name)
+            self._notify("DELETED", deleted)
             return web.json_response(deleted)
         raise ApiError(405, "MethodNotAllowed", f"{method} is not supported")
 
@@ -571,6 +621,16 @@ class FakeKubeApi:
                     "shortNames": list(r.short_names),
                 }
             )
+            if r.has_status:
+                entries.append(
+                    {
+                        "name": f"{r.plural}/status",
+                        "singularName": "",
+                        "namespaced": r.namespaced,
+                        "kind": r.kind,
+                        "verbs": ["get", "patch", "update"],
+                    }
+                )
             if r.kind == "Pod":
                 entries.append(
                     {
@@ -747,7 +807,13 @@ class FakeKubeApi:
         meta["creationTimestamp"] = _now()
         meta["uid"] = str(uuid.uuid4())
         body["kind"] = res.kind
+        if res.has_status:
+            # The API server ignores the status a client sends on create; a new pod is Pending.
+            body.pop("status", None)
+            if res.kind == "Pod":
+                body["status"] = {"phase": "Pending", "qosClass": _qos_class(body.get("spec") or {})}
         stored = self._store(res, body, "ADDED")
+        self._notify("ADDED", stored)
         return web.json_response(stored, status=201)
 
     def _check_conflict(self, res: Resource, current: Obj, body: Obj) -> None:
@@ -770,7 +836,41 @@ class FakeKubeApi:
         meta["creationTimestamp"] = current["metadata"].get("creationTimestamp", DEFAULT_CREATED)
         if res.namespaced:
             meta["namespace"] = namespace
-        return web.json_response(self._store(res, body, "MODIFIED"))
+        self._keep_status(res, current, body)
+        stored = self._store(res, body, "MODIFIED")
+        self._notify("MODIFIED", stored)
+        return web.json_response(stored)
+
+    @staticmethod
+    def _keep_status(res: Resource, current: Obj, body: Obj) -> None:
+        """Writes to the main resource of a kind with a status subresource never change its status."""
+        if not res.has_status:
+            return
+        if "status" in current:
+            body["status"] = current["status"]
+        else:
+            body.pop("status", None)
+
+    async def _status(self, request: web.Request, res: Resource, namespace: str | None, name: str) -> web.Response:
+        """``<name>/status``: read the object, or change its status only (PUT or merge PATCH)."""
+        current = self._get_or_404(res, namespace, name)
+        if request.method == "GET":
+            return web.json_response(current)
+        if request.method not in ("PUT", "PATCH"):
+            raise ApiError(405, "MethodNotAllowed", f"{request.method} is not supported")
+        if request.method == "PATCH" and "json-patch" in request.headers.get("Content-Type", ""):
+            raise ApiError(415, "UnsupportedMediaType", "JSON patch is not supported by the fake API server")
+        body = await self._read_body(request)
+        self._check_conflict(res, current, body)
+        status = body.get("status") if request.method == "PUT" else _merge_patch(current, body).get("status")
+        updated = copy.deepcopy(current)
+        if status is None:
+            updated.pop("status", None)
+        else:
+            updated["status"] = status
+        stored = self._store(res, updated, "MODIFIED")
+        self._notify("MODIFIED", stored)
+        return web.json_response(stored)
 
     async def _patch(self, request: web.Request, res: Resource, namespace: str | None, name: str) -> web.Response:
         content_type = request.headers.get("Content-Type", "")
@@ -782,7 +882,10 @@ class FakeKubeApi:
         merged = _merge_patch(current, body)
         merged["metadata"]["name"] = name
         merged["metadata"]["uid"] = current["metadata"]["uid"]
-        return web.json_response(self._store(res, merged, "MODIFIED"))
+        self._keep_status(res, current, merged)
+        stored = self._store(res, merged, "MODIFIED")
+        self._notify("MODIFIED", stored)
+        return web.json_response(stored)
 
     # -- pod logs
 
@@ -802,6 +905,10 @@ class FakeKubeApi:
         elif container not in containers + init:
             raise ApiError(400, "BadRequest", f"container {container} is not valid for pod {name}")
         previous = _flag(request, "previous")
+        if self.log_source is not None:
+            refusal = self.log_source.before_read(namespace, name, container, previous)
+            if refusal is not None:
+                raise ApiError(400, "BadRequest", refusal)
         key = (namespace, name, container, previous)
         if previous and key not in self._logs:
             raise ApiError(400, "BadRequest", f'previous terminated container "{container}" in pod "{name}" not found')
@@ -813,12 +920,17 @@ class FakeKubeApi:
         follow = _flag(request, "follow") and not previous
         if not follow:
             text = "".join(line + "\n" for line in lines)
+            limit = request.query.get("limitBytes")
+            if limit is not None and limit.isdigit() and int(limit) > 0:
+                text = text.encode()[: int(limit)].decode(errors="ignore")
             return web.Response(text=text, content_type="text/plain")
         response = web.StreamResponse(headers={"Content-Type": "text/plain"})
         response.enable_chunked_encoding()
         await response.prepare(request)
         queue: asyncio.Queue[str | None] = asyncio.Queue()
         stream.listeners.add(queue)
+        if self.log_source is not None:
+            self.log_source.following(namespace, name, container, True)
         try:
             for line in lines:
                 await response.write(line.encode() + b"\n")
@@ -831,4 +943,6 @@ class FakeKubeApi:
             pass
         finally:
             stream.listeners.discard(queue)
+            if self.log_source is not None:
+                self.log_source.following(namespace, name, container, False)
         return response
