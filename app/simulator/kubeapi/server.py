@@ -170,6 +170,8 @@ class FakeKubeApi:
         self.log_request_paths = True
         self._listeners: list[ChangeListener] = []
         self.log_source: LogSource | None = None
+        #: Lines kept per container log (``None``: all); older lines are dropped, as log rotation would.
+        self.log_line_limit: int | None = None
         self._watch_changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.host = "127.0.0.1"
@@ -207,21 +209,24 @@ class FakeKubeApi:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def kubeconfig(self) -> Obj:
+    def kubeconfig(self, name: str = "fake") -> Obj:
         user: Obj = {"token": self.token} if self.token else {"username": "fake", "password": "fake"}
         return {
             "apiVersion": "v1",
             "kind": "Config",
-            "clusters": [{"name": "fake", "cluster": {"server": self.url}}],
-            "users": [{"name": "fake", "user": user}],
-            "contexts": [{"name": "fake", "context": {"cluster": "fake", "user": "fake"}}],
-            "current-context": "fake",
+            "clusters": [{"name": name, "cluster": {"server": self.url}}],
+            "users": [{"name": name, "user": user}],
+            "contexts": [{"name": name, "context": {"cluster": name, "user": name}}],
+            "current-context": name,
         }
 
-    def write_kubeconfig(self, path: str | Path) -> Path:
-        """Write a kubeconfig pointing at this server; load it with ``config.load_kube_config``."""
+    def write_kubeconfig(self, path: str | Path, name: str = "fake") -> Path:
+        """Write a kubeconfig pointing at this server; load it with ``config.load_kube_config``. The file is
+        readable by its owner only (it carries the bearer token)."""
         path = Path(path)
-        path.write_text(yaml.safe_dump(self.kubeconfig()))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600, exist_ok=True)
+        path.write_text(yaml.safe_dump(self.kubeconfig(name)))
         return path
 
     # ------------------------------------------------------------------ seeding and mutation (test API)
@@ -408,12 +413,21 @@ class FakeKubeApi:
             stream.lines.append(line)
             for q in stream.listeners:
                 q.put_nowait(line)
+        if self.log_line_limit is not None and len(stream.lines) > self.log_line_limit:
+            del stream.lines[: len(stream.lines) - self.log_line_limit]
 
     def end_log(self, namespace: str, pod: str, *, container: str | None = None) -> None:
         """Close every ``follow`` stream of that container (as when the container exits)."""
         stream = self._log_stream(namespace, pod, container, False)
         for q in stream.listeners:
             q.put_nowait(None)
+
+    def forget_logs(self, namespace: str, pod: str) -> None:
+        """Drop every log of a pod (it was deleted); open follow streams end."""
+        for key in [k for k in self._logs if k[0] == namespace and k[1] == pod]:
+            for q in self._logs[key].listeners:
+                q.put_nowait(None)
+            del self._logs[key]
 
     def _log_stream(self, namespace: str, pod: str, container: str | None, previous: bool) -> _LogStream:
         if container is None:
