@@ -12,9 +12,9 @@ import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from .clock import iso
 from .scenario import Program
 
 if TYPE_CHECKING:
@@ -26,6 +26,10 @@ LogKey = tuple[str, str, str]  # namespace, pod, container
 MAX_LINES = 1000
 #: At most this many steady lines are generated for a gap (a pod running for days shows its recent past).
 CATCH_UP_LINES = 200
+
+
+def _millis(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -147,7 +151,7 @@ class LogBook:
         rng = stream.rng
         values = dict(stream.values)
         values.update(
-            time=iso(self.sim.wall(at)).replace("Z", f".{rng.randrange(1000):03d}Z"),
+            time=_millis(self.sim.wall(at)),
             n=stream.counter,
             id=f"{rng.getrandbits(32):08x}",
             ms=rng.randint(3, 180),
