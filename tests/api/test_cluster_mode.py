@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -49,3 +51,20 @@ def test_config_source_follows_the_resolution_order(tmp_path: Path, monkeypatch:
     (tmp_path / ".kube").mkdir()
     (tmp_path / ".kube" / "config").write_text("apiVersion: v1\n")
     assert config_source(environ={}) == f"kubeconfig:{tmp_path / '.kube' / 'config'}"
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [({}, "none"), ({"KURE_KUBERNETES": "off"}, "off"), ({"KUBECONFIG": "<kubeconfig>"}, "real")],
+)
+def test_the_cluster_mode_command_tells_make_run_whether_to_start_the_demo(
+    tmp_path: Path, env: dict[str, str], expected: str
+) -> None:
+    kubeconfig = tmp_path / "kc"
+    kubeconfig.write_text("apiVersion: v1\nkind: Config\n")
+    environment = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "KURE_STATE_DIR": str(tmp_path / "state"),
+                   **{k: (str(kubeconfig) if v == "<kubeconfig>" else v) for k, v in env.items()}}  # fmt: skip
+    result = subprocess.run([sys.executable, "-m", "app.cli", "cluster-mode"], capture_output=True, text=True,
+                            env=environment, timeout=60)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected

@@ -35,21 +35,24 @@ def play(seed: int, seconds: int) -> tuple[Simulation, FakeKubeApi]:
     api = FakeKubeApi()
     sim = Simulation(api, load_scenario("default"), seed=seed, clock=ManualClock())
     sim.start()
-    for _ in range(seconds):
-        sim.advance(1)
+    sim.advance(seconds)  # every action still runs at its own scenario instant
     return sim, api
 
 
+STORY_NAMESPACES = ("shop", "backoffice", "ml")
+
+
 def classify_all(sim: Simulation, api: FakeKubeApi, seconds: int, start: int = 0) -> dict[str, set[str]]:
-    """Step the simulation second by second and classify every pod as the agent does: reason -> pod names."""
+    """Step the simulation second by second and classify the pods of the story's namespaces as the agent does:
+    reason -> pod names."""
     timings = Timings(short_grace=10, pending_grace=20)
     memos: dict[str, PodMemo] = {}
     found: dict[str, set[str]] = {}
     for _ in range(start, seconds):
         sim.advance(1)
-        events = api.list_objects("Event")
+        events = [e for ns in STORY_NAMESPACES for e in api.list_objects("Event", ns)]
         now = sim.wall(sim.now).timestamp()
-        for pod in api.list_objects("Pod"):
+        for pod in (p for ns in STORY_NAMESPACES for p in api.list_objects("Pod", ns)):
             uid = pod["metadata"]["uid"]
             own = [e for e in events if (e.get("involvedObject") or {}).get("uid") == uid]
             verdict = evaluate(memos.setdefault(uid, PodMemo(uid=uid)), pod, own, now, timings)
