@@ -1,4 +1,5 @@
-"""Agent benchmark (issue 9): first full pass over a generated cluster and steady-state CPU.
+"""Agent benchmark (docs/benchmarks.md#agent-and-scanner): first full pass over a generated cluster and steady-state
+CPU.
 
 A fake Kubernetes API server (app/simulator/kubeapi) is seeded with ``--pods`` (10,000) pods of which ``--failing``
 (5 %) fail in different ways (evicted, OOM-killed, crash loop, image pull, config error); a fake backend records the

@@ -1,4 +1,4 @@
-"""``kure-monitor agent``: the failure-detection agent (agent-scanner.md §1).
+"""``kure-monitor agent``: the failure-detection agent (docs/agent-scanner.md#agent).
 
 Entry points: :func:`main` (``argv`` → exit code) and :func:`run_agent` (settings + stop event).
 """
@@ -442,5 +442,5 @@ async def run_agent(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``kure-monitor agent``: exit 0 after SIGTERM/SIGINT, 2 on invalid configuration, 1 on a fatal error."""
-    del argv  # configuration comes from the environment only (§1.12)
+    del argv  # configuration comes from the environment only (docs/agent-scanner.md#agent-configuration)
     return run_main(AgentSettings, lambda s, stop: run_agent(s, stop))

@@ -1,4 +1,4 @@
-"""Mirror pod testing (api.md §9)."""
+"""Mirror pod testing (docs/api.md#mirror-pods)."""
 
 from __future__ import annotations
 

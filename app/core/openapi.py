@@ -1,6 +1,6 @@
 """OpenAPI generation: quart-schema's document, completed with what every route shares.
 
-Each operation gets the error body of api.md §0.3 as its ``default`` response, ``204`` where it declares no
+Each operation gets the error body of docs/api.md#errors as its ``default`` response, ``204`` where it declares no
 body, and the security requirement implied by its ``@guard`` (cookie session, service token, or none).
 """
 
@@ -51,7 +51,7 @@ class KureOpenAPIProvider(OpenAPIProvider):
                 if not responses:
                     responses["204"] = {"description": "No Content"}
                 responses["default"] = {
-                    "description": "Error (api.md §0.3)",
+                    "description": "Error (docs/api.md#errors)",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
                 }
                 operation["responses"] = responses

@@ -1,4 +1,4 @@
-"""Users, sessions, login and its rate limit (api.md §0.4, §4)."""
+"""Users, sessions, login and its rate limit (docs/api.md#principals-and-guards, docs/api.md#auth-and-users)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ async def verify_password(password_hash: str, password: str) -> bool:
 
 
 def public_user(doc: dict[str, Any]) -> dict[str, Any]:
-    """The User shape of api.md §2.1 (never the hash)."""
+    """The User shape of docs/api.md#user (never the hash)."""
     from app.core.timefmt import iso
 
     return {

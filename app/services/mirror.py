@@ -1,4 +1,5 @@
-"""Mirror pods (api.md §9): a copy of a failed pod with a proposed fix, run for a limited time, then reaped.
+"""Mirror pods (docs/api.md#mirror-pods): a copy of a failed pod with a proposed fix, run for a limited time, then
+reaped.
 
 Flow of a deploy: pod-failure record → source manifest (stored, else live) → manifest to deploy (the user's, else
 the fix generator's, else the cleaned source) → privilege gate against the source → forced name, namespace and
@@ -73,7 +74,7 @@ def _shorten(name: str, limit: int) -> str:
 
 
 def mirror_pod_name(source_pod: str, mirror_id: str) -> str:
-    """``<source pod>-mirror-<mirror_id>``, at most 63 characters (§9.3 step 5)."""
+    """``<source pod>-mirror-<mirror_id>``, at most 63 characters (docs/api.md#deploying-a-mirror step 5)."""
     suffix = f"-mirror-{mirror_id}"
     return _shorten(source_pod, MAX_NAME - len(suffix)) + suffix
 
@@ -107,7 +108,7 @@ def _service_account(spec: dict[str, Any]) -> str:
 
 
 def privilege_reasons(source: dict[str, Any], mirror: dict[str, Any]) -> list[str]:
-    """What the mirror may do that the source may not (§9.3 step 4), in the contract's order.
+    """What the mirror may do that the source may not (docs/api.md#deploying-a-mirror step 4), in the contract's order.
 
     Containers and volumes are matched by name; a container or volume new in the mirror is compared against
     nothing, so any privilege it carries counts.
@@ -146,7 +147,8 @@ def privilege_reasons(source: dict[str, Any], mirror: dict[str, Any]) -> list[st
 
 
 def force_mirror_fields(manifest: dict[str, Any], source_pod: str, namespace: str, mirror_id: str) -> dict[str, Any]:
-    """§9.3 step 5: cleaned, renamed, placed in the source's namespace, labels replaced by the mirror labels.
+    """docs/api.md#deploying-a-mirror step 5: cleaned, renamed, placed in the source's namespace, labels replaced by the
+    mirror labels.
 
     Source labels are dropped so Services and controllers never select the mirror.
     """
@@ -216,7 +218,7 @@ def pod_container_statuses(pod: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def event_rows(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Kubernetes events → Event rows (§2.2), newest first, at most 20."""
+    """Kubernetes events → Event rows (docs/api.md#pod-failure), newest first, at most 20."""
     rows = []
     for ev in events:
         when = (ev.get("lastTimestamp") or ev.get("eventTime") or ev.get("firstTimestamp")
@@ -235,7 +237,7 @@ def event_rows(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def summary(doc: dict[str, Any]) -> dict[str, Any]:
-    """MirrorSummary (§2.4) of a stored record."""
+    """MirrorSummary (docs/api.md#mirror) of a stored record."""
     return {
         "mirror_id": doc["_id"],
         "mirror_pod_name": doc["mirror_pod_name"],
@@ -251,7 +253,7 @@ def summary(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def full(doc: dict[str, Any]) -> dict[str, Any]:
-    """Mirror (§2.4): the summary plus the deployed manifest and its explanation."""
+    """Mirror (docs/api.md#mirror): the summary plus the deployed manifest and its explanation."""
     return {**summary(doc), "fixed_manifest": doc["fixed_manifest"], "explanation": doc["explanation"]}
 
 
@@ -268,7 +270,7 @@ def _phase(pod: dict[str, Any]) -> str:
 
 
 class MirrorService:
-    """§9 behaviour. ``pods`` looks a pod-failure record up by id; ``ttl_default`` reads the
+    """The behaviour of docs/api.md#mirror-pods. ``pods`` looks a pod-failure record up by id; ``ttl_default`` reads the
     ``mirror_ttl_seconds`` setting; ``llm_config`` returns the active LLM configuration or ``None`` (the fix
     generator then falls back to the cleaned source and the rule explanation)."""
 
@@ -307,7 +309,7 @@ class MirrorService:
         return record
 
     async def source_manifest(self, record: dict[str, Any]) -> dict[str, Any]:
-        """§9.1: the stored manifest when non-empty, else the live pod; cleaned."""
+        """docs/api.md#source-manifest-and-cleaning: the stored manifest when non-empty, else the live pod; cleaned."""
         text = record.get("manifest")
         obj: object
         if isinstance(text, str) and text.strip():
@@ -332,7 +334,7 @@ class MirrorService:
         return await mirror_preview(self._llm, config, record, source, self._secrets)
 
     async def preview(self, pod_id: int) -> dict[str, object]:
-        """§9.2: nothing is stored."""
+        """docs/api.md#previewing-a-fix: nothing is stored."""
         record = await self._record(pod_id)
         source = await self.source_manifest(record)
         return (await self._generate(record, source)).as_dict()
@@ -512,7 +514,7 @@ class MirrorService:
     async def active(self) -> list[dict[str, Any]]:
         return [summary(doc) for doc in await self.repository.newest_first()]
 
-    # -- reaper (§9.7)
+    # -- reaper (docs/api.md#watching-and-removing-mirrors)
 
     async def reap(self) -> None:
         """One reaper tick: expire, refresh phases, delete orphans. Kubernetes errors wait for the next tick."""

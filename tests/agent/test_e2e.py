@@ -1,4 +1,5 @@
-"""The agent end to end: fake Kubernetes API server + fake backend, real HTTP on loopback (§5.4 B1-B6)."""
+"""The agent end to end: fake Kubernetes API server + fake backend, real HTTP on loopback
+(the behaviour scenarios of docs/agent-scanner.md#test-fixtures)."""
 
 from __future__ import annotations
 
@@ -150,7 +151,7 @@ async def test_two_replicas_never_double_report_and_standby_takes_over(
     assert _reported(backend) == ["evicted-2"]
     state = json.loads((kube.get("ConfigMap", NS, "kure-monitor-agent-state") or {})["data"]["state.json"])
     assert state["version"] == 1
-    # §4.4: every request both replicas made is allowed by docker/k8s/agent.yaml.
+    # docs/agent-scanner.md#verifying-rbac: every request both replicas made is allowed by docker/k8s/agent.yaml.
     rules = rules_of("agent.yaml")
     denied = [(m, p) for m, p in kube.request_log if not allowed(rules, m, p)]
     assert denied == []

@@ -1,4 +1,4 @@
-"""The diagram routes over HTTP (api.md §10): graphs from the real Neo4j, manifests from the fake API."""
+"""The diagram routes over HTTP (docs/api.md#diagrams): graphs from the real Neo4j, manifests from the fake API."""
 
 from __future__ import annotations
 

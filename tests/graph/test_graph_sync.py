@@ -17,7 +17,7 @@ pytestmark = pytest.mark.integration
 
 Starter = Callable[..., Awaitable[RunningWatcher]]
 
-# Every relationship except CONTAINS after the initial sync of the "shop" fixture (graph.md §2.4).
+# Every relationship except CONTAINS after the initial sync of the "shop" fixture (docs/graph.md#relationships).
 EXPECTED_EDGES = {
     ("ClusterRole/_/admin", "GRANTS", "Permission/_/ClusterRole:admin:apps/deployments"),
     ("ClusterRole/_/admin", "GRANTS", "Permission/_/ClusterRole:admin:apps/deployments/scale"),

@@ -1,4 +1,4 @@
-"""Pod logs (api.md §7): the JSON read and the SSE stream, against the fake Kubernetes API server."""
+"""Pod logs (docs/api.md#logs): the JSON read and the SSE stream, against the fake Kubernetes API server."""
 
 from __future__ import annotations
 

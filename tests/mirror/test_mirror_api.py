@@ -1,4 +1,5 @@
-"""Mirror routes (api.md §9.2–9.6) against the fake Kubernetes API server, on mongomock and FerretDB."""
+"""Mirror routes (docs/api.md#previewing-a-fix, docs/api.md#watching-and-removing-mirrors) against the fake Kubernetes
+API server, on mongomock and FerretDB."""
 
 from __future__ import annotations
 

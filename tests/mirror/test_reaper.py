@@ -1,4 +1,5 @@
-"""The mirror reaper (api.md §9.7): expiry, phase refresh, vanished pods, orphans, restarts — with a manual clock.
+"""The mirror reaper (docs/api.md#watching-and-removing-mirrors): expiry, phase refresh, vanished pods, orphans,
+restarts — with a manual clock.
 
 Mirrors are created through the service (no HTTP login needed), then ``reap()`` runs one tick by hand.
 """

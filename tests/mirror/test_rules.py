@@ -1,4 +1,5 @@
-"""The pure rules of mirror pods: privilege gate (§9.3 step 4), forced fields and naming (step 5), status shapes."""
+"""The pure rules of mirror pods: the privilege gate and the forced fields and naming (steps 4 and 5 of
+docs/api.md#deploying-a-mirror), status shapes."""
 
 from __future__ import annotations
 

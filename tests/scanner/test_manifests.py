@@ -1,4 +1,5 @@
-"""The shipped manifests (agent-scanner.md §4): exact RBAC, and the scanner's own catalogue finds nothing above low."""
+"""The shipped manifests (docs/agent-scanner.md#rbac): exact RBAC, and the scanner's own catalogue finds nothing above
+low."""
 
 from __future__ import annotations
 

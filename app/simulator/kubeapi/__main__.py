@@ -36,7 +36,11 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="fixture directory of multi-document YAML files (repeatable)",
     )
-    parser.add_argument("--synthetic", action="store_true", help="load the graph.md §6 synthetic cluster")
+    parser.add_argument(
+        "--synthetic",
+        action="store_true",
+        help="load the synthetic cluster of the graph benchmarks (docs/graph.md#performance-targets-and-benchmarks)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--token", default=None, help="require this bearer token")
