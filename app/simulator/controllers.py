@@ -16,6 +16,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from .clock import iso
+from .kubeapi import admission
 from .objects import (
     controller_of,
     hex_id,
@@ -70,7 +71,6 @@ class Controllers:
         self._drain_due = False
         self._ages: dict[str, float] = {}
         self._cron_next: dict[tuple[str, str], float] = {}
-        self._service_ips = 10
 
     @property
     def api(self) -> Any:
@@ -134,13 +134,9 @@ class Controllers:
                             "data": {"ca.crt": _ROOT_CA}})  # fmt: skip
 
     def _service_defaults(self, svc: Obj) -> None:
-        spec = svc.setdefault("spec", {})
-        spec.setdefault("type", "ClusterIP")
-        if spec.get("clusterIP") != "None":
-            self._service_ips += 1
-            ip = f"10.96.{self._service_ips // 250}.{self._service_ips % 250 + 1}"
-            spec.setdefault("clusterIP", ip)
-        spec.setdefault("clusterIPs", [spec["clusterIP"]])
+        taken = {ip for other in self.api.list_objects("Service") for ip in other["spec"].get("clusterIPs") or []}
+        admission.service_defaults(svc, taken)
+        spec = svc["spec"]
         spec.setdefault("ipFamilies", ["IPv4"])
         spec.setdefault("ipFamilyPolicy", "SingleStack")
         spec.setdefault("sessionAffinity", "None")
@@ -861,8 +857,7 @@ class Controllers:
             "spec": {"backoffLimit": 6, "completions": 1, "parallelism": 1,
                      **copy.deepcopy(job_template.get("spec") or {})},
         }  # fmt: skip
-        uid = job["metadata"]["uid"]
-        job["spec"]["selector"] = {"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}
+        admission.job_defaults(job, job["metadata"]["uid"])
         self._ages[f"Job/{namespace}/{job_name}"] = self.sim.now - at
         self.api.apply(job)
         self.mark("Job", namespace, job_name, initial=initial)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .clock import iso
+from .kubeapi.admission import qos_class
 from .objects import controller_of, full_image, hex_id, mebibytes, pod_containers, quantity, split_image
 from .programs import Fate, config_error, fate
 
@@ -593,7 +594,7 @@ class Kubelet:
         status: Obj = {
             "phase": run.phase,
             "conditions": [run.conditions[k] for k in _CONDITION_ORDER if k in run.conditions],
-            "qosClass": _qos(run.spec),
+            "qosClass": qos_class(run.spec),
         }
         if run.reason:
             status["reason"], status["message"] = run.reason, run.message
@@ -652,20 +653,3 @@ def _exit_reason(outcome: Fate) -> str:
     if outcome.outcome == "oom":
         return "OOMKilled"
     return "Completed" if outcome.exit_code == 0 else "Error"
-
-
-def _qos(spec: Obj) -> str:
-    containers = list(spec.get("containers") or [])
-    limits_set = requests_set = False
-    guaranteed = True
-    for c in containers:
-        resources = c.get("resources") or {}
-        limits, requests = resources.get("limits") or {}, resources.get("requests") or {}
-        limits_set |= bool(limits)
-        requests_set |= bool(requests)
-        for name in ("cpu", "memory"):
-            if name not in limits or requests.get(name, limits[name]) != limits[name]:
-                guaranteed = False
-    if not limits_set and not requests_set:
-        return "BestEffort"
-    return "Guaranteed" if guaranteed else "Burstable"

@@ -13,9 +13,6 @@ class Resource:
     plural: str
     namespaced: bool
     short_names: tuple[str, ...] = ()
-    #: Served with a ``status`` subresource: writes to the main resource keep the stored status, and only
-    #: ``<name>/status`` changes it (as on a real API server).
-    has_status: bool = False
 
     @property
     def api_version(self) -> str:
@@ -33,32 +30,30 @@ class Resource:
 
 
 RESOURCES: tuple[Resource, ...] = (
-    Resource("Namespace", "", "v1", "namespaces", False, ("ns",), has_status=True),
-    Resource("Node", "", "v1", "nodes", False, ("no",), has_status=True),
-    Resource("Pod", "", "v1", "pods", True, ("po",), has_status=True),
-    Resource("Service", "", "v1", "services", True, ("svc",), has_status=True),
+    Resource("Namespace", "", "v1", "namespaces", False, ("ns",)),
+    Resource("Node", "", "v1", "nodes", False, ("no",)),
+    Resource("Pod", "", "v1", "pods", True, ("po",)),
+    Resource("Service", "", "v1", "services", True, ("svc",)),
     Resource("ConfigMap", "", "v1", "configmaps", True, ("cm",)),
     Resource("Secret", "", "v1", "secrets", True),
-    Resource("PersistentVolumeClaim", "", "v1", "persistentvolumeclaims", True, ("pvc",), has_status=True),
-    Resource("PersistentVolume", "", "v1", "persistentvolumes", False, ("pv",), has_status=True),
-    Resource("ResourceQuota", "", "v1", "resourcequotas", True, ("quota",), has_status=True),
+    Resource("PersistentVolumeClaim", "", "v1", "persistentvolumeclaims", True, ("pvc",)),
+    Resource("PersistentVolume", "", "v1", "persistentvolumes", False, ("pv",)),
+    Resource("ResourceQuota", "", "v1", "resourcequotas", True, ("quota",)),
     Resource("LimitRange", "", "v1", "limitranges", True, ("limits",)),
-    Resource("PodDisruptionBudget", "policy", "v1", "poddisruptionbudgets", True, ("pdb",), has_status=True),
+    Resource("PodDisruptionBudget", "policy", "v1", "poddisruptionbudgets", True, ("pdb",)),
     Resource("ServiceAccount", "", "v1", "serviceaccounts", True, ("sa",)),
     Resource("Endpoints", "", "v1", "endpoints", True, ("ep",)),
     Resource("Event", "", "v1", "events", True, ("ev",)),
-    Resource("Deployment", "apps", "v1", "deployments", True, ("deploy",), has_status=True),
-    Resource("ReplicaSet", "apps", "v1", "replicasets", True, ("rs",), has_status=True),
-    Resource("StatefulSet", "apps", "v1", "statefulsets", True, ("sts",), has_status=True),
-    Resource("DaemonSet", "apps", "v1", "daemonsets", True, ("ds",), has_status=True),
-    Resource("Job", "batch", "v1", "jobs", True, has_status=True),
-    Resource("CronJob", "batch", "v1", "cronjobs", True, ("cj",), has_status=True),
+    Resource("Deployment", "apps", "v1", "deployments", True, ("deploy",)),
+    Resource("ReplicaSet", "apps", "v1", "replicasets", True, ("rs",)),
+    Resource("StatefulSet", "apps", "v1", "statefulsets", True, ("sts",)),
+    Resource("DaemonSet", "apps", "v1", "daemonsets", True, ("ds",)),
+    Resource("Job", "batch", "v1", "jobs", True),
+    Resource("CronJob", "batch", "v1", "cronjobs", True, ("cj",)),
     Resource("EndpointSlice", "discovery.k8s.io", "v1", "endpointslices", True),
-    Resource("Ingress", "networking.k8s.io", "v1", "ingresses", True, ("ing",), has_status=True),
+    Resource("Ingress", "networking.k8s.io", "v1", "ingresses", True, ("ing",)),
     Resource("NetworkPolicy", "networking.k8s.io", "v1", "networkpolicies", True, ("netpol",)),
-    Resource(
-        "HorizontalPodAutoscaler", "autoscaling", "v2", "horizontalpodautoscalers", True, ("hpa",), has_status=True
-    ),
+    Resource("HorizontalPodAutoscaler", "autoscaling", "v2", "horizontalpodautoscalers", True, ("hpa",)),
     Resource("Role", "rbac.authorization.k8s.io", "v1", "roles", True),
     Resource("ClusterRole", "rbac.authorization.k8s.io", "v1", "clusterroles", False),
     Resource("RoleBinding", "rbac.authorization.k8s.io", "v1", "rolebindings", True),

@@ -24,12 +24,20 @@ from typing import Any, Protocol
 import yaml
 from aiohttp import web
 
+from . import admission
 from .resources import BY_PATH, RESOURCES, Resource, resource_for
 from .selectors import parse_field_selector, parse_label_selector
 
 DEFAULT_CREATED = "2026-03-26T10:00:00Z"
 _UID_NAMESPACE = uuid.UUID("6f1c8a52-3b0e-4c7a-9d4e-2b7f0e5a1c00")
 _HISTORY_LIMIT = 200_000
+#: Kinds with a ``status`` subresource: as on a real API server, a create or an update of the object itself
+#: does not set ``status``; only ``.../status`` does (what kubelets and controllers write).
+_STATUS_KINDS = frozenset({
+    "Namespace", "Node", "Pod", "Service", "PersistentVolumeClaim", "PersistentVolume", "ResourceQuota",
+    "PodDisruptionBudget", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "Ingress",
+    "NetworkPolicy", "HorizontalPodAutoscaler",
+})
 
 Obj = dict[str, Any]
 
@@ -94,24 +102,6 @@ def _metadata_only(obj: Obj) -> Obj:
         "apiVersion": "meta.k8s.io/v1",
         "metadata": copy.deepcopy(obj.get("metadata") or {}),
     }
-
-
-def _qos_class(spec: Obj) -> str:
-    """The pod's QoS class from its containers' requests and limits (Guaranteed, Burstable or BestEffort)."""
-    containers = list(spec.get("containers") or []) + list(spec.get("initContainers") or [])
-    any_set = False
-    guaranteed = True
-    for c in containers:
-        resources = c.get("resources") or {}
-        requests, limits = resources.get("requests") or {}, resources.get("limits") or {}
-        if requests or limits:
-            any_set = True
-        for name in ("cpu", "memory"):
-            if name not in limits or requests.get(name, limits[name]) != limits[name]:
-                guaranteed = False
-    if not any_set:
-        return "BestEffort"
-    return "Guaranteed" if guaranteed else "Burstable"
 
 
 def _merge_patch(target: Any, patch: Any) -> Any:
@@ -567,7 +557,7 @@ class FakeKubeApi:
         if sub is not None:
             if res.kind == "Pod" and sub == "log" and method == "GET":
                 return await self._pod_log(request, namespace or "", name)
-            if sub == "status" and res.has_status:
+            if sub == "status" and res.kind in _STATUS_KINDS and method in ("GET", "PUT", "PATCH"):
                 return await self._status(request, res, namespace, name)
             raise ApiError(404, "NotFound", "the server could not find the requested resource")
         if method == "GET":
@@ -635,7 +625,7 @@ class FakeKubeApi:
                     "shortNames": list(r.short_names),
                 }
             )
-            if r.has_status:
+            if r.kind in _STATUS_KINDS:
                 entries.append(
                     {
                         "name": f"{r.plural}/status",
@@ -818,14 +808,12 @@ class FakeKubeApi:
             )
         for key in ("uid", "resourceVersion", "creationTimestamp"):
             meta.pop(key, None)
+        if res.kind in _STATUS_KINDS:
+            body.pop("status", None)
         meta["creationTimestamp"] = _now()
         meta["uid"] = str(uuid.uuid4())
+        self._admit(res, body)
         body["kind"] = res.kind
-        if res.has_status:
-            # The API server ignores the status a client sends on create; a new pod is Pending.
-            body.pop("status", None)
-            if res.kind == "Pod":
-                body["status"] = {"phase": "Pending", "qosClass": _qos_class(body.get("spec") or {})}
         stored = self._store(res, body, "ADDED")
         self._notify("ADDED", stored)
         return web.json_response(stored, status=201)
@@ -855,33 +843,46 @@ class FakeKubeApi:
         self._notify("MODIFIED", stored)
         return web.json_response(stored)
 
+    def _admit(self, res: Resource, body: Obj) -> None:
+        """Defaulting and mutating admission of a real server for an object created over HTTP (admission.py)."""
+        meta = body["metadata"]
+        if res.kind == "Namespace":
+            admission.namespace_name_label(body)
+            body["status"] = {"phase": "Active"}
+        elif res.kind == "Pod":
+            accounts = self._objects[resource_for("ServiceAccount").key]
+            admission.pod_admission(body, lambda name: accounts.get((meta["namespace"], name)))
+        elif res.kind == "Service":
+            services = self._objects[res.key].values()
+            taken = {ip for svc in services for ip in (svc.get("spec") or {}).get("clusterIPs") or []}
+            admission.service_defaults(body, taken)
+        elif res.kind == "Job":
+            admission.job_defaults(body, meta["uid"])
+
     @staticmethod
-    def _keep_status(res: Resource, current: Obj, body: Obj) -> None:
-        """Writes to the main resource of a kind with a status subresource never change its status."""
-        if not res.has_status:
-            return
-        if "status" in current:
-            body["status"] = current["status"]
-        else:
-            body.pop("status", None)
+    def _keep_status(res: Resource, current: Obj, updated: Obj) -> None:
+        """An update of the object itself leaves the status of a kind with a status subresource alone."""
+        if res.kind in _STATUS_KINDS:
+            updated.pop("status", None)
+            if "status" in current:
+                updated["status"] = copy.deepcopy(current["status"])
+        if res.kind == "Namespace":
+            admission.namespace_name_label(updated)
 
     async def _status(self, request: web.Request, res: Resource, namespace: str | None, name: str) -> web.Response:
-        """``<name>/status``: read the object, or change its status only (PUT or merge PATCH)."""
+        """``.../status``: read it, or replace / merge-patch ``status`` alone (metadata and spec are ignored)."""
         current = self._get_or_404(res, namespace, name)
         if request.method == "GET":
             return web.json_response(current)
-        if request.method not in ("PUT", "PATCH"):
-            raise ApiError(405, "MethodNotAllowed", f"{request.method} is not supported")
-        if request.method == "PATCH" and "json-patch" in request.headers.get("Content-Type", ""):
+        if "json-patch" in request.headers.get("Content-Type", ""):
             raise ApiError(415, "UnsupportedMediaType", "JSON patch is not supported by the fake API server")
         body = await self._read_body(request)
         self._check_conflict(res, current, body)
-        status = body.get("status") if request.method == "PUT" else _merge_patch(current, body).get("status")
         updated = copy.deepcopy(current)
-        if status is None:
-            updated.pop("status", None)
+        if request.method == "PUT":
+            updated["status"] = body.get("status") or {}
         else:
-            updated["status"] = status
+            updated["status"] = _merge_patch(current.get("status") or {}, body.get("status") or {})
         stored = self._store(res, updated, "MODIFIED")
         self._notify("MODIFIED", stored)
         return web.json_response(stored)
