@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     # --- Kubernetes ----------------------------------------------------------------------------------------
     kubeconfig: str | None = None
     kure_kubernetes: Literal["auto", "off"] = "auto"
+    #: Set by ``kure-monitor demo`` for its own backend: the configured cluster is the simulated one.
+    kure_simulated_cluster: bool = False
 
     # --- HTTP / sessions -----------------------------------------------------------------------------------
     kure_cookie_secure: bool = True

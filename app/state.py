@@ -293,6 +293,12 @@ class AppState:
 
         return await self._cached_probe("kubernetes", probe)
 
+    async def cluster_mode(self) -> str:
+        """``real``, ``simulated`` (the demo's cluster) or ``off`` (switched off, or no configuration found)."""
+        if not self.settings.kubernetes_enabled or await self.kube.api() is None:
+            return "off"
+        return "simulated" if self.settings.kure_simulated_cluster else "real"
+
     async def health(self) -> dict[str, str]:
         return {
             "mongodb": await self.check_mongodb(),

@@ -178,7 +178,8 @@ class PodService:
             "namespace": namespace,
             "pod_name": pod_name,
             **evidence,
-            "solution": self._solution(evidence),
+            # The pod's identity is not evidence (it never changes) but the rules quote it in their commands.
+            "solution": self._solution({"namespace": namespace, "pod_name": pod_name, **evidence}),
             "solution_source": "rules",
             "status": "new",
             "occurrences": 1,

@@ -132,7 +132,7 @@ async def test_config_for_user_and_service(client: TestClientProtocol, user_clie
     assert config.pop("graph_sync")["state"] == "disabled"
     assert config == {
         "version": "2.3.3", "ai_enabled": False, "ai_provider": None, "ai_model": None, "graph_enabled": False,
-        "kubernetes_connected": False,
+        "kubernetes_connected": False, "cluster_mode": "off",
         "settings": {"history_retention_minutes": 0, "ignored_retention_minutes": 0, "mirror_ttl_seconds": 180},
     }
     assert (await client.get("/api/config", headers=SERVICE_HEADERS)).status_code == 200

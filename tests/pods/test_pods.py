@@ -36,6 +36,8 @@ async def test_first_report_creates_a_record_with_a_rule_solution(
     assert record["status"] == "new" and record["occurrences"] == 1
     assert record["solution"].startswith("## Root Cause")
     assert record["solution_source"] == "rules"
+    # The commands of the solution name the real pod, not placeholders.
+    assert "kubectl -n default logs web-1" in record["solution"] and "<pod>" not in record["solution"]
     assert record["timestamp"] == "2024-01-15T10:30:00Z"  # creation_timestamp when known
     assert record["first_seen"] == record["last_seen"]
     assert record["events"][0] == {"type": "Warning", "reason": "BackOff",
@@ -85,6 +87,7 @@ async def test_reason_change_recomputes_the_rule_solution(report: Reporter) -> N
     assert changed["failure_reason"] == "OOMKilled"
     assert changed["solution"] != first["solution"]
     assert "memory" in changed["solution"].lower()
+    assert "web-1" in changed["solution"] and "<pod>" not in changed["solution"]
     same = await body(await report(failure_reason="OOMKilled"))
     assert same["solution"] == changed["solution"]
 
