@@ -12,7 +12,8 @@ export KURE_COOKIE_SECURE=false
 export KURE_STATE_DIR="${KURE_STATE_DIR:-.kure}"
 browser=""
 if command -v go >/dev/null && command -v java >/dev/null && command -v mvn >/dev/null; then
-  if python3 scripts/services.py up; then
+  # The product needs MongoDB and Neo4j only; the real API server is for the test tier.
+  if python3 scripts/services.py up --only ferretdb --only neo4j; then
     export MONGODB_URI="${MONGODB_URI:-mongodb://127.0.0.1:${KURE_TEST_MONGODB_PORT:-27017}}"
     export NEO4J_URI="${NEO4J_URI:-bolt://127.0.0.1:${KURE_TEST_NEO4J_BOLT_PORT:-7687}}"
     browser="http://127.0.0.1:${KURE_TEST_NEO4J_HTTP_PORT:-7474}/browser/"
