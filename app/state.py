@@ -138,6 +138,7 @@ class AppState:
             pods=lambda pod_id: self.pods.get(pod_id),
             ttl_default=lambda: self.app_settings.get("mirror_ttl_seconds"),
             llm_config=lambda: self.ai.config(), llm=self.llm, secrets=backend_secrets,
+            trusted_registries=self._trusted_registry_names,
         )
 
         # cluster graph (issue 7): one driver per process; the watcher runs while this replica holds the lease
@@ -154,6 +155,9 @@ class AppState:
         self.kubernetes = DependencyState("kubernetes", settings.kubernetes_enabled)
         self.indexes_ready = asyncio.Event()
         self._probe_cache: dict[str, tuple[float, str]] = {}
+
+    async def _trusted_registry_names(self) -> list[str]:
+        return [str(doc["registry"]) for doc in await self.trusted_registries.all()]
 
     # --- lifecycle -----------------------------------------------------------------------------------------
 

@@ -178,7 +178,7 @@ async def mirror_preview(
 ) -> FixResult:
     """§9.2: an AI-fixed Pod for a pod failure, or the cleaned source with the record's rule solution.
 
-    ``source_manifest`` is the parsed, validated source Pod (§9.1 — the caller resolves stored vs live manifest
+    ``source_manifest`` is the parsed, validated source Pod (the caller reads it live, docs/mirror.md "Source"
     and answers its 400/404/503). The result's ``fixed_manifest`` is cleaned YAML with sorted keys.
     """
     secrets = tuple(secrets)
