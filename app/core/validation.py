@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import wraps
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 from quart import request
 from quart_schema.validation import (
     QUART_SCHEMA_QUERYSTRING_ATTRIBUTE,
@@ -27,16 +27,48 @@ from app.core.errors import ApiError, pydantic_items
 from app.core.timefmt import parse_timestamp
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
+#: Nesting limit of a JSON body. The deepest legitimate body (a finding's ``details``, at most 32 levels below its
+#: object) stays far below it; deeper bodies are refused before validation (and before any recursion can fail).
+MAX_JSON_DEPTH = 64
+TOO_DEEP = f"JSON body is nested too deeply (at most {MAX_JSON_DEPTH} levels)"
+#: The integers a stored document can hold (MongoDB's int64); anything beyond is a 422, never an overflow.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 _INT_RE = re.compile(r"^-?[0-9]+$")
+_INT64_MESSAGE = "must be an integer between -9223372036854775808 and 9223372036854775807"
 
 
 def _strict_int_text(value: object) -> object:
     if isinstance(value, str):
         if not _INT_RE.match(value):
             raise ValueError("must be a base-10 integer")
+        if len(value) > 20:
+            raise ValueError(_INT64_MESSAGE)
         return int(value)
     return value
+
+
+def _int64(value: int) -> int:
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise ValueError(_INT64_MESSAGE)
+    return value
+
+
+def json_depth_exceeds(value: object, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether ``value`` nests arrays/objects deeper than ``limit`` (iterative: no recursion to exhaust)."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 def text_bool(true: tuple[str, ...], false: tuple[str, ...]) -> Callable[[object], object]:
@@ -57,8 +89,10 @@ def text_bool(true: tuple[str, ...], false: tuple[str, ...]) -> Callable[[object
     return parse
 
 
-# A path or query integer: digits with an optional leading '-', nothing else.
-TextInt = Annotated[int, BeforeValidator(_strict_int_text)]
+# A JSON integer a document can store (64 bits).
+Int64 = Annotated[int, AfterValidator(_int64)]
+# A path or query integer: digits with an optional leading '-', nothing else, within 64 bits.
+TextInt = Annotated[int, BeforeValidator(_strict_int_text), AfterValidator(_int64)]
 # A query boolean: true/false/1/0, case-insensitive.
 QueryBool = Annotated[bool, BeforeValidator(text_bool(("true", "1"), ("false", "0")))]
 MirrorId = Annotated[str, Field(pattern=r"^[0-9a-f]{12}$")]
@@ -133,9 +167,14 @@ async def read_json_body(*, optional: bool = False) -> Any:
             return None
         raise ApiError(415, "Content-Type must be application/json")
     try:
-        return json.loads(raw)
+        payload = json.loads(raw)
+    except RecursionError:
+        raise ApiError(400, TOO_DEEP) from None
     except (ValueError, UnicodeDecodeError):
         raise ApiError(400, "Malformed JSON body") from None
+    if json_depth_exceeds(payload):
+        raise ApiError(400, TOO_DEEP)
+    return payload
 
 
 def parse_body(model: type[BaseModel], payload: Any) -> BaseModel:

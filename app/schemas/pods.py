@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from app.core.timefmt import iso
-from app.core.validation import InputTimestamp, Pagination, RequestModel
+from app.core.validation import InputTimestamp, Int64, Pagination, RequestModel
 
 Status = Literal["new", "investigating", "resolved", "ignored"]
 
@@ -17,18 +17,18 @@ class EventIn(RequestModel):
     reason: str | None = None
     message: str | None = None
     timestamp: InputTimestamp | None = None
-    count: int | None = None
+    count: Int64 | None = None
 
 
 class ContainerStatusIn(RequestModel):
     name: Annotated[str, Field(min_length=1, pattern=r"\S")]
     image: str = ""
     ready: bool = False
-    restart_count: Annotated[int, Field(ge=0)] = 0
+    restart_count: Annotated[Int64, Field(ge=0)] = 0
     state: str = ""
     reason: str | None = None
     message: str | None = None
-    exit_code: int | None = None
+    exit_code: Int64 | None = None
 
 
 class PodReport(RequestModel):
