@@ -6,7 +6,7 @@ from quart import Blueprint, Response, request
 from quart_auth import AuthUser, login_user, logout_user
 
 from app.core.clientip import client_ip
-from app.core.guards import check_csrf, current_principal, guard, resolve_principal
+from app.core.guards import check_csrf, cookie_principal, current_principal, guard, resolve_principal
 from app.core.validation import document, validate
 from app.schemas.auth import (
     AuthStatus,
@@ -60,8 +60,7 @@ async def signup(data: SignupRequest) -> tuple[dict[str, object], int]:
 @validate(body=LoginRequest, responses={200: UserEnvelope})
 async def login(data: LoginRequest) -> dict[str, object]:
     state = get_state()
-    rate_key = f"{_client_ip()}|{data.username.lower()}"
-    user = await state.auth.login(data.username, data.password, rate_key)
+    user = await state.auth.login(data.username, data.password, _client_ip())
     previous = await resolve_principal()
     if previous.kind == "user" and previous.session_id:
         await state.auth.end_session(previous.session_id)
@@ -72,8 +71,10 @@ async def login(data: LoginRequest) -> dict[str, object]:
 @blueprint.post("/logout")
 @guard("public")
 async def logout() -> Response:
-    principal = await resolve_principal()
-    if principal.kind == "user" and principal.session_id:
+    # The cookie's session ends whatever else the request carries: an X-Service-Token header must not leave
+    # the browser's session valid behind a cookie the response expires.
+    principal = await cookie_principal()
+    if principal is not None and principal.session_id:
         check_csrf(principal)
         await get_state().auth.end_session(principal.session_id)
     logout_user()

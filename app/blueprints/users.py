@@ -34,9 +34,7 @@ async def create_user(data: UserCreateRequest) -> tuple[dict[str, object], int]:
 async def update_user(user_id: int, data: UserPatchRequest) -> dict[str, object]:
     principal = current_principal()
     assert principal.user is not None
-    user = await get_state().auth.update_user(
-        principal.user, principal.session_id, user_id, data.role, data.password
-    )
+    user = await get_state().auth.update_user(principal.user, user_id, data.role, data.password)
     return public_user(user)
 
 
