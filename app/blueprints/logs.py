@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from quart import Blueprint, Response, request
 
-from app.core.guards import guard
+from app.core.guards import current_principal, guard
 from app.core.validation import validate
 from app.schemas.logs import LogsQuery, LogStreamQuery, PodLogs
 from app.state import get_state
@@ -40,7 +40,8 @@ async def stream_logs(namespace: str, pod_name: str, query: LogStreamQuery) -> R
         # Same status and headers as GET, without holding a follow connection for a body nobody reads.
         await service.check(namespace, pod_name, query.container or None)
         return Response(b"", status=200, headers=SSE_HEADERS)
-    stream = await service.open_stream(namespace, pod_name, query.container or None, query.tail_lines)
+    stream = await service.open_stream(namespace, pod_name, query.container or None, query.tail_lines,
+                                       current_principal().key)
     response = Response(stream, status=200, headers=SSE_HEADERS)
     # A follow stream has no natural end; Quart's default response timeout would cut it.
     response.timeout = None

@@ -27,11 +27,15 @@ from app.kube.access import CALL_TIMEOUT, TRANSPORT_ERRORS, KubeAccess, api_erro
 log = logging.getLogger("kure.logs")
 
 MAX_STREAMS = 100
+#: Follow streams one principal (a user, or the service token) may hold at once in one backend process, so a
+#: single account cannot take every slot (docs/mirror.md, "Logs").
+MAX_STREAMS_PER_PRINCIPAL = 10
 KEEPALIVE_SECONDS = 15.0
 #: A "line" without a newline is cut into events of this size, so one endless line cannot grow memory.
 MAX_LINE_BYTES = 1024 * 1024
 
 TOO_MANY_STREAMS = "Too many concurrent log streams"
+TOO_MANY_OWN_STREAMS = "Too many concurrent log streams for this user (limit {limit}); close one first"
 STREAM_RETRY_AFTER = "15"
 
 KEEPALIVE_FRAME = b": keep-alive\n\n"
@@ -186,12 +190,15 @@ class LogService:
         kube: KubeAccess,
         *,
         max_streams: int = MAX_STREAMS,
+        max_streams_per_principal: int = MAX_STREAMS_PER_PRINCIPAL,
         keepalive_seconds: float = KEEPALIVE_SECONDS,
     ) -> None:
         self.kube = kube
         self.max_streams = max_streams
+        self.max_streams_per_principal = max_streams_per_principal
         self.keepalive_seconds = keepalive_seconds
         self.active_streams = 0
+        self._streams_by_principal: dict[str, int] = {}
 
     async def _resolve(
         self, api: client.ApiClient, namespace: str, pod_name: str, container: str | None
@@ -240,17 +247,25 @@ class LogService:
         api = await self.kube.require()
         await self._resolve(api, namespace, pod_name, container)
 
+    def streams_of(self, principal: str) -> int:
+        return self._streams_by_principal.get(principal, 0)
+
     async def open_stream(
-        self, namespace: str, pod_name: str, container: str | None, tail_lines: int
+        self, namespace: str, pod_name: str, container: str | None, tail_lines: int, principal: str = ""
     ) -> LogStream:
         """§7.2: run the pre-checks, take a stream slot and open the follow connection.
 
+        ``principal`` names who holds the slot (``user:<id>`` or ``service``), for the per-principal cap.
         Errors are raised before any byte is sent, so they are ordinary JSON answers.
         """
         api = await self.kube.require()
         if self.active_streams >= self.max_streams:
             raise ApiError(429, TOO_MANY_STREAMS, {"Retry-After": STREAM_RETRY_AFTER})
+        if self.streams_of(principal) >= self.max_streams_per_principal:
+            raise ApiError(429, TOO_MANY_OWN_STREAMS.format(limit=self.max_streams_per_principal),
+                           {"Retry-After": STREAM_RETRY_AFTER})
         self.active_streams += 1
+        self._streams_by_principal[principal] = self.streams_of(principal) + 1
         released = False
 
         def release() -> None:
@@ -258,6 +273,11 @@ class LogService:
             if not released:
                 released = True
                 self.active_streams -= 1
+                remaining = self.streams_of(principal) - 1
+                if remaining > 0:
+                    self._streams_by_principal[principal] = remaining
+                else:
+                    self._streams_by_principal.pop(principal, None)
 
         try:
             name, _ = await self._resolve(api, namespace, pod_name, container)
