@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from quart import Quart
+from quart import Quart, Response
 from quart_auth import QuartAuth
 from quart_schema import Info, QuartSchema
 
@@ -12,6 +12,7 @@ from app.core.errors import register_error_handlers
 from app.core.guards import guard
 from app.core.logging import install_request_logging
 from app.core.openapi import KureOpenAPIProvider
+from app.core.security_headers import apply_security_headers
 from app.core.validation import MAX_BODY_BYTES
 from app.settings import Settings
 from app.state import COOKIE_NAME, AppState
@@ -65,6 +66,15 @@ def create_app(
 
     register_error_handlers(app)
     install_request_logging(app)
+    # No redirect is ever built from request headers: werkzeug would answer `//api/...` with a 308 whose
+    # Location comes from the Host header. A path with doubled slashes is simply not a route (404).
+    app.url_map.merge_slashes = False
+    app.url_map.redirect_defaults = False
+
+    @app.after_request
+    async def _security_headers(response: Response) -> Response:
+        apply_security_headers(response.headers)
+        return response
 
     from app.blueprints import register_blueprints
 
