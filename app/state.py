@@ -18,6 +18,7 @@ from app.ai.llm import LlmClient
 from app.ai.solutions import SolutionScheduler, SolutionService
 from app.core.clock import Clock
 from app.core.crypto import SecretBox
+from app.core.logformat import register_secret
 from app.core.metrics import DEPENDENCY_UP
 from app.core.secrets import Secrets, load_secrets
 from app.core.tasks import TaskGroup
@@ -83,6 +84,8 @@ class AppState:
         self.settings = settings
         self.clock = clock or Clock()
         self.secrets: Secrets = load_secrets(settings)
+        for secret in (self.secrets.service_token, self.secrets.session_secret, self.secrets.encryption_key):
+            register_secret(secret)
         self.box = SecretBox(self.secrets.encryption_key)
         self.cookie_name = COOKIE_NAME
         # A handle passed in (tests, the CLI) belongs to the caller, who closes it.
