@@ -86,18 +86,20 @@ class KubeAccess:
             await self._api.close()
         self._api = None
 
-    async def read(self, kind: str, namespace: str | None, name: str) -> dict[str, Any] | None:
+    async def read(
+        self, kind: str, namespace: str | None, name: str, *, read_timeout: float = CALL_TIMEOUT
+    ) -> dict[str, Any] | None:
         """GET one object by its exact API kind: ``None`` when it does not exist — or cannot, because a name
         breaks Kubernetes' naming rules (app/kube/names.py; such a name never reaches a URL). A Kubernetes error
         answer is a 502, an unreachable API server a 503, no client a 503."""
         res = resource(kind)
+        api = await self.require()  # 503 first: without a cluster nothing can be said about any name
         if name_error(name, object_name_rule(kind)) is not None:
             return None
         if res.namespaced and (namespace is None or namespace_error(namespace) is not None):
             return None
-        api = await self.require()
         try:
-            obj = await request_json(api, "GET", res.item_path(namespace, name), read_timeout=CALL_TIMEOUT)
+            obj = await request_json(api, "GET", res.item_path(namespace, name), read_timeout=read_timeout)
         except KubeApiError as exc:
             self.report(True)
             if exc.status == 404:
