@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from quart import Quart, Response
 from quart_auth import QuartAuth
 from quart_schema import Info, QuartSchema
@@ -12,8 +14,9 @@ from app.core.errors import register_error_handlers
 from app.core.guards import guard
 from app.core.logging import install_request_logging
 from app.core.openapi import KureOpenAPIProvider
+from app.core.responses import Body, Text
 from app.core.security_headers import apply_security_headers
-from app.core.validation import MAX_BODY_BYTES
+from app.core.validation import MAX_BODY_BYTES, document
 from app.settings import Settings
 from app.state import COOKIE_NAME, AppState
 from storage.mongo import MongoHandle
@@ -60,9 +63,14 @@ def create_app(
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    # quart-schema's own views (OpenAPI document, Swagger UI, ReDoc) are public; declare it like any route.
-    for endpoint in ("openapi", "swagger_ui", "redoc_ui"):
-        app.view_functions[endpoint] = guard("public")(app.view_functions[endpoint])  # type: ignore[type-var]
+    # quart-schema's own views (OpenAPI document, Swagger UI, ReDoc) are public and documented like any route.
+    own_views = {
+        "openapi": document({200: Body(dict[str, Any], "This OpenAPI 3 document")}),
+        "swagger_ui": document({200: Text("text/html", "Swagger UI")}),
+        "redoc_ui": document({200: Text("text/html", "ReDoc")}),
+    }
+    for endpoint, declare in own_views.items():
+        app.view_functions[endpoint] = guard("public")(declare(app.view_functions[endpoint]))  # type: ignore[type-var]
 
     register_error_handlers(app)
     install_request_logging(app)

@@ -7,6 +7,7 @@ from quart_auth import AuthUser, login_user, logout_user
 
 from app.core.clientip import client_ip
 from app.core.guards import check_csrf, cookie_principal, current_principal, guard, resolve_principal
+from app.core.responses import Body, NoContent
 from app.core.validation import document, validate
 from app.schemas.auth import (
     AuthStatus,
@@ -48,7 +49,7 @@ async def auth_status() -> dict[str, object]:
 
 @blueprint.post("/signup")
 @guard("public")
-@validate(body=SignupRequest, responses={201: UserEnvelope})
+@validate(body=SignupRequest, responses={201: Body(UserEnvelope, headers=("Set-Cookie",))}, errors=(409,))
 async def signup(data: SignupRequest) -> tuple[dict[str, object], int]:
     user = await get_state().auth.signup(data.username, data.password)
     await _open_session(user["_id"])
@@ -57,7 +58,7 @@ async def signup(data: SignupRequest) -> tuple[dict[str, object], int]:
 
 @blueprint.post("/login")
 @guard("public")
-@validate(body=LoginRequest, responses={200: UserEnvelope})
+@validate(body=LoginRequest, responses={200: Body(UserEnvelope, headers=("Set-Cookie",))}, errors=(401, 429))
 async def login(data: LoginRequest) -> dict[str, object]:
     state = get_state()
     user = await state.auth.login(data.username, data.password, _client_ip())
@@ -70,6 +71,7 @@ async def login(data: LoginRequest) -> dict[str, object]:
 
 @blueprint.post("/logout")
 @guard("public")
+@document({204: NoContent(headers=("Set-Cookie",))}, errors=(403, 503))
 async def logout() -> Response:
     # The cookie's session ends whatever else the request carries: an X-Service-Token header must not leave
     # the browser's session valid behind a cookie the response expires.
@@ -92,7 +94,7 @@ async def me() -> dict[str, object]:
 
 @blueprint.post("/password")
 @guard("read")
-@validate(body=PasswordChangeRequest)
+@validate(body=PasswordChangeRequest, responses={204: NoContent()}, errors=(400,))
 async def change_password(data: PasswordChangeRequest) -> Response:
     principal = current_principal()
     assert principal.user is not None

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 from typing import Annotated, Any, TypeVar
@@ -19,11 +20,11 @@ from quart import request
 from quart_schema.validation import (
     QUART_SCHEMA_QUERYSTRING_ATTRIBUTE,
     QUART_SCHEMA_REQUEST_ATTRIBUTE,
-    QUART_SCHEMA_RESPONSE_ATTRIBUTE,
     DataSource,
 )
 
 from app.core.errors import ApiError, pydantic_items
+from app.core.responses import Reply, as_reply
 from app.core.timefmt import parse_timestamp
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -188,18 +189,36 @@ def parse_body(model: type[BaseModel], payload: Any) -> BaseModel:
         raise ApiError(422, pydantic_items(exc, "body")) from None
 
 
+#: View attributes read by the OpenAPI provider (app/core/openapi.py).
+RESPONSES_ATTRIBUTE = "_kure_responses"
+ERRORS_ATTRIBUTE = "_kure_errors"
+INPUTS_ATTRIBUTE = "_kure_inputs"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a route validates, which decides its generic error statuses (docs/api-decisions.md, "OpenAPI")."""
+
+    path: bool = False
+    query: bool = False
+    body: bool = False
+    body_optional: bool = False
+
+
 def validate(
     *,
     path: dict[str, Any] | None = None,
     query: type[BaseModel] | None = None,
     body: type[BaseModel] | None = None,
     body_optional: bool = False,
-    responses: dict[int, type[BaseModel]] | None = None,
+    responses: Mapping[int, Reply | Any] | None = None,
+    errors: Iterable[int] = (),
 ) -> Callable[[F], F]:
     """Parse and validate a request; see the module docstring.
 
     ``path`` maps a URL variable to ``int`` (base-10 integer rule of §0.6) or an annotated type such as
-    :data:`MirrorId`; parsed values replace the raw strings in the view's keyword arguments.
+    :data:`MirrorId`; parsed values replace the raw strings in the view's keyword arguments. ``responses`` are
+    the route's successful answers and ``errors`` the error statuses of its own checks (app/core/responses.py).
     """
 
     path_model = _path_model(path) if path else None
@@ -231,16 +250,29 @@ def validate(
             setattr(wrapper, QUART_SCHEMA_QUERYSTRING_ATTRIBUTE, query)
         if body is not None:
             setattr(wrapper, QUART_SCHEMA_REQUEST_ATTRIBUTE, (body, DataSource.JSON))
-        if responses:
-            schemas = dict(getattr(func, QUART_SCHEMA_RESPONSE_ATTRIBUTE, {}))
-            for status, model in responses.items():
-                schemas[status] = (model, None)
-            setattr(wrapper, QUART_SCHEMA_RESPONSE_ATTRIBUTE, schemas)
+        declared = {**getattr(func, RESPONSES_ATTRIBUTE, {})}
+        declared.update({status: as_reply(reply) for status, reply in (responses or {}).items()})
+        setattr(wrapper, RESPONSES_ATTRIBUTE, declared)
+        setattr(wrapper, ERRORS_ATTRIBUTE, frozenset(getattr(func, ERRORS_ATTRIBUTE, frozenset())) | set(errors))
+        setattr(wrapper, INPUTS_ATTRIBUTE, Inputs(path=path_model is not None, query=query is not None,
+                                                  body=body is not None, body_optional=body_optional))
         return wrapper  # type: ignore[return-value]
 
     return decorator
 
 
-def document(responses: dict[int, type[BaseModel]]) -> Callable[[F], F]:
-    """Declare response models for OpenAPI on a route that takes no input to validate."""
-    return validate(responses=responses)
+def documented_body(model: type[BaseModel]) -> Callable[[F], F]:
+    """Document the JSON body of a route that reads it itself (to check things in its own order)."""
+
+    def decorator(func: F) -> F:
+        setattr(func, QUART_SCHEMA_REQUEST_ATTRIBUTE, (model, DataSource.JSON))
+        inputs: Inputs = getattr(func, INPUTS_ATTRIBUTE, Inputs())
+        setattr(func, INPUTS_ATTRIBUTE, Inputs(path=inputs.path, query=inputs.query, body=True))
+        return func
+
+    return decorator
+
+
+def document(responses: Mapping[int, Reply | Any], errors: Iterable[int] = ()) -> Callable[[F], F]:
+    """Declare the answers of a route that takes no input to validate (see :func:`validate`)."""
+    return validate(responses=responses, errors=errors)
