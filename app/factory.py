@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from quart import Quart, Response
+from quart.globals import request_ctx
 from quart_auth import QuartAuth
 from quart_schema import Info, QuartSchema
 
@@ -15,11 +16,19 @@ from app.core.guards import guard
 from app.core.logging import install_request_logging
 from app.core.openapi import KureOpenAPIProvider
 from app.core.responses import Body, Text
+from app.core.routing import allowed_methods
 from app.core.security_headers import apply_security_headers
 from app.core.validation import MAX_BODY_BYTES, document
 from app.settings import Settings
 from app.state import COOKIE_NAME, AppState
 from storage.mongo import MongoHandle
+
+
+class KureQuart(Quart):
+    async def make_default_options_response(self) -> Response:
+        adapter = request_ctx.url_adapter
+        methods = allowed_methods(self.url_map, adapter) if adapter is not None else []
+        return self.response_class("", headers={"Allow": ", ".join(methods)})
 
 
 def create_app(
@@ -28,7 +37,7 @@ def create_app(
     """Build the app. Dependencies are connected in the ``before_serving`` hook, never at import time."""
     settings = settings or Settings()
     # No static folder: outside /api the contract serves only health, metrics and the API docs.
-    app = Quart("kure-monitor", static_folder=None)
+    app = KureQuart("kure-monitor", static_folder=None)
     state = AppState(settings, clock=clock, mongo=mongo)
     app.extensions["kure"] = state
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from quart import Blueprint, Response
+from quart.blueprints import BlueprintSetupState
+from werkzeug.routing import BaseConverter
 
 from app.core.guards import guard
 from app.core.responses import NoContent
@@ -11,6 +13,18 @@ from app.schemas.mirror import DeployRequest, Mirror, MirrorStatus, MirrorSummar
 from app.state import get_state
 
 blueprint = Blueprint("mirror", __name__, url_prefix="/api/mirror")
+
+
+class MirrorRef(BaseConverter):
+    """A path segment that can name a mirror: anything but ``active``, so ``DELETE /api/mirror/active`` is the
+    405 of the list route rather than a malformed id (a malformed id stays the 422 of api.md §0.6)."""
+
+    regex = r"(?!active$)[^/]+"
+
+
+@blueprint.record_once
+def _register_converter(setup: BlueprintSetupState) -> None:
+    setup.app.url_map.converters["mirror_ref"] = MirrorRef
 
 
 @blueprint.post("/preview/<pod_id>")
@@ -36,7 +50,7 @@ async def mirror_status(mirror_id: str) -> dict[str, object]:
     return await get_state().mirror_service.status(mirror_id)
 
 
-@blueprint.delete("/<mirror_id>")
+@blueprint.delete("/<mirror_ref:mirror_id>")
 @guard("write")
 @validate(path={"mirror_id": MirrorId}, responses={204: NoContent()}, errors=(404, 502))
 async def delete_mirror(mirror_id: str) -> Response:

@@ -11,8 +11,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
-from quart import Quart, Response, g, jsonify
+from quart import Quart, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
+
+from app.core.routing import allowed_methods
 
 log = logging.getLogger("kure.errors")
 
@@ -127,7 +129,9 @@ def register_error_handlers(app: Quart) -> None:
 
     @app.errorhandler(MethodNotAllowed)
     async def _method(exc: MethodNotAllowed) -> Response:
-        allowed = sorted(set(exc.valid_methods or []))
+        adapter = app.create_url_adapter(request)
+        allowed = allowed_methods(app.url_map, adapter) if adapter is not None else []
+        allowed = allowed or sorted(set(exc.valid_methods or []))
         return _body(405, "Method Not Allowed", {"Allow": ", ".join(allowed)} if allowed else None)
 
     @app.errorhandler(HTTPException)
