@@ -25,7 +25,13 @@ from werkzeug.routing import Rule
 
 from app.core.guards import GUARD_ATTRIBUTE
 from app.core.responses import ERROR_DESCRIPTIONS, ERROR_HEADERS, HEADERS, Body, NoContent, Reply, Text
-from app.core.validation import ERRORS_ATTRIBUTE, INPUTS_ATTRIBUTE, RESPONSES_ATTRIBUTE, Inputs
+from app.core.validation import (
+    ERRORS_ATTRIBUTE,
+    INPUTS_ATTRIBUTE,
+    PATH_MODEL_ATTRIBUTE,
+    RESPONSES_ATTRIBUTE,
+    Inputs,
+)
 
 REF = "#/components/schemas/{model}"
 
@@ -112,9 +118,15 @@ class KureOpenAPIProvider(OpenAPIProvider):
                 "headers": _headers(ERROR_HEADERS.get(status, ())),
                 "content": {"application/json": {"schema": {"$ref": REF.format(model=body)}}},
             }
+        path_schemas = _path_schemas(getattr(view, PATH_MODEL_ATTRIBUTE, None))
         for item in paths.values():
             for operation in item.values():
                 operation["responses"] = responses
+                operation["parameters"] = [
+                    {**parameter, "schema": path_schemas[parameter["name"]]}
+                    if parameter.get("in") == "path" and parameter["name"] in path_schemas else parameter
+                    for parameter in operation.get("parameters", [])
+                ]
                 if "requestBody" in operation:
                     operation["requestBody"] = {
                         **operation["requestBody"], "required": not (inputs is not None and inputs.body_optional),
@@ -138,6 +150,14 @@ class KureOpenAPIProvider(OpenAPIProvider):
         # View names repeat across blueprints (two areas may both have `list_namespaces`); method + path is unique.
         words = [part.strip("{}") for part in path.strip("/").split("/") if part]
         return "_".join([method.lower(), *words]).replace("-", "_")
+
+
+def _path_schemas(model: Any) -> dict[str, Any]:
+    """Schemas of validated path parameters (an integer id, the mirror id pattern) instead of "any string"."""
+    if model is None:
+        return {}
+    properties = TypeAdapter(model).json_schema()["properties"]
+    return {name: {k: v for k, v in schema.items() if k != "title"} for name, schema in properties.items()}
 
 
 def json_schema(annotation: Any, components: dict[str, Any]) -> dict[str, Any]:

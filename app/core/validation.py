@@ -15,6 +15,7 @@ from datetime import datetime
 from functools import wraps
 from typing import Annotated, Any, TypeVar
 
+from annotated_types import Ge, Le
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 from quart import request
 from quart_schema.validation import (
@@ -90,10 +91,13 @@ def text_bool(true: tuple[str, ...], false: tuple[str, ...]) -> Callable[[object
     return parse
 
 
-# A JSON integer a document can store (64 bits).
-Int64 = Annotated[int, AfterValidator(_int64)]
-# A path or query integer: digits with an optional leading '-', nothing else, within 64 bits.
+# A JSON integer a document can store (64 bits); the bounds are part of the OpenAPI schema too.
+# (Use it bare: pydantic drops a field's own `Field(ge=...)` when an annotated alias carries the same kind of bound.)
+Int64 = Annotated[int, Ge(INT64_MIN), Le(INT64_MAX)]
+# A query integer: digits with an optional leading '-', nothing else, within 64 bits; give it a range with Field.
 TextInt = Annotated[int, BeforeValidator(_strict_int_text), AfterValidator(_int64)]
+# A path integer (an id): the same text rule, the 64-bit range in the schema.
+PathInt = Annotated[int, Ge(INT64_MIN), Le(INT64_MAX), BeforeValidator(_strict_int_text)]
 # A query boolean: true/false/1/0, case-insensitive.
 QueryBool = Annotated[bool, BeforeValidator(text_bool(("true", "1"), ("false", "0")))]
 MirrorId = Annotated[str, Field(pattern=r"^[0-9a-f]{12}$")]
@@ -128,7 +132,7 @@ class QueryModel(BaseModel):
 
 class Pagination(QueryModel):
     limit: TextInt = Field(default=200, ge=1, le=1000)
-    offset: TextInt = Field(default=0, ge=0)
+    offset: TextInt = Field(default=0, ge=0, le=INT64_MAX)
 
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
@@ -142,7 +146,7 @@ def _path_model(spec: dict[str, Any]) -> type[BaseModel]:
     if model is None:
         fields: dict[str, Any] = {}
         for name, kind in spec.items():
-            fields[name] = (TextInt if kind is int else kind, ...)
+            fields[name] = (PathInt if kind is int else kind, ...)
         model = create_model("PathParams", **fields)
         _path_model_cache[key] = model
     return model
@@ -191,6 +195,7 @@ def parse_body(model: type[BaseModel], payload: Any) -> BaseModel:
 
 #: View attributes read by the OpenAPI provider (app/core/openapi.py).
 RESPONSES_ATTRIBUTE = "_kure_responses"
+PATH_MODEL_ATTRIBUTE = "_kure_path_model"
 ERRORS_ATTRIBUTE = "_kure_errors"
 INPUTS_ATTRIBUTE = "_kure_inputs"
 
@@ -254,6 +259,8 @@ def validate(
         declared.update({status: as_reply(reply) for status, reply in (responses or {}).items()})
         setattr(wrapper, RESPONSES_ATTRIBUTE, declared)
         setattr(wrapper, ERRORS_ATTRIBUTE, frozenset(getattr(func, ERRORS_ATTRIBUTE, frozenset())) | set(errors))
+        if path_model is not None:
+            setattr(wrapper, PATH_MODEL_ATTRIBUTE, path_model)
         setattr(wrapper, INPUTS_ATTRIBUTE, Inputs(path=path_model is not None, query=query is not None,
                                                   body=body is not None, body_optional=body_optional))
         return wrapper  # type: ignore[return-value]
