@@ -70,6 +70,29 @@ def path_segment_error(value: str) -> str | None:
     return None
 
 
+_LABEL_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
+
+
+def label_key_error(key: str) -> str | None:
+    """Why ``key`` is not a Kubernetes label key (``[prefix/]name``: a DNS subdomain prefix, a name of at most
+    63 characters of letters, digits, ``-``, ``_`` and ``.`` starting and ending alphanumeric), or None."""
+    prefix, slash, name = key.rpartition("/")
+    if slash and dns_subdomain_error(prefix) is not None:
+        return "label key prefix must be a DNS subdomain"
+    if not name or len(name) > MAX_LABEL or not _LABEL_NAME.match(name):
+        return ("label key name must be 1-63 characters of letters, digits, '-', '_' and '.', starting and ending "
+                "with a letter or digit")
+    return None
+
+
+def label_value_error(value: str) -> str | None:
+    """Why ``value`` is not a Kubernetes label value (empty, or like a key's name), or None."""
+    if value and (len(value) > MAX_LABEL or not _LABEL_NAME.match(value)):
+        return ("label value must be empty or 1-63 characters of letters, digits, '-', '_' and '.', starting and "
+                "ending with a letter or digit")
+    return None
+
+
 def name_error(value: str, rule: NameRule) -> str | None:
     if rule is NameRule.LABEL:
         return dns_label_error(value)

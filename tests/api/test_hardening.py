@@ -343,3 +343,38 @@ def test_the_body_of_a_deep_request_never_reaches_recursion() -> None:
         deep = [deep]
     assert json_depth_exceeds(deep)
     assert not json_depth_exceeds(json.loads('{"a": [{"b": [1, 2, {"c": {}}]}]}'))
+
+
+# --- found by the fuzz tier ------------------------------------------------------------------------------------
+
+
+async def test_a_nul_byte_in_a_details_key_is_stored_as_sent(
+    client: TestClientProtocol, user_client: UserClient
+) -> None:
+    """BSON keys cannot hold a NUL byte; the finding used to answer 500."""
+    details = {"a\x00b": [1], "nested": {"\x00": None, "x.y": 2, "$z": "%00"}}
+    body = {"resource_type": "Pod", "resource_name": "web", "namespace": "default", "check_name": "odd_keys",
+            "severity": "low", "message": "m", "details": details}
+    response = await client.post("/api/security/findings", json=body, headers=SERVICE_HEADERS)
+    assert response.status_code == 200, await response.get_data(as_text=True)
+    assert (await response.get_json())["details"] == details
+    reader = await user_client("read")
+    [listed] = await (await reader.get("/api/security/findings?check_name=odd_keys")).get_json()
+    assert listed["details"] == details
+
+
+@pytest.mark.parametrize("labels", [{"a\x00b": "x"}, {"$where": "x"}, {"app": "bad value!"},
+                                    {"-app": "x"}, {"a" * 64: "x"}, {"UPPER/x": "y"}])
+async def test_pod_labels_follow_kubernetes_rules(client: TestClientProtocol, labels: dict[str, str]) -> None:
+    response = await client.post("/api/pods/failed", headers=SERVICE_HEADERS,
+                                 json={"pod_name": "web", "namespace": "default", "labels": labels})
+    assert response.status_code == 422
+    assert (await response.get_json())["detail"][0]["loc"] == ["body", "labels"]
+
+
+async def test_real_pod_labels_are_accepted(client: TestClientProtocol) -> None:
+    labels = {"app.kubernetes.io/name": "web", "pod-template-hash": "7d9f8b6c4", "tier": "", "a_b.c-d": "X_1.y-2"}
+    response = await client.post("/api/pods/failed", headers=SERVICE_HEADERS,
+                                 json={"pod_name": "web", "namespace": "default", "labels": labels})
+    assert response.status_code == 200
+    assert (await response.get_json())["labels"] == labels
