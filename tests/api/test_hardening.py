@@ -378,3 +378,32 @@ async def test_real_pod_labels_are_accepted(client: TestClientProtocol) -> None:
                                  json={"pod_name": "web", "namespace": "default", "labels": labels})
     assert response.status_code == 200
     assert (await response.get_json())["labels"] == labels
+
+
+async def test_arrays_inside_arrays_in_details_are_stored_as_sent(
+    client: TestClientProtocol, user_client: UserClient
+) -> None:
+    """FerretDB refuses nested arrays; the finding used to answer 500 on the test server."""
+    details = {"matrix": [[1, 2], [], [[["deep"]]]], "mixed": [{"%list": [1]}, ["%list"]], "%list": [[0]]}
+    body = {"resource_type": "Pod", "resource_name": "web", "namespace": "default", "check_name": "nested_arrays",
+            "severity": "low", "message": "m", "details": details}
+    response = await client.post("/api/security/findings", json=body, headers=SERVICE_HEADERS)
+    assert response.status_code == 200, await response.get_data(as_text=True)
+    assert (await response.get_json())["details"] == details
+    reader = await user_client("read")
+    [listed] = await (await reader.get("/api/security/findings?check_name=nested_arrays")).get_json()
+    assert listed["details"] == details
+
+
+async def test_a_json_null_body_is_no_object(client: TestClientProtocol, user_client: UserClient) -> None:
+    """An optional body may be absent, but `null` is a body that is not an object (the deploy used to take it for
+    "all defaults")."""
+    writer = await user_client("write")
+    for path, caller, headers in (("/api/mirror/deploy/1", writer, {}),
+                                  ("/api/pods/failed", client, SERVICE_HEADERS)):
+        response = await caller.post(path, data="null", headers={**headers, "Content-Type": "application/json"})
+        assert response.status_code == 422, path
+        assert await response.get_json() == {
+            "detail": [{"loc": ["body"], "msg": "Input should be a JSON object", "type": "model_type"}]}
+    # No body at all is still the deploy's "all defaults" (and reaches its own checks: no such record here).
+    assert (await writer.post("/api/mirror/deploy/1")).status_code in (404, 503)
