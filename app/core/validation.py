@@ -158,7 +158,8 @@ def _is_json_mimetype(content_type: str) -> bool:
 
 
 async def read_json_body(*, optional: bool = False) -> Any:
-    """Read the body under the size, content-type and syntax rules. Returns ``None`` for an empty body."""
+    """Read the body under the size, content-type and syntax rules. Returns :data:`NO_BODY` for an empty body
+    (a JSON ``null`` is ``None``, which is not an object)."""
     declared = request.content_length
     if declared is not None and declared > MAX_BODY_BYTES:
         raise ApiError(413, "Request body too large")
@@ -166,10 +167,10 @@ async def read_json_body(*, optional: bool = False) -> Any:
     if len(raw) > MAX_BODY_BYTES:
         raise ApiError(413, "Request body too large")
     if not raw:
-        return None
+        return NO_BODY
     if not _is_json_mimetype(request.headers.get("Content-Type", "")):
         if optional and not raw.strip():
-            return None
+            return NO_BODY
         raise ApiError(415, "Content-Type must be application/json")
     try:
         payload = json.loads(raw)
@@ -182,8 +183,17 @@ async def read_json_body(*, optional: bool = False) -> Any:
     return payload
 
 
+class _NoBody:
+    def __repr__(self) -> str:
+        return "NO_BODY"
+
+
+#: What :func:`read_json_body` returns when the request has no body at all.
+NO_BODY: Any = _NoBody()
+
+
 def parse_body(model: type[BaseModel], payload: Any) -> BaseModel:
-    if payload is None:
+    if payload is NO_BODY:
         raise ApiError(422, [{"loc": ["body"], "msg": "Field required: a JSON object body", "type": "missing"}])
     if not isinstance(payload, dict):
         raise ApiError(422, [{"loc": ["body"], "msg": "Input should be a JSON object", "type": "model_type"}])
@@ -246,7 +256,7 @@ def validate(
                     raise ApiError(422, pydantic_items(exc, "query")) from None
             if body is not None:
                 payload = await read_json_body(optional=body_optional)
-                if payload is None and body_optional:
+                if payload is NO_BODY and body_optional:
                     payload = {}
                 kwargs["data"] = parse_body(body, payload)
             return await func(*args, **kwargs)
