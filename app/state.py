@@ -92,7 +92,7 @@ class AppState:
         self._owns_mongo = mongo is None
         self.mongo = mongo or connect(settings.mongodb_uri, settings.mongodb_database, settings.mongodb_timeout_ms)
         self.tasks = TaskGroup()
-        self.hub = Hub()
+        self.hub = Hub(max_per_principal=settings.kure_websockets_per_principal)
 
         db = self.mongo.db
         self.counters = Counters(db)
@@ -134,7 +134,7 @@ class AppState:
         # logs + mirror pods (issue 8); state.kube is the one shared Kubernetes client (app/kube/access.py)
         self.kube = KubeAccess(settings.kubeconfig, settings.kure_kubernetes,
                                on_status=lambda up: self.kubernetes.set(up))
-        self.logs = LogService(self.kube)
+        self.logs = LogService(self.kube, max_streams_per_principal=settings.kure_log_streams_per_principal)
         self.mirrors = MirrorRepository(db)
         self.mirror_service = MirrorService(
             self.mirrors, self.kube, self.hub, self.clock,
