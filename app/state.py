@@ -121,7 +121,7 @@ class AppState:
                             SolutionService(self.llm, secrets=backend_secrets))
         self.ai.scheduler = SolutionScheduler(self.ai.solutions, self.pod_service.store_ai_solution)
         self.pod_service.ai = self.ai
-        # security findings + trusted registries (issue 5)
+        # security findings + trusted registries
         self.findings = FindingRepository(db, self.counters)
         self.trusted_registries = TrustedRegistryRepository(db, self.counters)
         self.security = SecurityService(
@@ -131,7 +131,7 @@ class AppState:
             secrets=(self.secrets.service_token, self.secrets.session_secret, self.secrets.encryption_key),
         )
         self.exclusions.purge_findings = self.security.delete_active_in_namespace
-        # logs + mirror pods (issue 8); state.kube is the one shared Kubernetes client (app/kube/access.py)
+        # logs + mirror pods; state.kube is the one shared Kubernetes client (app/kube/access.py)
         self.kube = KubeAccess(settings.kubeconfig, settings.kure_kubernetes,
                                on_status=lambda up: self.kubernetes.set(up))
         self.logs = LogService(self.kube, max_streams_per_principal=settings.kure_log_streams_per_principal)
@@ -144,7 +144,7 @@ class AppState:
             trusted_registries=self._trusted_registry_names,
         )
 
-        # cluster graph (issue 7): one driver per process; the watcher runs while this replica holds the lease
+        # cluster graph: one driver per process; the watcher runs while this replica holds the lease
         self.graph_driver = driver_from_settings(settings)
         self.graph_status = SyncStatus(enabled=self.graph_driver is not None)
         self.diagram = DiagramService(
@@ -209,7 +209,8 @@ class AppState:
             self.tasks.spawn(self._run_graph_watcher(), "graph-watcher", loop=True)
 
     async def _run_graph_watcher(self) -> None:
-        """Mirror the cluster into Neo4j (graph.md §3). ``run`` retries Neo4j and Kubernetes outages itself."""
+        """Mirror the cluster into Neo4j (docs/graph.md#how-the-graph-is-kept-in-step). ``run`` retries Neo4j and
+        Kubernetes outages itself."""
         assert self.graph_driver is not None
         kube = (await load_kube_config(self.settings.kubeconfig, mode=self.settings.kure_kubernetes)
                 if self.settings.kubernetes_enabled else None)
@@ -226,7 +227,8 @@ class AppState:
         await self.login_attempts.purge_before(now - timedelta(hours=1))
 
     async def apply_retention(self) -> int:
-        """One retention pass (§3.4) with the current settings; a failing pass is retried at the next tick."""
+        """One retention pass (docs/api.md#retention) with the current settings; a failing pass is retried at the next
+        tick."""
         values = await self.app_settings.values()
         return await self.pod_service.apply_retention(
             values["history_retention_minutes"], values["ignored_retention_minutes"]
@@ -271,7 +273,8 @@ class AppState:
         return results
 
     async def _cached_probe(self, name: str, probe: Callable[[], Awaitable[str]]) -> str:
-        """A dependency probe answered from a 5 s cache (graph.md §3.10), bounded to 1 s (api.md §5.2)."""
+        """A dependency probe answered from a 5 s cache (docs/graph.md#status-and-metrics), bounded to 1 s
+        (docs/api.md#config-health-and-metrics)."""
         now = self.clock.monotonic()
         cached = self._probe_cache.get(name)
         if cached is not None and now - cached[0] < PROBE_CACHE_SECONDS:

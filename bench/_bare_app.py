@@ -5,7 +5,7 @@ to every WebSocket client's queue; ``POST /api/security/findings`` parses and an
 constant; ``/api/ws`` sends each client what was queued for it (one bounded queue and one sender task per
 client, like the real hub). No storage, no rules, no authentication: whatever rate or latency this app reaches
 with the same load generator on the same machine is the most any implementation of the real routes on this
-stack can reach there, which is what the benchmarks of issues 4 and 5 compare against.
+stack can reach there, which is what the ingest, WebSocket and findings benchmarks compare against.
 
     python bench/_bare_app.py PORT
 """

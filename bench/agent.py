@@ -1,6 +1,7 @@
-"""Agent benchmark (issue 9): first full pass over a generated cluster and steady-state CPU.
+"""Agent benchmark (docs/benchmarks.md#agent-and-scanner): first full pass over a generated cluster and steady-state
+CPU.
 
-A fake Kubernetes API server (tests/fakes/kubeapi) is seeded with ``--pods`` (10,000) pods of which ``--failing``
+A fake Kubernetes API server (app/simulator/kubeapi) is seeded with ``--pods`` (10,000) pods of which ``--failing``
 (5 %) fail in different ways (evicted, OOM-killed, crash loop, image pull, config error); a fake backend records the
 requests. The real agent (``run_agent``) then runs in this process:
 
@@ -29,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from app.agent.main import run_agent  # noqa: E402
 from app.incluster.settings import AgentSettings, load  # noqa: E402
+from app.simulator.kubeapi.server import FakeKubeApi  # noqa: E402
 from tests.agent.fake_backend import FakeBackend  # noqa: E402
-from tests.fakes.kubeapi.server import FakeKubeApi  # noqa: E402
 
 NS = "kure"
 

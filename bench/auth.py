@@ -1,4 +1,4 @@
-"""Benchmark (issue 3): cost of the session look-up, and login latency.
+"""Benchmark: cost of the session look-up, and login latency (targets in docs/benchmarks.md).
 
 Starts one hypercorn worker on the real MongoDB-wire server, then measures in the same run:
 authenticated ``GET /api/auth/me`` vs unauthenticated ``GET /health`` (target ratio >= 0.5), and the p95 of

@@ -1,9 +1,11 @@
-"""Benchmark: diagram queries on the synthetic graph (graph.md §6), server-side, 20 warm-up + 200 measured.
+"""Benchmark: diagram queries on the synthetic graph (docs/graph.md#performance-targets-and-benchmarks), server-side, 20
+warm-up + 200 measured.
 
     .venv/bin/python -m bench.graph_sync          # builds the synthetic graph (wipes the database)
     .venv/bin/python -m bench.diagram [--neo4j bolt://127.0.0.1:7687] [--runs 200]
 
-Reads only; run it after bench.graph_sync left the synthetic graph in Neo4j. Also times the §5 recipes.
+Reads only; run it after bench.graph_sync left the synthetic graph in Neo4j. Also times the
+docs/graph.md#analyst-recipes-neo4j-browser recipes.
 """
 
 from __future__ import annotations

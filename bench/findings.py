@@ -1,12 +1,12 @@
-"""Security findings throughput and list latency (issue 5) against a real backend process on the real MongoDB-wire
-server.
+"""Security findings throughput and list latency (docs/benchmarks.md#security-findings) against a real backend
+process on the real MongoDB-wire server.
 
 Phases:
 0. ceiling: the same POSTs to ``bench/_bare_app.py`` (a Quart app on one hypercorn worker that parses and answers):
    the most this stack reaches on this machine with this load generator;
 1. ingest: ``--findings`` (20,000) distinct findings POSTed by ``--clients`` (20) concurrent scanner clients;
 2. rescan: ``scan/clear``, the same findings POSTed again (all updates, no broadcast), ``rescan-status completed``
-   (the sweep deletes nothing) — the steady-state full scan of agent-scanner.md §2.4;
+   (the sweep deletes nothing) — the steady-state full scan of docs/agent-scanner.md#full-scan;
 3. list: the store is topped up to ``--stored`` (100,000) findings directly in MongoDB, then
    ``GET /api/security/findings?severity=critical,high&limit=200`` is timed ``--requests`` times as a logged-in
    user (p50/p95/p99).

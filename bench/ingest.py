@@ -1,4 +1,4 @@
-"""Benchmark (issue 4): sustained ``POST /api/pods/failed`` and database round trips per report.
+"""Benchmark: sustained ``POST /api/pods/failed`` and database round trips per report (targets in docs/benchmarks.md).
 
 Part 1 — one hypercorn worker on the real MongoDB-wire server, ``--clients`` concurrent agents posting for
 ``--seconds``, half new pods and half re-reports of pods already open; prints reports/s, p50/p99 and the ratio to

@@ -1,4 +1,5 @@
-"""Log streaming benchmark (issue 8): N concurrent SSE log streams, each fed R lines/s by the fake Kubernetes API.
+"""Log streaming benchmark (docs/benchmarks.md#log-streaming): N concurrent SSE log streams, each fed R lines/s by the
+fake Kubernetes API.
 
 Three processes, so the backend's CPU time can be read from /proc and the load generator does not starve it: the
 backend (``python -m app.cli serve``), this process (the fake API server and the line producer) and a reader
@@ -7,7 +8,7 @@ was appended (shared by all processes on Linux), so the readers measure end-to-e
 
 Reported: lines sent/received, lag percentiles per third of the run (a growing lag means the backend does not keep
 up), backend CPU as a percentage of one core, and whether every Kubernetes follow connection was closed after
-the readers left (the departed-client rule of api.md §7.2).
+the readers left (the departed-client rule of docs/api.md#following-logs).
 
     .venv/bin/python bench/log_stream.py [--streams 100] [--rate 50] [--seconds 30]
 """
@@ -33,7 +34,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.fakes.kubeapi import FakeKubeApi  # noqa: E402
+from app.simulator.kubeapi import FakeKubeApi  # noqa: E402
 
 TOKEN = "bench-service-token-0123456789"
 CLK_TCK = os.sysconf("SC_CLK_TCK")

@@ -1,4 +1,4 @@
-"""Scanner benchmark (issue 9, agent-scanner.md §2.11): full scan of a generated cluster and steady-state CPU.
+"""Scanner benchmark (docs/agent-scanner.md#scale-targets): full scan of a generated cluster and steady-state CPU.
 
 Two figures:
 
@@ -31,8 +31,8 @@ from app.scanner.checks import CATALOGUE  # noqa: E402
 from app.scanner.engine import evaluate_object  # noqa: E402
 from app.scanner.main import run_scanner  # noqa: E402
 from app.scanner.scope import build_context, in_scope, key_of  # noqa: E402
+from app.simulator.kubeapi.server import FakeKubeApi  # noqa: E402
 from tests.agent.fake_backend import FakeBackend  # noqa: E402
-from tests.fakes.kubeapi.server import FakeKubeApi  # noqa: E402
 
 NS = "kure"
 
@@ -155,7 +155,7 @@ def main() -> None:
           f"{findings} findings")  # fmt: skip
     if not args.skip_e2e:
         # The fake API server serves no LimitRange, PodDisruptionBudget or ResourceQuota: the scanner skips the
-        # checks that need them (§2.4), so the expected number of POSTs leaves them out too.
+        # checks that need them (docs/agent-scanner.md#full-scan), so the expected number of POSTs leaves them out too.
         missing = {"limit_ranges", "pod_disruption_budgets", "resource_quotas"}
         skipped = frozenset(c.check_name for c in CATALOGUE if c.needs & missing)
         _, expected = evaluation_only(objects, skipped)

@@ -1,4 +1,4 @@
-"""Benchmark (issue 4): WebSocket fan-out latency, and isolation from clients that never read.
+"""Benchmark (targets in docs/benchmarks.md): WebSocket fan-out latency, and isolation from clients that never read.
 
 One hypercorn worker (embedded store, so storage speed is not what is measured). ``--clients`` WebSocket clients
 connect; reports are posted at ``--rate`` per second for ``--seconds``; for each report and each client the delay

@@ -1,4 +1,4 @@
-"""The one Neo4j driver factory (graph.md §0): async driver, telemetry and server notifications off."""
+"""The one Neo4j driver factory (docs/graph.md#ground-rules): async driver, telemetry and server notifications off."""
 
 from __future__ import annotations
 

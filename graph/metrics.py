@@ -1,4 +1,5 @@
-"""The ``kure_graph_*`` families (graph.md §3.10); defined with every other one in :mod:`app.core.metrics`."""
+"""The ``kure_graph_*`` families (docs/graph.md#status-and-metrics); defined with every other one in
+:mod:`app.core.metrics`."""
 
 from app.core.metrics import (
     GRAPH_ERRORS,

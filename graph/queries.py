@@ -1,4 +1,5 @@
-"""Diagram queries (graph.md §4, api.md §2.7/§10): read transactions returning the wire JSON dicts.
+"""Diagram queries (docs/graph.md#diagrams; the routes: docs/api.md#diagrams): read transactions returning the wire
+JSON dicts (docs/api.md#diagram-graphs).
 
 Pure async functions taking a driver. They raise :class:`DiagramNotFound` (404, with the exact ``detail``)
 and :class:`GraphUnavailable` (503: Neo4j unreachable, timed out); the HTTP layer maps them. Kind names
@@ -13,6 +14,20 @@ from typing import Any, TypeVar
 
 from neo4j import AsyncDriver, AsyncManagedTransaction, unit_of_work
 from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+
+from .relationships import (
+    APPLIES_TO,
+    GRANTS,
+    HAS_ENDPOINT_SLICE,
+    MOUNTS,
+    OWNS,
+    ROLE_REF,
+    ROUTES_TO,
+    SCALES,
+    SELECTS,
+    SUBJECT_OF,
+    edge_kind,
+)
 
 JSON = dict[str, Any]
 T = TypeVar("T")
@@ -96,7 +111,7 @@ _SUBJECT_KIND = {"ServiceAccount": "ServiceAccount", "Subject:User": "User", "Su
 
 
 class DiagramNotFound(Exception):
-    """404 with the exact ``detail`` of api.md §10."""
+    """404 with the exact ``detail`` of docs/api.md#diagrams."""
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
@@ -116,7 +131,7 @@ def node_json(
     rbac: bool = False,
     extra: JSON | None = None,
 ) -> JSON:
-    """A graph node → the api.md §2.7 node object."""
+    """A graph node → the docs/api.md#diagram-graphs node object."""
     kind = str(props.get("kind"))
     api_kind = "Subject:ServiceAccount" if rbac and kind == "ServiceAccount" else kind
     metadata: JSON
@@ -328,33 +343,33 @@ async def _closure(tx: AsyncManagedTransaction, root_ids: list[str], *, workload
             for rs in mids:
                 rs_props = {k: v for k, v in rs.items() if k != "pods"}
                 b.node(rs_props, current=rs["id"] == current)
-                b.edge("owns", wid, rs["id"])
+                b.edge(edge_kind(OWNS), wid, rs["id"])
                 if rs["id"] == current:
                     for p in rs["pods"]:
                         pods.append(_clean(p))
-                        b.edge("owns", rs["id"], p["id"])
+                        b.edge(edge_kind(OWNS), rs["id"], p["id"])
         elif kind == "CronJob":
             for job in row["mids"]:
                 b.node(_clean({k: v for k, v in job.items() if k != "pods"}))
-                b.edge("owns", wid, job["id"])
+                b.edge(edge_kind(OWNS), wid, job["id"])
                 for p in job["pods"]:
                     pods.append(_clean(p))
-                    b.edge("owns", job["id"], p["id"])
+                    b.edge(edge_kind(OWNS), job["id"], p["id"])
         elif kind == "Pod":
             pods.append(w)
         else:
             for p in row["direct_pods"]:
                 pods.append(_clean(p))
-                b.edge("owns", wid, p["id"])
+                b.edge(edge_kind(OWNS), wid, p["id"])
         for p in pods:
             b.node(p)
             pod_owner.setdefault(p["id"], []).append(wid)
         for h in row["hpas"]:
             b.node(_clean(h))
-            b.edge("scales", h["id"], wid)
+            b.edge(edge_kind(SCALES), h["id"], wid)
         for x in row["refs"]:
             b.node(_clean(x))
-            b.edge("mounts", wid, x["id"])
+            b.edge(edge_kind(MOUNTS), wid, x["id"])
         if not workload_mode:
             b.extra.setdefault(wid, {})["nps_count"] = 0
     around = await _rows(tx, _AROUND_PODS_QUERY, pod_ids=sorted(pod_owner))
@@ -364,12 +379,12 @@ async def _closure(tx: AsyncManagedTransaction, root_ids: list[str], *, workload
     for row in around:
         pid = row["pid"]
         for sid in row["services"]:
-            b.edge("selects", sid, pid)
+            b.edge(edge_kind(SELECTS), sid, pid)
             service_ids.add(sid)
         for npid in row["policies"]:
             if workload_mode:
                 policy_ids.add(npid)
-                b.edge("policy", npid, pid)
+                b.edge(edge_kind(APPLIES_TO), npid, pid)
             for wid in pod_owner.get(pid, []):
                 policies_per_root.setdefault(wid, set()).add(npid)
     if not workload_mode:
@@ -383,10 +398,10 @@ async def _closure(tx: AsyncManagedTransaction, root_ids: list[str], *, workload
         b.node(_clean(row["service"]))
         for e in row["slices"]:
             b.node(_clean(e))
-            b.edge("routes", sid, e["id"])
+            b.edge(edge_kind(HAS_ENDPOINT_SLICE), sid, e["id"])
         for i in row["ingresses"]:
             b.node(_clean(i))
-            b.edge("routes", i["id"], sid)
+            b.edge(edge_kind(ROUTES_TO), i["id"], sid)
     return b
 
 
@@ -490,14 +505,14 @@ async def _role_graph(
         b.node(_clean(row["role"]))
         for p in row["permissions"]:
             b.node(_clean(p))
-            b.edge("grants", role_id, p["id"])
+            b.edge(edge_kind(GRANTS), role_id, p["id"])
         for binding in row["bindings"]:
             b.node(_clean(binding))
-            b.edge("refs", binding["id"], role_id)
+            b.edge(edge_kind(ROLE_REF), binding["id"], role_id)
         for subject in row["subjects"]:
             b.node(_clean(subject))
         for subject_id, binding_id in row["bound"]:
-            b.edge("bound", subject_id, binding_id)
+            b.edge(edge_kind(SUBJECT_OF), subject_id, binding_id)
         return b.result(groups=False, rbac=True)
 
     result = await _read(driver, work, database=database, timeout_seconds=timeout_seconds)

@@ -1,5 +1,6 @@
 # ruff: noqa: E501  (the recipes are kept verbatim as analysts paste them into Neo4j Browser)
-"""The analyst recipes of graph.md §5 (Neo4j Browser), shared by docs/graph.md and the tests.
+"""The analyst recipes for Neo4j Browser (docs/graph.md#analyst-recipes-neo4j-browser), shared by the docs and the
+tests.
 
 Each runs unchanged on Neo4j 5.26 Community (plain Cypher 5, no plugins) and returns no rows on an empty graph.
 """

@@ -1,12 +1,12 @@
-"""The graph schema as code (graph.md §2): labels, relationship types, constraints and indexes.
+"""The graph schema as code (docs/graph.md#schema): node kinds and their labels, identity, constraints and
+indexes. The relationships are declared in :mod:`graph.relationships`.
 
-Cypher text is assembled only from the names in this module (fixed allow-lists), never from data.
+Cypher text is assembled only from the names in these two modules (fixed allow-lists), never from data.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from neo4j import AsyncDriver
 
@@ -18,6 +18,9 @@ class KindInfo:
     extra_labels: tuple[str, ...]
     namespaced: bool
     synced: bool
+    #: ``origin`` of a node of this kind created because something names it: ``derived`` stands for an object
+    #: not (yet) listed; ``synthesized`` for one that exists only in the graph (RBAC users and groups).
+    placeholder_origin: str = "derived"
 
     @property
     def label_clause(self) -> str:
@@ -54,12 +57,13 @@ KIND_INFO: dict[str, KindInfo] = {
         KindInfo("ClusterRoleBinding", "ClusterRoleBinding", (), False, True),
         KindInfo("Secret", "Secret", (), True, False),
         KindInfo("Permission", "Permission", (), True, False),
-        KindInfo("Subject:User", "User", _SUBJECT, False, False),
-        KindInfo("Subject:Group", "Group", _SUBJECT, False, False),
+        KindInfo("Subject:User", "User", _SUBJECT, False, False, "synthesized"),
+        KindInfo("Subject:Group", "Group", _SUBJECT, False, False, "synthesized"),
     )
 }
 
-#: Listing order of graph.md §3.3 (reduces placeholder churn; correctness does not depend on it).
+#: Listing order: referenced kinds before the kinds naming them, which reduces placeholder churn during an initial
+#: sync (correctness does not depend on it).
 SYNC_ORDER: tuple[str, ...] = (
     "Namespace", "Node", "ServiceAccount", "ConfigMap", "PersistentVolumeClaim", "Role", "ClusterRole",
     "Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "ReplicaSet", "Service", "NetworkPolicy",
@@ -69,51 +73,6 @@ SYNC_ORDER: tuple[str, ...] = (
 SYNCED_KINDS: frozenset[str] = frozenset(SYNC_ORDER)
 WORKLOAD_KINDS: frozenset[str] = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob"})
 TEMPLATE_HOLDERS = WORKLOAD_KINDS
-
-#: Relationship types (graph.md §2.4) → API edge kind (None = not exposed).
-REL_EDGE_KIND: dict[str, str | None] = {
-    "CONTAINS": None,
-    "OWNS": "owns",
-    "SELECTS": "selects",
-    "HAS_ENDPOINT_SLICE": "routes",
-    "ROUTES_TO": "routes",
-    "SCALES": "scales",
-    "APPLIES_TO": "policy",
-    "MOUNTS": "mounts",
-    "USES_SERVICE_ACCOUNT": "mounts",
-    "SCHEDULED_ON": None,
-    "ROLE_REF": "refs",
-    "SUBJECT_OF": "bound",
-    "GRANTS": "grants",
-    "MEMBER_OF": None,
-}
-
-#: Relationships an object of a kind *determines* (graph.md §2.4 / §3.4), as (type, direction from the
-#: object). "in" means the relationship points at the object. CONTAINS is handled separately.
-DETERMINED: dict[str, tuple[tuple[str, str], ...]] = {}
-for _kind in SYNC_ORDER:
-    _rels: list[tuple[str, str]] = [("OWNS", "in")]
-    if _kind == "Pod":
-        _rels += [("MOUNTS", "out"), ("USES_SERVICE_ACCOUNT", "out"), ("SCHEDULED_ON", "out")]
-    elif _kind in TEMPLATE_HOLDERS:
-        _rels += [("MOUNTS", "out"), ("USES_SERVICE_ACCOUNT", "out")]
-    elif _kind == "EndpointSlice":
-        _rels += [("HAS_ENDPOINT_SLICE", "in")]
-    elif _kind == "Ingress":
-        _rels += [("ROUTES_TO", "out")]
-    elif _kind == "HorizontalPodAutoscaler":
-        _rels += [("SCALES", "out")]
-    elif _kind in ("RoleBinding", "ClusterRoleBinding"):
-        _rels += [("ROLE_REF", "out"), ("SUBJECT_OF", "in")]
-    DETERMINED[_kind] = tuple(_rels)
-
-#: Both-ends relationship types removed when either end is deleted.
-BOTH_ENDS: tuple[str, ...] = ("SELECTS", "APPLIES_TO", "MEMBER_OF")
-
-#: graph.md §2.6: a node ``y`` has a keeper iff one of these exists.
-KEEPER_IN = "MOUNTS|USES_SERVICE_ACCOUNT|SCHEDULED_ON|ROUTES_TO|SCALES|ROLE_REF"
-KEEPER_OUT = "CONTAINS|OWNS|HAS_ENDPOINT_SLICE|SUBJECT_OF"
-HAS_KEEPER = f"(EXISTS {{ (y)<-[:{KEEPER_IN}]-() }} OR EXISTS {{ (y)-[:{KEEPER_OUT}]->() }})"
 
 LEASE_NAME = "graph-watcher"
 
@@ -128,23 +87,16 @@ SCHEMA_STATEMENTS: tuple[str, ...] = (
 
 
 def node_id(kind: str, namespace: str | None, name: str) -> str:
-    """``<Kind>/<namespace or _>/<name>`` (graph.md §2.2)."""
+    """``<Kind>/<namespace or _>/<name>`` (docs/graph.md#identity)."""
     return f"{kind}/{namespace or '_'}/{name}"
 
 
 async def ensure_schema(driver: AsyncDriver, database: str | None = None) -> None:
-    """Create the constraints and indexes of graph.md §2.7 (idempotent) and wait until they are online."""
+    """Create the constraints and indexes (docs/graph.md#constraints-and-indexes; idempotent) and wait until they
+    are online."""
     async with driver.session(database=database) as session:
         for statement in SCHEMA_STATEMENTS:
             result = await session.run(statement)
             await result.consume()
         result = await session.run("CALL db.awaitIndexes(60)")
         await result.consume()
-
-
-def placeholder_props(kind: str, namespace: str | None, name: str) -> dict[str, Any]:
-    """The five common properties of a placeholder (graph.md §2.6)."""
-    props: dict[str, Any] = {"id": node_id(kind, namespace, name), "kind": kind, "name": name, "origin": "derived"}
-    if namespace and KIND_INFO[kind].namespaced:
-        props["namespace"] = namespace
-    return props

@@ -1,7 +1,8 @@
-"""LabelSelector canonical forms and exact evaluation (graph.md §2.3.2).
+"""LabelSelector canonical forms and exact evaluation (docs/graph.md#selectors).
 
-One function evaluates both Service selectors (a plain map, evaluated as matchLabels) and NetworkPolicy
-``podSelector`` LabelSelectors.
+:func:`matches` is the one selector algorithm: a Service selector (a plain map) is evaluated as matchLabels, a
+NetworkPolicy ``podSelector`` as the LabelSelector it is (see the ``SELECTS`` and ``APPLIES_TO`` declarations
+in :mod:`graph.relationships`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 _OPERATORS = {"In", "NotIn", "Exists", "DoesNotExist"}
+
+#: A Kubernetes LabelSelector: ``matchLabels`` and/or ``matchExpressions``.
+LabelSelector = Mapping[str, Any]
 
 
 def canonical_selector(selector: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -65,7 +69,7 @@ def labels_to_map(labels: Iterable[str] | None) -> dict[str, str]:
     return out
 
 
-def matches(selector: Mapping[str, Any], labels: Mapping[str, str]) -> bool:
+def matches(selector: LabelSelector, labels: Mapping[str, str]) -> bool:
     """Exact LabelSelector semantics. ``{}`` matches everything; unknown operators or In/NotIn without values
     match nothing."""
     for key, value in (selector.get("matchLabels") or {}).items():
@@ -88,7 +92,11 @@ def matches(selector: Mapping[str, Any], labels: Mapping[str, str]) -> bool:
     return True
 
 
-def service_selects(selector_list: Iterable[str] | None, labels: Mapping[str, str]) -> bool:
-    """A Service selector (stored as sorted ``key=value`` list) selects only when non-empty."""
-    wanted = labels_to_map(selector_list)
-    return bool(wanted) and matches({"matchLabels": wanted}, labels)
+def parse_selector_json(value: Any) -> LabelSelector | None:
+    """The stored canonical JSON of a LabelSelector (absent: ``{}``, which selects everything); None, selecting
+    nothing, for text that is not a JSON object."""
+    try:
+        selector = json.loads(value or "{}")
+    except (TypeError, ValueError):
+        return None
+    return selector if isinstance(selector, dict) else None

@@ -1,4 +1,4 @@
-"""Graph sync status: the ``graph_sync`` object of ``/api/config`` (graph.md §3.10)."""
+"""Graph sync status: the ``graph_sync`` object of ``/api/config`` (docs/graph.md#status-and-metrics)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The graph watcher (graph.md §3): lease → writer + one reflector per kind + status refresher.
+"""The graph watcher (docs/graph.md#how-the-graph-is-kept-in-step): lease → writer + one reflector per kind + status
+refresher.
 
 ``GraphWatcher.run()`` never raises into the app: every component is supervised and restarted with backoff.
 """
@@ -39,7 +40,7 @@ LEASE_QUERY = (
 
 @dataclass
 class GraphSyncOptions:
-    """graph.md §0.1 knobs (build with :meth:`from_settings`; tests shorten the timers)."""
+    """docs/graph.md#configuration knobs (build with :meth:`from_settings`; tests shorten the timers)."""
 
     page_size: int = 500
     batch_rows: int = 1000
@@ -277,7 +278,8 @@ class GraphWatcher:
             self.reflectors.clear()
 
     async def reload_credentials(self) -> None:
-        """A reflector got 401: re-read the token (graph.md §3.6). Every reflector hits the same 401 at about
+        """A reflector got 401: re-read the token (docs/graph.md#credentials-and-safety-nets). Every reflector hits the
+        same 401 at about
         the same time, so one reload serves all of them for a second."""
         if self.kube is None:
             return

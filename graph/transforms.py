@@ -1,4 +1,4 @@
-"""Raw Kubernetes JSON → node properties and the relationships the object determines (graph.md §2).
+"""Raw Kubernetes JSON → node properties, and the relationships the object determines (docs/graph.md#schema).
 
 Pure functions: no I/O, no clock (the writer stamps ``sync_gen``/``synced_at``). ConfigMap ``data``,
 environment variable values and annotations never leave this module.
@@ -10,9 +10,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.timefmt import iso, parse_timestamp
-from app.kube.objects import pod_template
 
-from .schema import KIND_INFO, SYNCED_KINDS, TEMPLATE_HOLDERS, node_id
+from .rbac import binding_scope, role_ref_of
+from .relationships import (
+    Ref,
+    all_containers,
+    ingress_backends,
+    pod_spec_of,
+    references_of,
+    service_account_of,
+    synthesized_of,
+)
+from .schema import KIND_INFO, SYNCED_KINDS, node_id
 from .selectors import selector_json, selector_string
 
 JSON = dict[str, Any]
@@ -27,32 +36,18 @@ APP_LABELS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Ref:
-    """A relationship determined by the transformed object. ``direction`` "out": object → target."""
-
-    rel: str
-    direction: str
-    target_kind: str
-    target_namespace: str | None
-    target_name: str
-    props: tuple[tuple[str, Any], ...] = ()
-
-    @property
-    def target_id(self) -> str:
-        ns = self.target_namespace if KIND_INFO[self.target_kind].namespaced else None
-        return node_id(self.target_kind, ns, self.target_name)
-
-
 @dataclass
 class Transformed:
+    """One object as the writer stores it: node properties, the references it determines and the nodes it is
+    made of (per relationship type, see :class:`graph.relationships.Synthesis`)."""
+
     kind: str
     id: str
     name: str
     namespace: str | None
     props: JSON
     refs: list[Ref] = field(default_factory=list)
-    permissions: list[JSON] = field(default_factory=list)
+    synthesized: dict[str, list[JSON]] = field(default_factory=dict)
 
 
 def _iso(value: Any) -> str | None:
@@ -85,49 +80,8 @@ def _status_empty(obj: JSON) -> bool:
 # ---------------------------------------------------------------------------------------------- pod specs
 
 
-def pod_spec_of(kind: str, obj: JSON) -> JSON | None:
-    if kind != "Pod" and kind not in TEMPLATE_HOLDERS:
-        return None
-    return pod_template(obj, kind)[1]
-
-
 def _containers(spec: JSON) -> list[JSON]:
     return [c for c in (spec.get("containers") or []) if isinstance(c, dict)]
-
-
-def _all_containers(spec: JSON) -> list[JSON]:
-    return _containers(spec) + [c for c in (spec.get("initContainers") or []) if isinstance(c, dict)]
-
-
-def mount_refs(spec: JSON, namespace: str) -> list[Ref]:
-    """Every ConfigMap/Secret/PVC reference of a pod spec, one Ref per target with its sorted ``via``."""
-    found: dict[tuple[str, str], set[str]] = {}
-
-    def add(kind: str, name: Any, via: str) -> None:
-        if name:
-            found.setdefault((kind, str(name)), set()).add(via)
-
-    for vol in spec.get("volumes") or []:
-        add("ConfigMap", (vol.get("configMap") or {}).get("name"), "volume")
-        add("Secret", (vol.get("secret") or {}).get("secretName"), "volume")
-        add("PersistentVolumeClaim", (vol.get("persistentVolumeClaim") or {}).get("claimName"), "volume")
-        for source in (vol.get("projected") or {}).get("sources") or []:
-            add("ConfigMap", (source.get("configMap") or {}).get("name"), "projected")
-            add("Secret", (source.get("secret") or {}).get("name"), "projected")
-    for container in _all_containers(spec):
-        for env_from in container.get("envFrom") or []:
-            add("ConfigMap", (env_from.get("configMapRef") or {}).get("name"), "envFrom")
-            add("Secret", (env_from.get("secretRef") or {}).get("name"), "envFrom")
-        for env in container.get("env") or []:
-            value_from = env.get("valueFrom") or {}
-            add("ConfigMap", (value_from.get("configMapKeyRef") or {}).get("name"), "env")
-            add("Secret", (value_from.get("secretKeyRef") or {}).get("name"), "env")
-    for pull in spec.get("imagePullSecrets") or []:
-        add("Secret", pull.get("name"), "imagePullSecret")
-    return [
-        Ref("MOUNTS", "out", kind, namespace, name, (("via", sorted(vias)),))
-        for (kind, name), vias in sorted(found.items())
-    ]
 
 
 def _template_props(kind: str, spec: JSON, props: JSON) -> None:
@@ -135,19 +89,16 @@ def _template_props(kind: str, spec: JSON, props: JSON) -> None:
     if containers and containers[0].get("image"):
         props["image"] = str(containers[0]["image"])
     images: list[str] = []
-    for c in _all_containers(spec):
+    for c in all_containers(spec):
         image = c.get("image")
         if image and image not in images:
             images.append(str(image))
     props["images"] = images
-    if kind == "Pod":
-        props["service_account"] = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
-    else:
-        _put(props, "service_account", spec.get("serviceAccountName") or spec.get("serviceAccount") or None)
+    _put(props, "service_account", service_account_of(kind, spec))
     props["host_network"] = bool(spec.get("hostNetwork"))
     props["host_pid"] = bool(spec.get("hostPID"))
     props["host_ipc"] = bool(spec.get("hostIPC"))
-    props["privileged"] = any(bool((c.get("securityContext") or {}).get("privileged")) for c in _all_containers(spec))
+    props["privileged"] = any(bool((c.get("securityContext") or {}).get("privileged")) for c in all_containers(spec))
     props["host_paths"] = [
         str((v.get("hostPath") or {}).get("path", "")) for v in spec.get("volumes") or [] if v.get("hostPath")
     ]
@@ -284,27 +235,12 @@ def _endpointslice(obj: JSON, props: JSON) -> None:
     props["ready_endpoints"] = sum(1 for e in endpoints if (e.get("conditions") or {}).get("ready") is not False)
 
 
-def _ingress_backends(obj: JSON) -> dict[str, list[str]]:
-    spec = obj.get("spec") or {}
-    paths: dict[str, set[str]] = {}
-    default = ((spec.get("defaultBackend") or {}).get("service") or {}).get("name")
-    if default:
-        paths.setdefault(str(default), set()).add("*")
-    for rule in spec.get("rules") or []:
-        host = rule.get("host") or "*"
-        for path in (rule.get("http") or {}).get("paths") or []:
-            name = ((path.get("backend") or {}).get("service") or {}).get("name")
-            if name:
-                paths.setdefault(str(name), set()).add(f"{host}{path.get('path') or ''}")
-    return {name: sorted(p) for name, p in paths.items()}
-
-
 def _ingress(obj: JSON, props: JSON) -> None:
     spec = obj.get("spec") or {}
     _put(props, "ingress_class", spec.get("ingressClassName"))
     props["hosts"] = sorted({str(r["host"]) for r in spec.get("rules") or [] if r.get("host")})
     props["tls_hosts"] = sorted({str(h) for t in spec.get("tls") or [] for h in t.get("hosts") or []})
-    props["backend_services"] = sorted(_ingress_backends(obj))
+    props["backend_services"] = sorted(ingress_backends(obj))
 
 
 def _pvc(obj: JSON, props: JSON) -> None:
@@ -352,7 +288,8 @@ def _node(obj: JSON, props: JSON) -> None:
     ready = next((c.get("status") for c in status.get("conditions") or [] if c.get("type") == "Ready"), None)
     props["ready"] = ready == "True"
     props["unschedulable"] = bool(spec.get("unschedulable"))
-    _put(props, "kubelet_version", (status.get("nodeInfo") or {}).get("kubeletVersion"))
+    # A real API server always returns nodeInfo; its fields are "" until a kubelet reports them.
+    _put(props, "kubelet_version", (status.get("nodeInfo") or {}).get("kubeletVersion") or None)
     _put(
         props,
         "internal_ip",
@@ -364,72 +301,29 @@ def _node(obj: JSON, props: JSON) -> None:
     props["status"] = "Unknown" if ready is None else ("Ready" if ready == "True" else "NotReady")
 
 
-def permissions_of(kind: str, namespace: str | None, name: str, rules: list[JSON]) -> list[JSON]:
-    """Exact per-rule grants (graph.md §2.5): one Permission per key, verbs unioned only within a key."""
-    role_id = node_id(kind, namespace, name)
-    merged: dict[tuple[str, ...], JSON] = {}
-    for rule in rules or []:
-        verbs = {str(v) for v in rule.get("verbs") or []}
-        names = sorted({str(n) for n in rule.get("resourceNames") or []})
-        for group in rule.get("apiGroups") or []:
-            for resource in rule.get("resources") or []:
-                key = ("r", str(group), str(resource), ",".join(names))
-                perm_name = f"{group or 'core'}/{resource}"
-                entry = merged.setdefault(
-                    key,
-                    {
-                        "name": perm_name,
-                        "api_group": str(group),
-                        "resource": str(resource),
-                        "resource_names": names,
-                        "verbs": set(),
-                    },
-                )
-                entry["verbs"] |= verbs
-        for url in rule.get("nonResourceURLs") or []:
-            entry = merged.setdefault(("u", str(url)), {"name": str(url), "non_resource_url": str(url), "verbs": set()})
-            entry["verbs"] |= verbs
-    out: list[JSON] = []
-    for entry in merged.values():
-        suffix = f"[{','.join(entry['resource_names'])}]" if entry.get("resource_names") else ""
-        props: JSON = {
-            "id": f"Permission/{namespace or '_'}/{kind}:{name}:{entry['name']}{suffix}",
-            "kind": "Permission",
-            "name": entry["name"],
-            "origin": "synthesized",
-            "role_id": role_id,
-            "role_kind": kind,
-            "role_name": name,
-            "verbs": sorted(entry["verbs"]),
-        }
-        if namespace:
-            props["namespace"] = namespace
-        for prop in ("api_group", "resource", "resource_names", "non_resource_url"):
-            if prop in entry:
-                props[prop] = entry[prop]
-        out.append(props)
-    out.sort(key=lambda p: p["id"])
-    return out
+def _role(obj: JSON, props: JSON) -> None:
+    rules = [r for r in obj.get("rules") or [] if isinstance(r, dict)]
+    props["rule_count"] = len(rules)
+    props["system"] = str(props["name"]).startswith("system:")
+    if props["kind"] == "ClusterRole":
+        props["aggregated"] = bool(obj.get("aggregationRule"))
 
 
-def subject_ref(subject: JSON, binding_namespace: str | None) -> Ref | None:
-    kind, name = subject.get("kind"), subject.get("name")
-    if not name:
-        return None
-    name = str(name)
-    if kind == "User" and name.startswith("system:serviceaccount:") and name.count(":") == 3:
-        _, _, sa_ns, sa_name = name.split(":")
-        return Ref("SUBJECT_OF", "in", "ServiceAccount", sa_ns, sa_name)
-    if kind == "User":
-        return Ref("SUBJECT_OF", "in", "Subject:User", None, name)
-    if kind == "Group":
-        return Ref("SUBJECT_OF", "in", "Subject:Group", None, name)
-    if kind == "ServiceAccount":
-        ns = subject.get("namespace") or binding_namespace
-        if not ns:
-            return None
-        return Ref("SUBJECT_OF", "in", "ServiceAccount", str(ns), name)
-    return None
+def _binding(obj: JSON, props: JSON) -> None:
+    kind, namespace = str(props["kind"]), props.get("namespace")
+    props["scope"] = binding_scope(kind, namespace)
+    props["subject_count"] = sum(1 for s in obj.get("subjects") or [] if isinstance(s, dict))
+    role = role_ref_of(kind, namespace, obj)
+    if role is not None:
+        role_kind, role_ns, role_name, _ = role
+        props["role_kind"] = role_kind
+        props["role_name"] = role_name
+        props["role_id"] = node_id(role_kind, role_ns, role_name)
+
+
+def _service_account(obj: JSON, props: JSON) -> None:
+    if obj.get("automountServiceAccountToken") is not None:
+        props["automount_token"] = bool(obj["automountServiceAccountToken"])
 
 
 # ---------------------------------------------------------------------------------------------- entry point
@@ -450,6 +344,11 @@ _KIND_PROPS = {
     "NetworkPolicy": _networkpolicy,
     "Namespace": _namespace,
     "Node": _node,
+    "Role": _role,
+    "ClusterRole": _role,
+    "RoleBinding": _binding,
+    "ClusterRoleBinding": _binding,
+    "ServiceAccount": _service_account,
 }
 
 
@@ -483,14 +382,6 @@ def transform(kind: str, obj: JSON) -> Transformed:
     owners = [o for o in meta.get("ownerReferences") or [] if isinstance(o, dict) and o.get("name")]
     props["owner_refs"] = [f"{o.get('kind')}/{o.get('name')}" for o in owners]
 
-    result = Transformed(kind, props["id"], name, namespace, props)
-    # An owner lives in the object's scope: a namespaced owner in the same namespace, or a cluster-scoped one.
-    for owner in owners:
-        owner_kind = str(owner.get("kind"))
-        if owner_kind in SYNCED_KINDS and KIND_INFO[owner_kind].namespaced == bool(namespace):
-            controller = (("controller", bool(owner.get("controller"))),)
-            result.refs.append(Ref("OWNS", "in", owner_kind, namespace or None, str(owner["name"]), controller))
-
     handler = _KIND_PROPS.get(kind)
     if handler is not None:
         handler(obj, props)
@@ -498,53 +389,16 @@ def transform(kind: str, obj: JSON) -> Transformed:
         props["status"] = "Unknown" if _status_empty(obj) else _replicated_status(obj)
     if kind == "DaemonSet" and "status" not in props:
         props["status"] = "Unknown"
-
     spec = pod_spec_of(kind, obj)
     if spec is not None and namespace:
         _template_props(kind, spec, props)
-        result.refs.extend(mount_refs(spec, namespace))
-        if props.get("service_account"):
-            result.refs.append(
-                Ref("USES_SERVICE_ACCOUNT", "out", "ServiceAccount", namespace, str(props["service_account"]))
-            )
-        if kind == "Pod" and props.get("node_name"):
-            result.refs.append(Ref("SCHEDULED_ON", "out", "Node", None, str(props["node_name"])))
 
-    if kind == "ServiceAccount" and obj.get("automountServiceAccountToken") is not None:
-        props["automount_token"] = bool(obj["automountServiceAccountToken"])
-    elif kind == "EndpointSlice" and props.get("service_name") and namespace:
-        result.refs.append(Ref("HAS_ENDPOINT_SLICE", "in", "Service", namespace, str(props["service_name"])))
-    elif kind == "Ingress" and namespace:
-        for svc, paths in sorted(_ingress_backends(obj).items()):
-            result.refs.append(Ref("ROUTES_TO", "out", "Service", namespace, svc, (("paths", paths),)))
-    elif kind == "HorizontalPodAutoscaler" and namespace:
-        if props.get("target_kind") in ("Deployment", "StatefulSet", "ReplicaSet") and props.get("target_name"):
-            result.refs.append(Ref("SCALES", "out", str(props["target_kind"]), namespace, str(props["target_name"])))
-    elif kind in ("Role", "ClusterRole"):
-        rules = [r for r in obj.get("rules") or [] if isinstance(r, dict)]
-        props["rule_count"] = len(rules)
-        props["system"] = name.startswith("system:")
-        if kind == "ClusterRole":
-            props["aggregated"] = bool(obj.get("aggregationRule"))
-        result.permissions = permissions_of(kind, namespace, name, rules)
-    elif kind in ("RoleBinding", "ClusterRoleBinding"):
-        role_ref = obj.get("roleRef") or {}
-        role_kind = str(role_ref.get("kind") or "")
-        role_name = str(role_ref.get("name") or "")
-        scope = namespace if kind == "RoleBinding" else "*"
-        props["scope"] = scope
-        subjects = [s for s in obj.get("subjects") or [] if isinstance(s, dict)]
-        props["subject_count"] = len(subjects)
-        if role_kind in ("Role", "ClusterRole") and role_name and not (role_kind == "Role" and not namespace):
-            role_ns = namespace if role_kind == "Role" else None
-            props["role_kind"] = role_kind
-            props["role_name"] = role_name
-            props["role_id"] = node_id(role_kind, role_ns, role_name)
-            result.refs.append(Ref("ROLE_REF", "out", role_kind, role_ns, role_name, (("scope", scope),)))
-        seen: set[str] = set()
-        for subject in subjects:
-            ref = subject_ref(subject, namespace)
-            if ref is not None and ref.target_id not in seen:
-                seen.add(ref.target_id)
-                result.refs.append(ref)
-    return result
+    return Transformed(
+        kind,
+        props["id"],
+        name,
+        namespace,
+        props,
+        refs=references_of(kind, namespace, obj),
+        synthesized=synthesized_of(kind, namespace, obj),
+    )

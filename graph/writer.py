@@ -1,9 +1,11 @@
-"""The single graph writer (graph.md §3.2–§3.5, §3.8): drains the work queue into batched write transactions.
+"""The single graph writer (docs/graph.md#how-the-graph-is-kept-in-step): drains the work queue into batched,
+fenced write transactions, retried while Neo4j is away.
 
-get → transform → **load → cleanup**: reflectors queue transformed objects; this module loads them with
-``UNWIND`` statements (parameters only; labels and relationship types come from the allow-lists of
-:mod:`graph.schema`), removes what an object no longer implies, sweeps what a relist did not return and
-garbage-collects placeholders nobody references.
+get → transform → **load → cleanup**: reflectors queue transformed objects; this module loads them with the
+``UNWIND`` statements of :mod:`graph.statements` (parameters only), removes what an object no longer implies,
+sweeps what a relist did not return and garbage-collects placeholders nobody references. What to write for an
+object follows from the relationship declarations of :mod:`graph.relationships`, one code path per sort of
+relationship (containment, reference, selection, membership, synthesized parts); no kind is special here.
 """
 
 from __future__ import annotations
@@ -23,9 +25,22 @@ from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, Sessio
 from app.core.clock import utcnow
 from app.core.timefmt import iso
 
+from . import statements
 from .metrics import GRAPH_EVENT_LAG, GRAPH_EVENTS, GRAPH_LAST_EVENT, GRAPH_QUEUE_DEPTH, GRAPH_WRITE_BATCH
-from .schema import BOTH_ENDS, DETERMINED, HAS_KEEPER, KIND_INFO, LEASE_NAME, node_id
-from .selectors import labels_to_map, matches, service_selects
+from .relationships import (
+    CONTAINMENTS,
+    MEMBERSHIPS,
+    SELECTIONS,
+    SYNTHESES,
+    End,
+    Reference,
+    Selection,
+    Synthesis,
+    Target,
+    references_declared_by,
+)
+from .schema import KIND_INFO, LEASE_NAME, node_id
+from .selectors import labels_to_map, matches
 from .status import SyncStatus
 from .transforms import Transformed
 
@@ -57,7 +72,8 @@ class WorkItem:
 
     @classmethod
     def upsert(cls, kind: str, obj: Transformed, event_type: str = "LISTED") -> WorkItem:
-        size = len(json.dumps(obj.props, default=str)) + 200 * len(obj.refs) + 300 * len(obj.permissions)
+        parts = sum(len(nodes) for nodes in obj.synthesized.values())
+        size = len(json.dumps(obj.props, default=str)) + 200 * len(obj.refs) + 300 * parts
         return cls("upsert", kind, obj=obj, id=obj.id, event_type=event_type, size=size)
 
     @classmethod
@@ -84,75 +100,10 @@ async def _run(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[J
     return [dict(record) async for record in result]  # plain values: no recursive result.data() walk
 
 
-# ------------------------------------------------------------------------------------------ statements
-
-
-def _stale_query(rel: str, direction: str) -> str:
-    pattern = f"(x)-[r:{rel}]->(t)" if direction == "out" else f"(x)<-[r:{rel}]-(t)"
-    return (
-        "UNWIND $rows AS row MATCH (x:K8s {id: row.id}) "
-        f"MATCH {pattern} WHERE NOT t.id IN row.keep "
-        "DELETE r RETURN DISTINCT t.id AS candidate"
-    )
-
-
-def _merge_ref_query(rel: str, direction: str, target_kind: str, *, fresh: bool = False) -> str:
-    """``fresh``: the sources were not synced before, so they have no relationship of this type yet and a
-    plain CREATE is exact (and cheaper than MERGE next to dense nodes)."""
-    info = KIND_INFO[target_kind]
-    arrow = f"(x)-[r:{rel}]->(t)" if direction == "out" else f"(t)-[r:{rel}]->(x)"
-    origin = "synthesized" if target_kind in ("Subject:User", "Subject:Group") else "derived"
-    return (
-        "UNWIND $refs AS ref MATCH (x:K8s {id: ref.src}) "
-        "MERGE (t:K8s {id: ref.dst}) "
-        f"ON CREATE SET t{info.label_clause}, t.kind = ref.kind, t.name = ref.name, "
-        f"t.namespace = ref.ns, t.origin = '{origin}' "
-        f"{'CREATE' if fresh else 'MERGE'} {arrow} SET r = ref.props"
-    )
-
-
-_CONTAINS_QUERY = (
-    "UNWIND $rows AS row MATCH (n:K8s {id: row.id}) "
-    "MERGE (ns:K8s {id: row.ns_id}) "
-    "ON CREATE SET ns:Namespace, ns.kind = 'Namespace', ns.name = row.ns, ns.origin = 'derived' "
-    "MERGE (ns)-[:CONTAINS]->(n)"
-)
-
-_SA_MEMBER_QUERY = (
-    "UNWIND $ids AS sid MATCH (sa:K8s {id: sid}) "
-    "MATCH (g:K8s) WHERE g.id IN ['Subject:Group/_/system:serviceaccounts', "
-    "'Subject:Group/_/system:serviceaccounts:' + sa.namespace] "
-    "MERGE (sa)-[:MEMBER_OF]->(g)"
-)
-
-_GROUP_MEMBER_QUERY = (
-    "UNWIND $groups AS grp MATCH (g:K8s {id: grp.id}) "
-    "MATCH (sa:ServiceAccount) WHERE grp.ns IS NULL OR sa.namespace = grp.ns "
-    "MERGE (sa)-[:MEMBER_OF]->(g)"
-)
-
-_GC_QUERY = (
-    "UNWIND $ids AS cid MATCH (y:K8s {id: cid}) "
-    f"WHERE (y.origin = 'derived' OR y:User OR y:Group) AND NOT {HAS_KEEPER} "
-    "OPTIONAL MATCH (y)-[]-(t) "
-    "WITH y, collect(DISTINCT t.id) AS far "
-    "DETACH DELETE y RETURN far"
-)
-
 _FENCE_QUERY = "MATCH (l:KureLease {name: $name, holder: $me}) WHERE l.expires_at > timestamp() RETURN count(l) AS c"
 
-
-def _ns_id(namespace: str) -> str:
-    return node_id("Namespace", None, namespace)
-
-
-def _sa_group(name: str) -> str | None:
-    """The namespace scope of an implicit ServiceAccount group ("" = all), or None for other groups."""
-    if name == "system:serviceaccounts":
-        return ""
-    if name.startswith("system:serviceaccounts:"):
-        return name.split(":", 2)[2]
-    return None
+#: A node written in this transaction: (id, namespace, name).
+_Node = tuple[str, "str | None", str]
 
 
 # ------------------------------------------------------------------------------------------ the writer
@@ -381,15 +332,7 @@ class GraphWriter:
         for obj in objs:
             latest.pop(obj.id, None)
             latest[obj.id] = obj
-        existing = {
-            r["id"]: r
-            for r in await _run(
-                tx,
-                "UNWIND $ids AS id MATCH (n:K8s {id: id}) "
-                "RETURN n.id AS id, n.origin AS origin, n.resource_version AS rv, n.sync_gen AS gen",
-                ids=list(latest),
-            )
-        }
+        existing = {r["id"]: r for r in await _run(tx, statements.EXISTING_NODES, ids=list(latest))}
         full: list[Transformed] = []
         stamp: list[str] = []
         for oid, obj in latest.items():
@@ -407,235 +350,162 @@ class GraphWriter:
             else:
                 full.append(obj)
         if stamp:
-            await _run(
-                tx,
-                "UNWIND $ids AS id MATCH (n:K8s {id: id}) SET n.sync_gen = $gen, n.synced_at = $now",
-                ids=stamp,
-                gen=gen,
-                now=now,
-            )
+            await _run(tx, statements.RESTAMP_NODES, ids=stamp, gen=gen, now=now)
         if not full:
             return
-        info = KIND_INFO[kind]
         rows = [{"id": o.id, "props": {**o.props, "sync_gen": gen, "synced_at": now}} for o in full]
-        await _run(
-            tx,
-            f"UNWIND $rows AS row MERGE (n:K8s {{id: row.id}}) SET n = row.props SET n{info.label_clause}",
-            rows=rows,
-        )
-        if info.namespaced:
-            await _run(
-                tx,
-                _CONTAINS_QUERY,
-                rows=[{"id": o.id, "ns": o.namespace, "ns_id": _ns_id(o.namespace or "")} for o in full],
-            )
+        await _run(tx, statements.upsert_nodes(kind), rows=rows)
+        await self._nodes_written(tx, kind, [(o.id, o.namespace, o.name) for o in full])
         # Only a node that was already synced can carry relationships it no longer implies: placeholders
-        # determine nothing, so stale-edge cleanup is skipped for new objects (most of an initial sync).
+        # determine nothing, so stale-relationship cleanup is skipped for new objects (most of an initial sync).
         was_synced = {oid for oid, old in existing.items() if old["origin"] == "synced"}
         candidates: set[str] = set()
-        candidates |= await self._write_refs(tx, kind, full, was_synced)
-        if kind in ("Role", "ClusterRole"):
-            await self._write_permissions(tx, full, was_synced)
-        if kind == "ServiceAccount":
-            await _run(tx, _SA_MEMBER_QUERY, ids=[o.id for o in full])
-        if kind == "Pod":
-            await self._pod_both_ends(tx, full, was_synced)
-        elif kind == "Service":
-            await self._owner_both_ends(tx, full, "SELECTS", was_synced)
-        elif kind == "NetworkPolicy":
-            await self._owner_both_ends(tx, full, "APPLIES_TO", was_synced)
+        for ref in references_declared_by(kind):
+            candidates |= await self._write_references(tx, ref, full, was_synced)
+        for synthesis in SYNTHESES:
+            if kind in synthesis.source:
+                await self._write_parts(tx, synthesis, full, was_synced)
+        for selection in SELECTIONS:
+            for end in (End.SOURCE, End.TARGET):
+                if kind in selection.kinds_at(end):
+                    await self._select(tx, selection, end, full, was_synced)
         await self._gc(tx, candidates)
 
-    async def _write_refs(
-        self, tx: AsyncManagedTransaction, kind: str, objs: list[Transformed], was_synced: set[str]
+    async def _nodes_written(self, tx: AsyncManagedTransaction, kind: str, nodes: list[_Node]) -> None:
+        """What every node gets as soon as it is written, synced object or placeholder: its container, and the
+        memberships that follow from its identity."""
+        for containment in CONTAINMENTS:
+            if kind in containment.target and KIND_INFO[kind].namespaced:
+                (container_kind,) = containment.source
+                contained = [
+                    {"id": i, "ns": ns, "ns_id": node_id(container_kind, None, ns)} for i, ns, _ in nodes if ns
+                ]
+                if contained:
+                    await _run(tx, statements.contain(containment), rows=contained)
+        for membership in MEMBERSHIPS:
+            if kind in membership.source:
+                (group_kind,) = membership.target
+                rows = [
+                    {"id": i, "groups": [Target(group_kind, None, g).id for g in membership.groups_of(ns)]}
+                    for i, ns, _ in nodes
+                    if ns
+                ]
+                if rows:
+                    await _run(tx, statements.join_groups(membership), rows=rows)
+            if kind in membership.target:
+                groups = []
+                for i, _, name in nodes:
+                    scope = membership.group_scope(name)
+                    if scope is not None:
+                        groups.append({"id": i, "ns": scope or None})
+                if groups:
+                    await _run(tx, statements.gather_members(membership), groups=groups)
+
+    async def _write_references(
+        self, tx: AsyncManagedTransaction, rel: Reference, objs: list[Transformed], was_synced: set[str]
     ) -> set[str]:
+        """Make the objects' ``rel`` relationships exactly those they name now; return the ends they no longer
+        name (GC candidates)."""
+        assert rel.determined_at is not None
+        at = rel.determined_at
         candidates: set[str] = set()
-        for rel, direction in DETERMINED[kind]:
-            rows = [
-                {"id": o.id, "keep": [r.target_id for r in o.refs if r.rel == rel and r.direction == direction]}
-                for o in objs
-                if o.id in was_synced
-            ]
-            if rows:
-                for record in await _run(tx, _stale_query(rel, direction), rows=rows):
-                    candidates.add(record["candidate"])
-            by_target: dict[tuple[str, bool], list[JSON]] = {}
-            for o in objs:
-                seen: set[str] = set()
-                for ref in o.refs:
-                    if ref.rel != rel or ref.direction != direction or ref.target_id in seen:
-                        continue
-                    seen.add(ref.target_id)
-                    target_ns = ref.target_namespace if KIND_INFO[ref.target_kind].namespaced else None
-                    by_target.setdefault((ref.target_kind, o.id not in was_synced), []).append(
-                        {
-                            "src": o.id,
-                            "dst": ref.target_id,
-                            "kind": ref.target_kind,
-                            "name": ref.target_name,
-                            "ns": target_ns,
-                            "props": dict(ref.props),
-                        }
-                    )
-            for (target_kind, fresh), refs in by_target.items():
-                await _run(tx, _merge_ref_query(rel, direction, target_kind, fresh=fresh), refs=refs)
-                if KIND_INFO[target_kind].namespaced:
-                    # One row per distinct target: many objects share a Secret or a ServiceAccount.
-                    targets = {r["dst"]: r["ns"] for r in refs if r["ns"]}
-                    await _run(
-                        tx,
-                        _CONTAINS_QUERY,
-                        rows=[{"id": dst, "ns": ns, "ns_id": _ns_id(ns)} for dst, ns in targets.items()],
-                    )
-                if target_kind == "ServiceAccount":
-                    await _run(tx, _SA_MEMBER_QUERY, ids=sorted({r["dst"] for r in refs}))
-                if target_kind == "Subject:Group":
-                    groups = []
-                    for r in refs:
-                        scope = _sa_group(r["name"])
-                        if scope is not None:
-                            groups.append({"id": r["dst"], "ns": scope or None})
-                    if groups:
-                        await _run(tx, _GROUP_MEMBER_QUERY, groups=groups)
+        rows = [
+            {"id": o.id, "keep": [r.target_id for r in o.refs if r.rel == rel.type]} for o in objs if o.id in was_synced
+        ]
+        if rows:
+            for record in await _run(tx, statements.remove_stale(rel, at), rows=rows):
+                candidates.add(record["candidate"])
+        by_target: dict[tuple[str, bool], list[JSON]] = {}
+        for o in objs:
+            seen: set[str] = set()
+            for ref in o.refs:
+                if ref.rel != rel.type or ref.target_id in seen:
+                    continue
+                seen.add(ref.target_id)
+                target_ns = ref.target_namespace if KIND_INFO[ref.target_kind].namespaced else None
+                by_target.setdefault((ref.target_kind, o.id not in was_synced), []).append(
+                    {
+                        "src": o.id,
+                        "dst": ref.target_id,
+                        "kind": ref.target_kind,
+                        "name": ref.target_name,
+                        "ns": target_ns,
+                        "props": dict(ref.props),
+                    }
+                )
+        for (target_kind, fresh), refs in by_target.items():
+            await _run(tx, statements.merge_references(rel, at, target_kind, fresh=fresh), refs=refs)
+            # One entry per distinct target: many objects share a Secret or a ServiceAccount.
+            targets = {r["dst"]: (r["dst"], r["ns"], r["name"]) for r in refs}
+            await self._nodes_written(tx, target_kind, list(targets.values()))
         return candidates
 
-    async def _write_permissions(
-        self, tx: AsyncManagedTransaction, objs: list[Transformed], was_synced: set[str]
+    async def _write_parts(
+        self, tx: AsyncManagedTransaction, rel: Synthesis, objs: list[Transformed], was_synced: set[str]
     ) -> None:
-        stale_rows = [{"id": o.id, "keep": [p["id"] for p in o.permissions]} for o in objs if o.id in was_synced]
+        stale_rows = [
+            {"id": o.id, "keep": [p["id"] for p in o.synthesized.get(rel.type, [])]} for o in objs if o.id in was_synced
+        ]
         if stale_rows:
-            await _run(
-                tx,
-                "UNWIND $rows AS row MATCH (r:K8s {id: row.id})-[:GRANTS]->(p:Permission) "
-                "WHERE NOT p.id IN row.keep DETACH DELETE p",
-                rows=stale_rows,
-            )
-        perms = [p for o in objs for p in o.permissions]
-        if perms:
-            await _run(
-                tx,
-                "UNWIND $perms AS perm MATCH (r:K8s {id: perm.role_id}) "
-                "MERGE (p:K8s {id: perm.id}) SET p = perm SET p:Permission "
-                "MERGE (r)-[:GRANTS]->(p)",
-                perms=perms,
-            )
-
-    async def _pod_both_ends(self, tx: AsyncManagedTransaction, pods: list[Transformed], was_synced: set[str]) -> None:
-        namespaces = sorted({p.namespace for p in pods if p.namespace})
-        services = await _run(
-            tx,
-            "UNWIND $nss AS ns MATCH (s:K8s {namespace: ns, kind: 'Service'}) WHERE s.origin = 'synced' "
-            "RETURN ns, s.id AS id, s.selector AS selector",
-            nss=namespaces,
-        )
-        policies = await _run(
-            tx,
-            "UNWIND $nss AS ns MATCH (p:K8s {namespace: ns, kind: 'NetworkPolicy'}) WHERE p.origin = 'synced' "
-            "RETURN ns, p.id AS id, p.pod_selector_json AS selector",
-            nss=namespaces,
-        )
-        svc_by_ns: dict[str, list[JSON]] = {}
-        for s in services:
-            svc_by_ns.setdefault(s["ns"], []).append(s)
-        np_by_ns: dict[str, list[tuple[str, JSON]]] = {}
-        for p in policies:
-            try:
-                selector = json.loads(p["selector"] or "{}")
-            except ValueError:
-                continue
-            np_by_ns.setdefault(p["ns"], []).append((p["id"], selector))
-        select_rows, select_pairs, policy_rows, policy_pairs = [], [], [], []
-        for pod in pods:
-            labels = labels_to_map(pod.props.get("labels"))
-            ns = pod.namespace or ""
-            svc_ids = [s["id"] for s in svc_by_ns.get(ns, []) if service_selects(s["selector"], labels)]
-            np_ids = [nid for nid, sel in np_by_ns.get(ns, []) if matches(sel, labels)]
-            select_rows.append({"id": pod.id, "keep": svc_ids})
-            policy_rows.append({"id": pod.id, "keep": np_ids})
-            select_pairs += [{"src": sid, "dst": pod.id} for sid in svc_ids]
-            policy_pairs += [{"src": nid, "dst": pod.id} for nid in np_ids]
-        select_rows = [r for r in select_rows if r["id"] in was_synced]
-        policy_rows = [r for r in policy_rows if r["id"] in was_synced]
-        if select_rows:
-            await _run(tx, _stale_query("SELECTS", "in"), rows=select_rows)
-            await _run(tx, _stale_query("APPLIES_TO", "in"), rows=policy_rows)
-        await self._merge_pairs(tx, "SELECTS", select_pairs)
-        await self._merge_pairs(tx, "APPLIES_TO", policy_pairs)
-
-    async def _owner_both_ends(
-        self, tx: AsyncManagedTransaction, owners: list[Transformed], rel: str, was_synced: set[str]
-    ) -> None:
-        namespaces = sorted({o.namespace for o in owners if o.namespace})
-        pods = await _run(
-            tx,
-            "UNWIND $nss AS ns MATCH (p:K8s {namespace: ns, kind: 'Pod'}) WHERE p.origin = 'synced' "
-            "RETURN ns, p.id AS id, p.labels AS labels",
-            nss=namespaces,
-        )
-        pods_by_ns: dict[str, list[tuple[str, dict[str, str]]]] = {}
-        for p in pods:
-            pods_by_ns.setdefault(p["ns"], []).append((p["id"], labels_to_map(p["labels"])))
-        rows, pairs = [], []
-        for owner in owners:
-            candidates = pods_by_ns.get(owner.namespace or "", [])
-            if rel == "SELECTS":
-                hit = [pid for pid, labels in candidates if service_selects(owner.props.get("selector"), labels)]
-            else:
-                selector = json.loads(owner.props.get("pod_selector_json") or "{}")
-                hit = [pid for pid, labels in candidates if matches(selector, labels)]
-            rows.append({"id": owner.id, "keep": hit})
-            pairs += [{"src": owner.id, "dst": pid} for pid in hit]
-        rows = [r for r in rows if r["id"] in was_synced]
+            await _run(tx, statements.remove_stale_parts(rel), rows=stale_rows)
+        rows = [{"src": o.id, "props": p} for o in objs for p in o.synthesized.get(rel.type, [])]
         if rows:
-            await _run(tx, _stale_query(rel, "out"), rows=rows)
-        await self._merge_pairs(tx, rel, pairs)
+            await _run(tx, statements.merge_parts(rel), rows=rows)
 
-    @staticmethod
-    async def _merge_pairs(tx: AsyncManagedTransaction, rel: str, pairs: list[JSON]) -> None:
+    async def _select(
+        self, tx: AsyncManagedTransaction, rel: Selection, end: End, objs: list[Transformed], was_synced: set[str]
+    ) -> None:
+        """Recompute every ``rel`` pair involving the objects (at ``end``) against the synced nodes of the other
+        end in their namespaces, read in this transaction: the one selector evaluation, from either end."""
+
+        def read(at: End, value: Any) -> Any:
+            """What the selection reads of a node at ``at``: its selector (None: selects nothing) or its labels."""
+            return rel.read_selector(value) if at is End.SOURCE else labels_to_map(value)
+
+        def selects(mine: Any, theirs: Any) -> bool:
+            selector, labels = (mine, theirs) if end is End.SOURCE else (theirs, mine)
+            return selector is not None and matches(selector, labels)
+
+        other = end.other
+        namespaces = sorted({o.namespace for o in objs if o.namespace})
+        by_ns: dict[str, list[tuple[str, Any]]] = {}
+        for c in await _run(tx, statements.selection_candidates(rel, other), nss=namespaces):
+            by_ns.setdefault(c["ns"], []).append((c["id"], read(other, c["value"])))
+        own_property = rel.selector_property if end is End.SOURCE else "labels"
+        rows: list[JSON] = []
+        pairs: list[JSON] = []
+        for o in objs:
+            mine = read(end, o.props.get(own_property))
+            hits = [cid for cid, theirs in by_ns.get(o.namespace or "", []) if selects(mine, theirs)]
+            if o.id in was_synced:
+                rows.append({"id": o.id, "keep": hits})
+            pairs += [{"src": o.id, "dst": h} if end is End.SOURCE else {"src": h, "dst": o.id} for h in hits]
+        if rows:
+            await _run(tx, statements.remove_stale(rel, end), rows=rows)
         if pairs:
-            await _run(
-                tx,
-                "UNWIND $pairs AS pr MATCH (s:K8s {id: pr.src}) MATCH (t:K8s {id: pr.dst}) "
-                f"MERGE (s)-[:{rel}]->(t)",
-                pairs=pairs,
-            )
+            await _run(tx, statements.merge_pairs(rel), pairs=pairs)
 
     async def _delete(self, tx: AsyncManagedTransaction, kind: str, ids: Iterable[str]) -> None:
-        found = [
-            r["id"]
-            for r in await _run(
-                tx,
-                "UNWIND $ids AS id MATCH (n:K8s {id: id}) WHERE n.origin = 'synced' RETURN n.id AS id",
-                ids=sorted(set(ids)),
-            )
-        ]
+        """Remove synced objects: what they determine, then demote those something still names to placeholders
+        and delete the rest."""
+        found = [r["id"] for r in await _run(tx, statements.SYNCED_AMONG, ids=sorted(set(ids)))]
         if not found:
             return
         candidates: set[str] = set()
         rows = [{"id": i, "keep": []} for i in found]
-        for rel, direction in DETERMINED[kind]:
-            for record in await _run(tx, _stale_query(rel, direction), rows=rows):
+        for ref in references_declared_by(kind):
+            assert ref.determined_at is not None
+            for record in await _run(tx, statements.remove_stale(ref, ref.determined_at), rows=rows):
                 candidates.add(record["candidate"])
-        both = "|".join(BOTH_ENDS)
-        await _run(tx, f"UNWIND $ids AS id MATCH (x:K8s {{id: id}})-[r:{both}]-() DELETE r", ids=found)
-        if kind in ("Role", "ClusterRole"):
-            await _run(
-                tx, "UNWIND $ids AS id MATCH (:K8s {id: id})-[:GRANTS]->(p:Permission) DETACH DELETE p", ids=found
-            )
-        await _run(
-            tx,
-            f"UNWIND $ids AS id MATCH (y:K8s {{id: id}}) WHERE {HAS_KEEPER} "
-            "SET y = {id: y.id, kind: y.kind, name: y.name, namespace: y.namespace, origin: 'derived'}",
-            ids=found,
-        )
-        for record in await _run(
-            tx,
-            "UNWIND $ids AS id MATCH (y:K8s {id: id}) WHERE y.origin = 'synced' "
-            "OPTIONAL MATCH (ns)-[:CONTAINS]->(y) WITH y, ns.id AS nsid DETACH DELETE y RETURN nsid",
-            ids=found,
-        ):
-            if record["nsid"]:
-                candidates.add(record["nsid"])
+        both_ends = tuple(r.type for r in (*SELECTIONS, *MEMBERSHIPS) if r.touches(kind))
+        if both_ends:
+            await _run(tx, statements.detach_both_ends(both_ends), ids=found)
+        for synthesis in SYNTHESES:
+            if kind in synthesis.source:
+                await _run(tx, statements.remove_parts(synthesis), rows=[{"id": i} for i in found])
+        await _run(tx, statements.DEMOTE_KEPT, ids=found)
+        for record in await _run(tx, statements.delete_unkept(), ids=found):
+            candidates.update(c for c in record["containers"] if c)
         await self._gc(tx, candidates)
 
     async def _gc(self, tx: AsyncManagedTransaction, candidates: set[str]) -> None:
@@ -644,7 +514,7 @@ class GraphWriter:
             if not pending:
                 return
             far: set[str] = set()
-            for record in await _run(tx, _GC_QUERY, ids=pending):
+            for record in await _run(tx, statements.collect_garbage(), ids=pending):
                 far.update(x for x in record["far"] if x)
             pending = sorted(far)
 

@@ -1,4 +1,4 @@
-"""Integer app settings (api.md §14), one document per key."""
+"""Integer app settings (docs/api.md#settings), one document per key."""
 
 from __future__ import annotations
 

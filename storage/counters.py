@@ -1,4 +1,4 @@
-"""Per-collection integer id counters (api.md §0.6): start at 1, never reused.
+"""Per-collection integer id counters (docs/api.md#identifiers): start at 1, never reused.
 
 One ``$inc`` round trip per id. MongoDB applies it atomically; FerretDB 1.x (the test server) does a
 read-modify-write and loses concurrent increments, so allocations of one counter are also serialised within the

@@ -1,4 +1,4 @@
-"""Excluded namespaces and excluded pod patterns (api.md §2.8, §12)."""
+"""Excluded namespaces and excluded pod patterns (docs/api.md#small-rows, docs/api.md#exclusions)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Security findings and the full-scan clearing window (api.md §2.3, §3.3, §8).
+"""Security findings and the full-scan clearing window (docs/api.md#finding, docs/api.md#deduplicating-findings,
+docs/api.md#security-findings).
 
 A finding's ``_id`` is its dedup key (resource_type, namespace, resource_name, check_name) encoded as a JSON array
 string; the API's integer id is the ``id`` field (own unique index). So the key is enforced by the primary unique
@@ -7,8 +8,9 @@ That matters on FerretDB 1.x (SQLite), which pushes down only string ``_id`` equ
 every other filter, and every ``findAndModify``, scans the collection. Derived fields kept on each document:
 
 - ``has_manifest``: lets list queries skip the (possibly large) manifest;
-- ``registry_keys``: every trusted-registry value that would match the finding (§8.8), so "does a trusted registry
-  cover this finding" is one indexed equality test in both directions (ingest and registry add).
+- ``registry_keys``: every trusted-registry value that would match the finding (docs/api.md#trusted-registries), so
+  "does a trusted registry cover this finding" is one indexed equality test in both directions (ingest and registry
+  add).
 
 The clearing window lives in its own one-document collection so it survives a backend restart.
 """
@@ -107,7 +109,8 @@ class FindingRepository:
         registry_keys: list[str],
         now: datetime,
     ) -> tuple[dict[str, Any], bool]:
-        """Apply a report (§3.3): update the key's finding in place, or insert it. Returns (finding, created).
+        """Apply a report (docs/api.md#deduplicating-findings): update the key's finding in place, or insert it. Returns
+        (finding, created).
 
         ``manifest`` replaces the stored one only when non-empty. The update is tried first because most reports
         are re-reports; a lost insert race (duplicate ``_id``) is applied as the update it should have been.
@@ -214,7 +217,7 @@ class FindingRepository:
     async def delete_active_matching_registry(self, check_name: str, registry: str) -> list[int]:
         return await self._delete_where({"check_name": check_name, "registry_keys": registry, "dismissed": False})
 
-    # --- the clearing window (§8.7) ------------------------------------------------------------------------
+    # --- the clearing window (docs/api.md#the-full-scan-clearing-window) ----------------------------------------------
 
     async def open_window(self, opened_at: datetime, deadline: datetime) -> None:
         """Open the window, or restart an open one with a new moment T."""

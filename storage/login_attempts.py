@@ -1,4 +1,4 @@
-"""Login attempts for the sliding-window rate limit (api.md §4.3), shared by replicas through MongoDB."""
+"""Login attempts for the sliding-window rate limit (docs/api.md#auth-and-users), shared by replicas through MongoDB."""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
-"""Mirror pod records (api.md §2.4, §9): one document per deployed mirror, keyed by the 12-hex mirror id.
+"""Mirror pod records (docs/api.md#mirror, docs/api.md#mirror-pods): one document per deployed mirror, keyed by the
+12-hex mirror id.
 
-Records outlive the process on purpose: the reaper of a restarted backend finds and expires them (§9.7).
+Records outlive the process on purpose: the reaper of a restarted backend finds and expires them
+(docs/api.md#watching-and-removing-mirrors).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Pod-failure records (api.md §2.2, §3.1–3.4).
+"""Pod-failure records (docs/api.md#pod-failure, docs/api.md#pod-failure-status, docs/api.md#retention).
 
 At most one *open* record (status new/investigating) per (namespace, pod_name) is guaranteed by the database on
 every backend — real MongoDB, FerretDB (no partial indexes) and mongomock — with one plain unique index on

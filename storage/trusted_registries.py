@@ -1,4 +1,5 @@
-"""Trusted image registries (api.md §2.8 TrustedRegistry, §8.8). Values arrive already normalised."""
+"""Trusted image registries (docs/api.md#small-rows TrustedRegistry, docs/api.md#trusted-registries). Values arrive
+already normalised."""
 
 from __future__ import annotations
 

@@ -22,9 +22,9 @@ from app.core.clock import ManualClock, utcnow
 from app.factory import create_app
 from app.kube import KubeConfig, load_kube_config
 from app.settings import Settings
+from app.simulator.kubeapi import FakeKubeApi
 from app.state import AppState
 from storage.mongo import MongoHandle, connect
-from tests.fakes.kubeapi import FakeKubeApi
 
 # The same port variables scripts/services.py reads, so tests follow a server moved to another port.
 MONGO_TEST_URI = os.environ.get(
@@ -185,7 +185,7 @@ async def kube_config(fake_kube: FakeKubeApi, tmp_path: Path) -> KubeConfig:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that names no tier needs no service: it belongs to the unit tier."""
-    tiers = ("unit", "integration", "e2e", "fuzz")
+    tiers = ("unit", "integration", "e2e", "kubeapi", "fuzz")
     for item in items:
         if not any(item.get_closest_marker(tier) for tier in tiers):
             item.add_marker(pytest.mark.unit)

@@ -1,4 +1,5 @@
-"""Pure failure classification of one pod (agent-scanner.md §1.3-§1.5).
+"""Pure failure classification of one pod (docs/catalogue.md#failure-reasons) and when it counts as recovered
+(docs/agent-scanner.md#recovery-and-dismissal).
 
 ``classify(pod, events, memo, now, timings)`` reads a pod dict as the API server serves it (camelCase), the
 cached core/v1 events whose ``involvedObject.uid`` is the pod's uid, the per-uid :class:`PodMemo` and ``now``
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import Any
 
 from app.core.timefmt import iso, parse_timestamp
@@ -23,7 +25,8 @@ Obj = Mapping[str, Any]
 
 MIRROR_LABEL = "kure.io/mirror"
 
-# Reasons about a container that keeps restarting (§1.5): their recovery needs the longer period.
+# Reasons about a container that keeps restarting: their recovery needs the longer period
+# (docs/agent-scanner.md#recovery-and-dismissal).
 RESTART_BASED_REASONS = frozenset(
     {
         "OOMKilled",
@@ -34,7 +37,7 @@ RESTART_BASED_REASONS = frozenset(
         "RepeatedRestarts",
     }
 )
-# Reasons for which a container actually ran, so logs are worth reading (§1.7).
+# Reasons for which a container actually ran, so logs are worth reading (docs/agent-scanner.md#evidence).
 RAN_REASONS = RESTART_BASED_REASONS | {
     "Error",
     "Failed",
@@ -42,15 +45,66 @@ RAN_REASONS = RESTART_BASED_REASONS | {
     "DeadlineExceeded",
     "ReadinessProbeFailed",
 }
-# Container rows 8-12 and 21: the reasons that hold through the short running windows of a crash loop (§1.3).
-_HOLDING_ROWS = frozenset({8, 9, 10, 11, 12, 21})
+
+
+class Rule(IntEnum):
+    """The classification rules in the order they are tried; the first that matches decides
+    (docs/catalogue.md#failure-reasons). The value is only that order."""
+
+    STUCK_TERMINATING = 1
+    EVICTED = 2
+    DEADLINE_EXCEEDED = 3
+    FAILED_WITH_POD_REASON = 4
+    INIT_CONTAINER = 5
+    FAILED_OOM_KILLED = 6
+    FAILED = 7
+    OOM_KILLED = 8
+    LIVENESS_PROBE_FAILED = 9
+    STARTUP_PROBE_FAILED = 10
+    RUN_CONTAINER_ERROR = 11
+    CRASH_LOOP_BACK_OFF = 12
+    INVALID_IMAGE_NAME = 13
+    ERR_IMAGE_NEVER_PULL = 14
+    IMAGE_PULL_BACK_OFF = 15
+    ERR_IMAGE_PULL = 16
+    CREATE_CONTAINER_CONFIG_ERROR = 17
+    CREATE_CONTAINER_ERROR = 18
+    OTHER_WAITING_REASON = 19
+    EXITED_NOT_RESTARTED = 20
+    REPEATED_RESTARTS = 21
+    FAILED_SCHEDULING = 22
+    SCHEDULING_GATED = 23
+    VOLUME_FAILURE = 24
+    SANDBOX_FAILURE = 25
+    PENDING = 26
+    READINESS_PROBE_FAILED = 27
+    PHASE_UNKNOWN = 28
+
+
+# The reasons that hold through the short running windows of a crash loop instead of turning into
+# RepeatedRestarts (docs/catalogue.md#reasons-hold-within-one-problem).
+_HOLDING_RULES = frozenset(
+    {
+        Rule.OOM_KILLED,
+        Rule.LIVENESS_PROBE_FAILED,
+        Rule.STARTUP_PROBE_FAILED,
+        Rule.RUN_CONTAINER_ERROR,
+        Rule.CRASH_LOOP_BACK_OFF,
+        Rule.REPEATED_RESTARTS,
+    }
+)
 _NOT_FAILURE_WAITING = frozenset({"ContainerCreating", "PodInitializing"})
 _MAX_REASON = 128
+_SHORT_GRACE_RULES = {
+    "ErrImagePull": Rule.ERR_IMAGE_PULL,
+    "CreateContainerConfigError": Rule.CREATE_CONTAINER_CONFIG_ERROR,
+    "CreateContainerError": Rule.CREATE_CONTAINER_ERROR,
+}
 
 
 @dataclass(frozen=True)
 class Timings:
-    """The grace periods and thresholds of §1.12, in seconds."""
+    """The grace periods and thresholds (docs/catalogue.md#grace-periods), in seconds."""
 
     short_grace: float = 30
     pending_grace: float = 120
@@ -65,7 +119,8 @@ class Timings:
 
 @dataclass(frozen=True)
 class Healthy:
-    """§1.5 healthy: Succeeded, or Running with every regular container running and ready and none waiting."""
+    """Succeeded, or Running with every regular container running and ready and none waiting
+    (docs/agent-scanner.md#recovery-and-dismissal)."""
 
     observed: frozenset[str] = frozenset()
     succeeded: bool = False
@@ -84,7 +139,7 @@ class Failing:
     reason: str
     container: str | None
     message: str
-    row: int
+    rule: Rule
     observed: frozenset[str] = frozenset()
 
 
@@ -93,7 +148,7 @@ Verdict = Healthy | NotYet | Failing
 
 @dataclass
 class PodMemo:
-    """Per-uid tracking record the classification reads (§1.3, §1.4)."""
+    """Per-uid tracking record the classification reads (docs/catalogue.md#grace-periods)."""
 
     uid: str = ""
     first_seen: dict[str, float] = field(default_factory=dict)
@@ -194,7 +249,8 @@ def _events(
 
 
 def last_termination(status: Obj | None) -> Obj | None:
-    """``state.terminated`` when terminated now, else ``lastState.terminated`` (§1.3 terms)."""
+    """``state.terminated`` when terminated now, else ``lastState.terminated`` (the "last termination" of
+    docs/catalogue.md#failure-reasons)."""
     if not status:
         return None
     current = (status.get("state") or {}).get("terminated")
@@ -238,7 +294,8 @@ def _exit(term: Obj | None) -> str:
 
 
 def observe(memo: PodMemo, pod: Obj, now: float) -> None:
-    """Record every ``restartCount`` rise (§1.4) and the pull errors rows 15-16 need."""
+    """Record every ``restartCount`` rise (docs/catalogue.md#grace-periods) and the pull errors that ImagePullBackOff
+    and ErrImagePull report."""
     status = pod.get("status") or {}
     for key in ("initContainerStatuses", "containerStatuses"):
         for cs in status.get(key) or []:
@@ -304,7 +361,8 @@ class _Ctx:
         self.observed: set[str] = set()
 
     def start(self, key: str, k8s_time: float | None) -> float:
-        """A grace period starts at the earlier of the Kubernetes time and the first observation (§1.4)."""
+        """A grace period starts at the earlier of the Kubernetes time and the first observation
+        (docs/catalogue.md#grace-periods)."""
         self.observed.add(key)
         first = self.memo.first_seen.get(key, self.now)
         return first if k8s_time is None else min(first, k8s_time)
@@ -316,16 +374,17 @@ class _Ctx:
 
 
 @dataclass(frozen=True)
-class _Row:
-    row: int
+class _Match:
+    rule: Rule
     reason: str
     message: str
     deadline: float | None = None  # set: matches, waits out a grace period
-    waits: bool = False  # matches, reported only after more restarts (rows 9-10)
+    waits: bool = False  # matches, reported only after more restarts (the probe rules)
 
 
-def _container_row(ctx: _Ctx, spec: Obj, cs: Obj | None, prefix: str) -> _Row | None:
-    """Rows 8-20 for one container (regular, sidecar or init). Row 21 is handled by the caller."""
+def _container_match(ctx: _Ctx, spec: Obj, cs: Obj | None, prefix: str) -> _Match | None:
+    """The container reasons for one container (regular, sidecar or init), OOMKilled to Error; RepeatedRestarts is
+    the caller's."""
     name = spec.get("name", "")
     now, t = ctx.now, ctx.t
     term = last_termination(cs)
@@ -335,24 +394,24 @@ def _container_row(ctx: _Ctx, spec: Obj, cs: Obj | None, prefix: str) -> _Row | 
     restarts = int((cs or {}).get("restartCount") or 0)
     key = f"{prefix}{name}"
 
-    # Row 8: OOM kill as the last termination.
+    # OOMKilled: an OOM kill as the last termination.
     if term and term.get("reason") == "OOMKilled":
         finished = ts(term.get("finishedAt"))
         recent = finished is not None and finished >= now - t.restart_window
         if recent or not _running(cs):
-            return _Row(
-                8,
+            return _Match(
+                Rule.OOM_KILLED,
                 "OOMKilled",
                 f"Container '{name}' was OOMKilled (exit code {term.get('exitCode', 137)}, memory limit "
                 f"{_memory_limit(spec)}); restarts: {restarts}",
             )
 
-    # Rows 9-10: the kubelet killed the previous instance because a probe failed.
+    # LivenessProbeFailed, StartupProbeFailed: the kubelet killed the previous instance because a probe failed.
     if term:
         started = ts(term.get("startedAt"))
-        for row, probe, reason in (
-            (9, "liveness", "LivenessProbeFailed"),
-            (10, "startup", "StartupProbeFailed"),
+        for rule, probe, reason in (
+            (Rule.LIVENESS_PROBE_FAILED, "liveness", "LivenessProbeFailed"),
+            (Rule.STARTUP_PROBE_FAILED, "startup", "StartupProbeFailed"),
         ):
             kills = [
                 e
@@ -372,10 +431,10 @@ def _container_row(ctx: _Ctx, spec: Obj, cs: Obj | None, prefix: str) -> _Row | 
             message = f"Container '{name}' restarted {restarts} times by its {probe} probe: {detail}"
             in_backoff = wreason == "CrashLoopBackOff"
             if in_backoff or restarts_in_window(ctx.memo, name, now, t) >= t.restart_threshold:
-                return _Row(row, reason, message)
-            return _Row(row, reason, message, waits=True)
+                return _Match(rule, reason, message)
+            return _Match(rule, reason, message, waits=True)
 
-    # Row 11: the container could not be started.
+    # RunContainerError: the container could not be started.
     if wreason == "RunContainerError" or (term and term.get("reason") in ("StartError", "ContainerCannotRun")):
         # The termination message stays the same through the back-off; the waiting message may not.
         term_msg = (
@@ -384,20 +443,21 @@ def _container_row(ctx: _Ctx, spec: Obj, cs: Obj | None, prefix: str) -> _Row | 
             else ""
         )
         message = term_msg or wmsg
-        return _Row(11, "RunContainerError", message or f"Container '{name}' could not be started")
+        message = message or f"Container '{name}' could not be started"
+        return _Match(Rule.RUN_CONTAINER_ERROR, "RunContainerError", message)
 
     if wreason == "CrashLoopBackOff":
         finished_at = fmt_ts(ts((term or {}).get("finishedAt")))
-        return _Row(
-            12,
+        return _Match(
+            Rule.CRASH_LOOP_BACK_OFF,
             "CrashLoopBackOff",
             f"Back-off restarting failed container '{name}' (restarts: {restarts}); last termination: "
             f"{_exit(term)} at {finished_at}",
         )
     if wreason == "InvalidImageName":
-        return _Row(13, "InvalidImageName", wmsg)
+        return _Match(Rule.INVALID_IMAGE_NAME, "InvalidImageName", wmsg)
     if wreason == "ErrImageNeverPull":
-        return _Row(14, "ErrImageNeverPull", wmsg)
+        return _Match(Rule.ERR_IMAGE_NEVER_PULL, "ErrImageNeverPull", wmsg)
     held_pull = name in ctx.memo.pull_backoff_containers
     if wreason == "ImagePullBackOff" or (wreason == "ErrImagePull" and held_pull):
         failed = _newest(_events(ctx.events, reason="Failed", type_="Warning", container=name))
@@ -407,18 +467,17 @@ def _container_row(ctx: _Ctx, spec: Obj, cs: Obj | None, prefix: str) -> _Row | 
             or str((failed or {}).get("message") or "")
             or wmsg
         )
-        return _Row(15, "ImagePullBackOff", message)
-    short_rows = {"ErrImagePull": 16, "CreateContainerConfigError": 17, "CreateContainerError": 18}
+        return _Match(Rule.IMAGE_PULL_BACK_OFF, "ImagePullBackOff", message)
     if wreason and wreason not in _NOT_FAILURE_WAITING:
-        row = short_rows.get(wreason, 19)
+        rule = _SHORT_GRACE_RULES.get(wreason, Rule.OTHER_WAITING_REASON)
         deadline = ctx.after(f"waiting:{key}:{wreason}", None, t.short_grace)
-        return _Row(row, wreason, wmsg or f"Container '{name}' is waiting: {wreason}", deadline=deadline)
+        return _Match(rule, wreason, wmsg or f"Container '{name}' is waiting: {wreason}", deadline=deadline)
 
-    # Row 20: a non-zero exit that the kubelet will not restart, before the pod turns Failed.
+    # Error: a non-zero exit that the kubelet will not restart, before the pod turns Failed.
     pod_policy = ((ctx.pod.get("spec") or {}).get("restartPolicy")) or "Always"
     current_term = ((cs or {}).get("state") or {}).get("terminated")
     if current_term and int(current_term.get("exitCode") or 0) != 0 and pod_policy == "Never" and not _is_sidecar(spec):
-        return _Row(20, "Error", f"Container '{name}' terminated: {_exit(current_term)}")
+        return _Match(Rule.EXITED_NOT_RESTARTED, "Error", f"Container '{name}' terminated: {_exit(current_term)}")
     return None
 
 
@@ -429,29 +488,31 @@ def _restarted_recently(ctx: _Ctx, name: str, cs: Obj | None) -> bool:
     return finished is not None and finished >= ctx.now - ctx.t.restart_window
 
 
-def _regular_row(ctx: _Ctx, spec: Obj, cs: Obj | None) -> _Row | None:
-    """Rows 8-21 for a regular container or sidecar, with the hold rule of §1.3."""
+def _regular_match(ctx: _Ctx, spec: Obj, cs: Obj | None) -> _Match | None:
+    """The container reasons for a regular container or sidecar, RepeatedRestarts included, with the hold rule of
+    docs/catalogue.md#reasons-hold-within-one-problem."""
     name = spec.get("name", "")
-    row = _container_row(ctx, spec, cs, "c:")
-    if row is not None:
-        return row
+    match = _container_match(ctx, spec, cs, "c:")
+    if match is not None:
+        return match
     count = restarts_in_window(ctx.memo, name, ctx.now, ctx.t)
     if count >= ctx.t.restart_threshold:
-        # A crash loop caught in a running window keeps its reason instead of turning into row 21. Once the
-        # container is running and ready again the recovery hysteresis (§1.5) decides, not row 21.
+        # A crash loop caught in a running window keeps its reason instead of turning into RepeatedRestarts. Once
+        # the container is running and ready again the recovery hysteresis decides, not RepeatedRestarts
+        # (docs/agent-scanner.md#recovery-and-dismissal).
         held = ctx.memo.last_failing
         if (
             held is not None
             and held.container == name
-            and held.row in _HOLDING_ROWS
+            and held.rule in _HOLDING_RULES
             and _restarted_recently(ctx, name, cs)
         ):
             if _running(cs) and (cs or {}).get("ready"):
                 return None
-            return _Row(held.row, held.reason, held.message)
+            return _Match(held.rule, held.reason, held.message)
         minutes = int(ctx.t.restart_window // 60)
-        return _Row(
-            21,
+        return _Match(
+            Rule.REPEATED_RESTARTS,
             "RepeatedRestarts",
             f"Container '{name}' restarted {count} times in the last {minutes} min; last termination: "
             f"{_exit(last_termination(cs))}",
@@ -459,28 +520,28 @@ def _regular_row(ctx: _Ctx, spec: Obj, cs: Obj | None) -> _Row | None:
     return None
 
 
-def _pick(rows: list[tuple[str, _Row]]) -> tuple[str, _Row] | None:
-    """Reportable rows win over rows in a grace period; then the lowest row, then spec order."""
-    reportable = [(n, r) for n, r in rows if r.deadline is None and not r.waits]
-    pool = reportable or [(n, r) for n, r in rows if r.deadline is not None]
+def _pick(matches: list[tuple[str, _Match]]) -> tuple[str, _Match] | None:
+    """Reportable matches win over matches in a grace period; then the rule tried first, then spec order."""
+    reportable = [(n, m) for n, m in matches if m.deadline is None and not m.waits]
+    pool = reportable or [(n, m) for n, m in matches if m.deadline is not None]
     if not pool:
         return None
-    return min(pool, key=lambda item: item[1].row)
+    return min(pool, key=lambda item: item[1].rule)
 
 
-def _also_failing(chosen: str, rows: list[tuple[str, _Row]]) -> str:
-    others = [f"'{n}' ({r.reason})" for n, r in rows if n != chosen and r.deadline is None and not r.waits][:3]
+def _also_failing(chosen: str, matches: list[tuple[str, _Match]]) -> str:
+    others = [f"'{n}' ({m.reason})" for n, m in matches if n != chosen and m.deadline is None and not m.waits][:3]
     return "".join(f"; also failing: {o}" for o in others)
 
 
 def classify(pod: Obj, events: Sequence[Obj], memo: PodMemo, now: float, timings: Timings) -> Verdict:
-    """The first matching row of §1.3 decides. Pure: reads its arguments only."""
+    """The first matching rule of docs/catalogue.md#failure-reasons decides. Pure: reads its arguments only."""
     ctx = _Ctx(pod, events, memo, now, timings)
     verdict = _classify(ctx)
     observed = frozenset(ctx.observed)
     if isinstance(verdict, Failing):
         reason = verdict.reason[:_MAX_REASON]
-        return Failing(reason, verdict.container, verdict.message, verdict.row, observed)
+        return Failing(reason, verdict.container, verdict.message, verdict.rule, observed)
     if isinstance(verdict, NotYet):
         return NotYet(verdict.deadline, observed)
     return Healthy(observed, verdict.succeeded)
@@ -495,7 +556,7 @@ def _classify(ctx: _Ctx) -> Verdict:
     preason = str(status.get("reason") or "")
     pmessage = str(status.get("message") or "")
 
-    # Row 1: a pod being deleted is judged only on how long the deletion takes.
+    # StuckTerminating: a pod being deleted is judged only on how long the deletion takes.
     deletion = meta.get("deletionTimestamp")
     if deletion:
         due = ts(deletion) or ctx.now
@@ -509,7 +570,7 @@ def _classify(ctx: _Ctx) -> Verdict:
             None,
             f"Pod stuck terminating: deletion due at {deletion}; finalizers: "
             f"{', '.join(finalizers) or 'none'}; containers still running: {', '.join(running) or 'none'}",
-            1,
+            Rule.STUCK_TERMINATING,
         )
 
     if phase == "Succeeded":
@@ -517,34 +578,34 @@ def _classify(ctx: _Ctx) -> Verdict:
 
     if phase == "Failed" and preason:
         if preason == "Evicted":
-            return Failing("Evicted", None, pmessage or "Pod was evicted", 2)
+            return Failing("Evicted", None, pmessage or "Pod was evicted", Rule.EVICTED)
         if preason == "DeadlineExceeded":
             return Failing(
                 "DeadlineExceeded",
                 None,
                 f"{pmessage} (activeDeadlineSeconds: {spec.get('activeDeadlineSeconds')})",
-                3,
+                Rule.DEADLINE_EXCEEDED,
             )
-        return Failing(preason[:_MAX_REASON], None, pmessage, 4)
+        return Failing(preason[:_MAX_REASON], None, pmessage, Rule.FAILED_WITH_POD_REASON)
 
     init_statuses = _statuses(pod, "initContainerStatuses")
     regular_statuses = _statuses(pod, "containerStatuses")
     init_specs = list(spec.get("initContainers") or [])
 
-    # Row 5: the first failing non-sidecar init container blocks the whole pod.
+    # Init containers: the first failing non-sidecar init container blocks the whole pod.
     for c in init_specs:
         if _is_sidecar(c):
             continue
-        row = _container_row(ctx, c, init_statuses.get(c.get("name", "")), "i:")
-        if row is None:
+        match = _container_match(ctx, c, init_statuses.get(c.get("name", "")), "i:")
+        if match is None:
             continue
         name = c.get("name", "")
-        message = f"Init container '{name}': {row.message}"
-        if row.waits:
+        message = f"Init container '{name}': {match.message}"
+        if match.waits:
             return NotYet(None)
-        if row.deadline is not None:
-            return NotYet(row.deadline)
-        return Failing(f"Init:{row.reason}", name, message, 5)
+        if match.deadline is not None:
+            return NotYet(match.deadline)
+        return Failing(f"Init:{match.reason}", name, message, Rule.INIT_CONTAINER)
 
     regular = [c for c in init_specs if _is_sidecar(c)] + list(spec.get("containers") or [])
 
@@ -556,17 +617,17 @@ def _classify(ctx: _Ctx) -> Verdict:
         for c in regular:
             term = last_termination(status_of(c))
             if term and term.get("reason") == "OOMKilled":
-                row = _container_row(ctx, c, status_of(c), "c:")
+                match = _container_match(ctx, c, status_of(c), "c:")
                 restarts = int((status_of(c) or {}).get("restartCount") or 0)
                 msg = (
-                    row.message
-                    if row and row.row == 8
+                    match.message
+                    if match and match.rule == Rule.OOM_KILLED
                     else (
                         f"Container '{c.get('name')}' was OOMKilled (exit code "
                         f"{term.get('exitCode', 137)}, memory limit {_memory_limit(c)}); restarts: {restarts}"
                     )
                 )
-                return Failing("OOMKilled", c.get("name"), msg, 6)
+                return Failing("OOMKilled", c.get("name"), msg, Rule.FAILED_OOM_KILLED)
         parts = []
         first: str | None = None
         for c in regular:
@@ -574,20 +635,20 @@ def _classify(ctx: _Ctx) -> Verdict:
             if term and int(term.get("exitCode") or 0) != 0:
                 first = first or c.get("name")
                 parts.append(f"Container '{c.get('name')}' terminated: {_exit(term)}")
-        return Failing("Failed", first, "; ".join(parts) or pmessage or "Pod failed", 7)
+        return Failing("Failed", first, "; ".join(parts) or pmessage or "Pod failed", Rule.FAILED)
 
-    rows: list[tuple[str, _Row]] = []
+    matches: list[tuple[str, _Match]] = []
     for c in regular:
-        row = _regular_row(ctx, c, status_of(c))
-        if row is not None:
-            rows.append((c.get("name", ""), row))
-    picked = _pick(rows)
+        match = _regular_match(ctx, c, status_of(c))
+        if match is not None:
+            matches.append((c.get("name", ""), match))
+    picked = _pick(matches)
     if picked is not None:
-        name, row = picked
-        if row.deadline is not None:
-            return NotYet(row.deadline)
-        return Failing(row.reason, name, row.message + _also_failing(name, rows), row.row)
-    if any(r.waits for _, r in rows):
+        name, match = picked
+        if match.deadline is not None:
+            return NotYet(match.deadline)
+        return Failing(match.reason, name, match.message + _also_failing(name, matches), match.rule)
+    if any(m.waits for _, m in matches):
         return NotYet(None)
 
     conditions = {c.get("type"): c for c in status.get("conditions") or []}
@@ -604,16 +665,17 @@ def _classify(ctx: _Ctx) -> Verdict:
             message = str(scheduled.get("message") or "") or str(
                 (_newest(_events(ctx.events, reason="FailedScheduling")) or {}).get("message") or ""
             )
-            return Failing("FailedScheduling", None, message or "Pod cannot be scheduled", 22)
+            return Failing("FailedScheduling", None, message or "Pod cannot be scheduled", Rule.FAILED_SCHEDULING)
         if scheduled.get("status") == "False" and scheduled.get("reason") == "SchedulingGated":
             deadline = ctx.after("gated", ts(scheduled.get("lastTransitionTime")), t.gated_grace)
             if deadline is not None:
                 return NotYet(deadline)
             gates = [g.get("name", "") for g in spec.get("schedulingGates") or []]
-            return Failing("SchedulingGated", None, f"Pod is held by scheduling gates: {', '.join(gates)}", 23)
-        for row_no, reasons in (
-            (24, ("FailedAttachVolume", "FailedMount")),
-            (25, ("FailedCreatePodSandBox",)),
+            message = f"Pod is held by scheduling gates: {', '.join(gates)}"
+            return Failing("SchedulingGated", None, message, Rule.SCHEDULING_GATED)
+        for rule, reasons in (
+            (Rule.VOLUME_FAILURE, ("FailedAttachVolume", "FailedMount")),
+            (Rule.SANDBOX_FAILURE, ("FailedCreatePodSandBox",)),
         ):
             for reason in reasons:
                 found = _events(ctx.events, reason=reason, type_="Warning")
@@ -623,14 +685,15 @@ def _classify(ctx: _Ctx) -> Verdict:
                 deadline = ctx.after(f"event:{reason}", min(firsts) if firsts else None, t.pending_grace)
                 if deadline is not None:
                     return NotYet(deadline)
-                return Failing(reason, None, str((_newest(found) or {}).get("message") or ""), row_no)
+                return Failing(reason, None, str((_newest(found) or {}).get("message") or ""), rule)
         return _pending(ctx, scheduled, regular, init_specs, status_of, init_statuses)
 
     if phase == "Unknown":
         deadline = ctx.after("phase-unknown", None, t.pending_grace)
         if deadline is not None:
             return NotYet(deadline)
-        return Failing("PhaseUnknown", None, pmessage or "Pod phase is Unknown: the node stopped reporting status", 28)
+        message = pmessage or "Pod phase is Unknown: the node stopped reporting status"
+        return Failing("PhaseUnknown", None, message, Rule.PHASE_UNKNOWN)
 
     # Running.
     readiness = _readiness(ctx, regular, status_of, conditions)
@@ -646,7 +709,8 @@ def _classify(ctx: _Ctx) -> Verdict:
 
 
 def _readiness(ctx: _Ctx, regular: list[Obj], status_of: Any, conditions: Mapping[str, Obj]) -> Verdict | None:
-    """Row 27: running, not ready for the readiness grace, with a failed readiness probe in that period."""
+    """ReadinessProbeFailed: running, not ready for the readiness grace, with a failed readiness probe in that
+    period."""
     ready_cond = conditions.get("ContainersReady") or {}
     cond_since = ts(ready_cond.get("lastTransitionTime")) if ready_cond.get("status") == "False" else None
     best: Verdict | None = None
@@ -670,7 +734,8 @@ def _readiness(ctx: _Ctx, regular: list[Obj], status_of: Any, conditions: Mappin
             if best is None or (isinstance(best, NotYet) and (best.deadline or 0) > deadline):
                 best = NotYet(deadline)
             continue
-        return Failing("ReadinessProbeFailed", name, str((_newest(probes) or {}).get("message") or ""), 27)
+        message = str((_newest(probes) or {}).get("message") or "")
+        return Failing("ReadinessProbeFailed", name, message, Rule.READINESS_PROBE_FAILED)
     return best
 
 
@@ -682,7 +747,7 @@ def _pending(
     status_of: Any,
     init_statuses: Mapping[str, Obj],
 ) -> Verdict:
-    """Row 26, with the longer grace while an image pull is still running."""
+    """Pending, with the longer grace while an image pull is still running."""
     t = ctx.t
     pod = ctx.pod
     since_k8s = (
@@ -716,7 +781,7 @@ def _pending(
     message = f"Pod pending since {fmt_ts(start)}: {', '.join(waits) or 'no container status'}"
     if warning:
         message += f"; newest warning: {warning.get('reason')}: {warning.get('message')}"
-    return Failing("Pending", None, message, 26)
+    return Failing("Pending", None, message, Rule.PENDING)
 
 
 def is_mirror(pod: Obj) -> bool:
@@ -724,7 +789,8 @@ def is_mirror(pod: Obj) -> bool:
 
 
 def recovery_seconds(reason: str, recovery: float, restart_recovery: float) -> float:
-    """§1.5: restart-based reasons (and their ``Init:`` forms) need the kubelet's 10-minute back-off reset."""
+    """Restart-based reasons (and their ``Init:`` forms) need the kubelet's 10-minute back-off reset
+    (docs/agent-scanner.md#recovery-and-dismissal)."""
     return restart_recovery if reason.removeprefix("Init:") in RESTART_BASED_REASONS else recovery
 
 
@@ -733,12 +799,14 @@ _SPACE = re.compile(r"\s+")
 
 
 def normalise_message(message: str) -> str:
-    """api.md §3.5's normalisation: lower case, collapsed whitespace, every run of digits as ``#``."""
+    """Lower case, collapsed whitespace, every run of digits as ``#`` - the backend's normalisation for its AI
+    solution cache (docs/api.md#solutions)."""
     return _DIGITS.sub("#", _SPACE.sub(" ", message.lower()).strip())
 
 
 def fingerprint(pod: Obj, verdict: Failing) -> str:
-    """§1.6: what makes two reports of one pod the same problem. Counts, times and logs stay out."""
+    """What makes two reports of one pod the same problem (docs/agent-scanner.md#re-report-cadence). Counts, times
+    and logs stay out."""
     import hashlib
     import json
 

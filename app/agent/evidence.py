@@ -1,4 +1,4 @@
-"""Evidence and the ``POST /api/pods/failed`` body (agent-scanner.md §1.7-§1.9).
+"""Evidence and the ``POST /api/pods/failed`` body (docs/agent-scanner.md#evidence, docs/agent-scanner.md#redaction).
 
 Everything that leaves the agent as text is redacted here, when the body is built, so unredacted data never
 reaches the outbox or the backend. Only :func:`collect_logs` does I/O, through an injected reader.
@@ -146,7 +146,8 @@ class LogSection:
 
 
 def log_plan(pod: Obj, verdict: Failing) -> list[tuple[str, bool, str]]:
-    """(container, previous, header) for every read §1.7 asks for; empty when no container ran."""
+    """(container, previous, header) for every log read the evidence rules ask for (docs/agent-scanner.md#evidence);
+    empty when no container ran."""
     bare = verdict.reason.removeprefix("Init:")
     if bare not in RAN_REASONS:
         return []
@@ -237,7 +238,8 @@ def report_body(
     secrets: Iterable[str] = (),
     slim: bool = False,
 ) -> dict[str, Any]:
-    """§1.8. Every field is always sent. ``slim`` is the single retry after a 413 (§0.4)."""
+    """The report body (docs/agent-scanner.md#the-report-body). Every field is always sent. ``slim`` is the single
+    retry after a 413 (docs/agent-scanner.md#talking-to-the-backend)."""
     secrets = tuple(secrets)
     meta = pod.get("metadata") or {}
     owner_kind, owner_name = _owner(pod)

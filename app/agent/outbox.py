@@ -1,4 +1,4 @@
-"""The agent's bounded outbox (agent-scanner.md §1.10).
+"""The agent's bounded outbox (docs/agent-scanner.md#delivery-and-checkpoint).
 
 Per pod key an ordered list of at most 4 operations (``report``, ``dismiss``). Live reports carry no payload:
 evidence is built from the cache when the operation is sent. Only a pod deleted while its report waited gets

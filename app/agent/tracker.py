@@ -1,4 +1,5 @@
-"""The agent's level-triggered core (agent-scanner.md §1.2, §1.4-§1.6, §1.10, §1.11).
+"""The agent's level-triggered core: what it watches, when it reports, re-reports and dismisses, its outbox, exclusions
+and checkpoint (docs/agent-scanner.md#agent).
 
 :class:`AgentCore` holds the pod and event caches, one :class:`PodTrack` per pod key, the timers and the outbox.
 It performs no I/O: the runtime feeds it watch changes and timer ticks, and delivers what it queues. Time comes
@@ -45,7 +46,8 @@ _EVENT_FIELDS = ("involvedObject", "type", "reason", "message", "count", "series
 
 @dataclass(frozen=True)
 class Policy:
-    """The delivery timings of §1.5-§1.6, in seconds."""
+    """The delivery timings, in seconds (docs/agent-scanner.md#recovery-and-dismissal,
+    docs/agent-scanner.md#re-report-cadence)."""
 
     recovery: float = 120
     restart_recovery: float = 600
@@ -313,13 +315,13 @@ class AgentCore:
         self._event_count -= len(self.events.pop(uid, {}))
 
     def _forget(self, key: Key) -> None:
-        """Excluded: drop tracking and queued operations without a dismissal (api.md §12)."""
+        """Excluded: drop tracking and queued operations without a dismissal (docs/api.md#exclusions)."""
         self.tracks.pop(key, None)
         self.outbox.drop(key)
         if self._on_dismissed is not None:
             self._on_dismissed(key)
 
-    # ------------------------------------------------------------------ exclusions (§1.11)
+    # ------------------------------------------------------------- exclusions (docs/agent-scanner.md#agent-exclusions)
 
     def apply_exclusion_change(self, message_type: str, data: Mapping[str, Any]) -> None:
         if not self.exclusions.apply(message_type, data):
@@ -365,7 +367,7 @@ class AgentCore:
                 continue
             self.outbox.push_report(key, track.desired_fp)
 
-    # ------------------------------------------------------------------ checkpoint (§1.10)
+    # ------------------------------------------------------ checkpoint (docs/agent-scanner.md#delivery-and-checkpoint)
 
     def seed(self, key: Key, uid: str, reason: str, fp: str) -> None:
         """A report the backend confirmed before this leader started."""

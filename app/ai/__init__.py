@@ -1,1 +1,2 @@
-"""AI diagnosis: rules engine, LLM client, solutions and fix generation (api.md §3.5, §8.5, §9.2, §11)."""
+"""AI diagnosis: rules engine, LLM client, solutions and fix generation (docs/api.md#solutions,
+docs/api.md#fixing-a-finding, docs/api.md#previewing-a-fix, docs/api.md#llm-configuration)."""

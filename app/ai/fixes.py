@@ -1,8 +1,10 @@
-"""Fix generation shared by the mirror preview (api.md §9.2) and the security fix (§8.5).
+"""Fix generation shared by the mirror preview (docs/api.md#previewing-a-fix) and the security fix
+(docs/api.md#fixing-a-finding).
 
 :func:`propose_fix` asks the LLM for a corrected manifest and returns either a :class:`FixProposal` or a
 :class:`FixFallback` naming why there is none; it never raises for LLM or parsing problems. The two route-level
-helpers turn that into the exact §9.2 / §8.5 results, fallbacks included.
+helpers turn that into the exact preview and security-fix results (docs/api.md#previewing-a-fix,
+docs/api.md#fixing-a-finding), fallbacks included.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ _DEFAULT_EXPLANATION = "## Changes Made\n1. The model returned a corrected manif
 
 @dataclass(frozen=True)
 class FixProposal:
-    manifest: dict[str, Any]  # cleaned (§9.1)
+    manifest: dict[str, Any]  # cleaned (docs/api.md#source-manifest-and-cleaning)
     manifest_yaml: str  # dump_yaml(manifest)
     explanation: str
 
@@ -55,7 +57,8 @@ FixOutcome = FixProposal | FixFallback
 
 @dataclass(frozen=True)
 class FixResult:
-    """The body of a preview (§9.2) or security fix (§8.5, plus ``finding_id`` added by the route)."""
+    """The body of a preview (docs/api.md#previewing-a-fix) or security fix (docs/api.md#fixing-a-finding, plus
+    ``finding_id`` added by the route)."""
 
     fixed_manifest: str
     explanation: str
@@ -176,10 +179,11 @@ async def mirror_preview(
     source_manifest: Mapping[str, Any],
     secrets: Iterable[str] = (),
 ) -> FixResult:
-    """§9.2: an AI-fixed Pod for a pod failure, or the cleaned source with the record's rule solution.
+    """An AI-fixed Pod for a pod failure, or the cleaned source with the record's rule solution
+    (docs/api.md#previewing-a-fix).
 
-    ``source_manifest`` is the parsed, validated source Pod (the caller reads it live, docs/mirror.md "Source"
-    and answers its 400/404/503). The result's ``fixed_manifest`` is cleaned YAML with sorted keys.
+    ``source_manifest`` is the parsed, validated source Pod (the caller reads it live and answers its 404/503:
+    docs/mirror.md#source-and-generation). The result's ``fixed_manifest`` is cleaned YAML with sorted keys.
     """
     secrets = tuple(secrets)
     problem = ("The pod below failed. Propose the smallest change to its Pod manifest that fixes the failure.\n\n"
@@ -199,7 +203,8 @@ async def security_fix(
     manifest_text: str | None,
     secrets: Iterable[str] = (),
 ) -> FixResult:
-    """§8.5: an AI-fixed manifest for a security finding, or ``""`` with the finding's remediation.
+    """An AI-fixed manifest for a security finding, or ``""`` with the finding's remediation
+    (docs/api.md#fixing-a-finding).
 
     ``manifest_text`` is the finding's stored manifest (the live object is never read).
     """

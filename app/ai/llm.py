@@ -1,11 +1,12 @@
-"""The one LLM client (api.md §3.5, §11): every provider through ``openai.AsyncOpenAI``.
+"""The one LLM client (docs/api.md#solutions, docs/api.md#llm-configuration): every provider through
+``openai.AsyncOpenAI``.
 
 - Providers table (:data:`PROVIDERS`) with base URLs, default models and base-URL rules, plus
   :func:`validate_config` for the request models of the admin routes.
 - :class:`LlmClient`: timeout 60 s per attempt, 2 retries on 429/5xx with exponential backoff (``Retry-After``
   honoured), at most 4 HTTP calls in flight, Prometheus metrics per attempt. The SDK's own retries are disabled
   (``max_retries=0``) so the policy lives in one place.
-- :meth:`LlmClient.test_connection` implements the §11 test route's messages.
+- :meth:`LlmClient.test_connection` implements the test route's messages (docs/api.md#llm-configuration).
 
 The API key is never logged or put into an exception message; :class:`LlmConfig` hides it from ``repr``.
 Callers build prompts with :mod:`app.ai.prompts`, which redacts the evidence before it gets here.
@@ -114,7 +115,8 @@ class LlmConfig:
 
 
 class LlmConfigError(ValueError):
-    """An LLM body breaks a §11 rule; ``field`` names the body field for the 422 ``loc``."""
+    """An LLM body breaks a rule of docs/api.md#llm-configuration; ``field`` names the body field for the 422
+    ``loc``."""
 
     def __init__(self, field_name: str, message: str) -> None:
         super().__init__(message)
@@ -133,7 +135,8 @@ def _valid_http_url(value: str) -> bool:
 def validate_config(
     provider: object, api_key: object = None, model: object = None, base_url: object = None
 ) -> LlmConfig:
-    """Check an LLM body against the §11 table and return the config; raise :class:`LlmConfigError`.
+    """Check an LLM body against the docs/api.md#llm-configuration table and return the config; raise
+    :class:`LlmConfigError`.
 
     Type checks (strings) are assumed done by the request model; ``None`` means "absent".
     """
@@ -163,7 +166,7 @@ def validate_config(
 
 
 def llm_status(config: LlmConfig | None) -> dict[str, object]:
-    """The §2.6 LlmStatus body: effective model and base URL, never the key."""
+    """The LLM status body (docs/api.md#llm-status): effective model and base URL, never the key."""
     if config is None:
         return {"configured": False, "provider": None, "model": None, "base_url": None, "key_hint": None}
     return {"configured": True, "provider": config.provider, "model": config.effective_model,
@@ -171,7 +174,8 @@ def llm_status(config: LlmConfig | None) -> dict[str, object]:
 
 
 def key_hint(api_key: str) -> str | None:
-    """§2.6: ``…`` + last 4 characters for keys of 8+ characters, ``…`` for shorter keys, ``None`` when empty."""
+    """docs/api.md#llm-status: ``…`` + last 4 characters for keys of 8+ characters, ``…`` for shorter keys, ``None``
+    when empty."""
     if not api_key:
         return None
     return "…" + api_key[-4:] if len(api_key) >= 8 else "…"
@@ -357,7 +361,8 @@ class LlmClient:
             await self._sleep(delay)
 
     async def test_connection(self, config: LlmConfig) -> ConnectionTestResult:
-        """§11 ``POST /api/admin/llm/test``: one call, no retries; the result message names the failure."""
+        """``POST /api/admin/llm/test`` (docs/api.md#llm-configuration): one call, no retries; the result message
+        names the failure."""
         messages = [
             {"role": "system", "content": "You are a connectivity check."},
             {"role": "user", "content": "Reply with the single word OK."},

@@ -1,4 +1,5 @@
-"""Manifest cleaning and YAML helpers (api.md §9.1), shared by mirror pods, mirror preview and security fixes.
+"""Manifest cleaning and YAML helpers (docs/api.md#source-manifest-and-cleaning), shared by mirror pods, mirror preview
+and security fixes.
 
 Pure functions: no I/O, inputs are never mutated.
 """
@@ -80,7 +81,8 @@ def _clean_pod_spec(spec: object, *, keep_node_name: bool = False) -> None:
 
 
 def clean_manifest(manifest: dict[str, Any], *, keep_node_name: bool = False) -> dict[str, Any]:
-    """Return a cleaned deep copy of a Kubernetes object, as api.md §9.1 describes for Pods.
+    """Return a cleaned deep copy of a Kubernetes object, as docs/api.md#source-manifest-and-cleaning describes for
+    Pods.
 
     ``keep_node_name`` leaves a Pod's ``spec.nodeName`` in place: the mirror gate sees a requested node
     (and refuses it) instead of having it silently cleaned away.
@@ -106,7 +108,7 @@ def clean_manifest(manifest: dict[str, Any], *, keep_node_name: bool = False) ->
 
 
 def dump_yaml(manifest: dict[str, Any]) -> str:
-    """Block-style YAML with sorted keys (the §9.1 output format)."""
+    """Block-style YAML with sorted keys (the output format of docs/api.md#source-manifest-and-cleaning)."""
     return yaml.safe_dump(manifest, sort_keys=True, default_flow_style=False, allow_unicode=True, width=4096)
 
 

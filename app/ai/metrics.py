@@ -1,4 +1,5 @@
-"""LLM metrics (api.md §5.4); the families themselves live with every other one in :mod:`app.core.metrics`."""
+"""LLM metrics (docs/api.md#config-health-and-metrics); the families themselves live with every other one in
+:mod:`app.core.metrics`."""
 
 from app.core.metrics import LLM_DURATION, LLM_REQUESTS
 

@@ -3,7 +3,8 @@
 Text evidence (messages, events, logs, container status messages) goes through
 :func:`app.incluster.redaction.redact_text`; manifests go through the structured
 :func:`app.incluster.redaction.redact_manifest` (env values by name and pattern, command/args, annotations) and are
-then cleaned (api.md §9.1). Sizes are capped so one huge log cannot blow the provider's context window.
+then cleaned (docs/api.md#source-manifest-and-cleaning). Sizes are capped so one huge log cannot blow the provider's
+context window.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
-"""Rules engine: a Markdown solution for a pod-failure report, from the knowledge table (api.md §3.5).
+"""Rules engine: a Markdown solution for a pod-failure report, from the knowledge table (docs/api.md#solutions).
 
 ``rule_solution(report)`` is pure and synchronous: ingest calls it on every new record. The report is a mapping
-with the fields of api.md §6.1 / §2.2 (missing fields are tolerated). Every evidence string quoted in the solution
-goes through :func:`app.incluster.redaction.redact_text` first, and nothing else from the evidence (env values,
-logs, manifest values other than resource limits and node selectors) is echoed.
+with the fields of a failure report (docs/api.md#reporting-a-failure, docs/api.md#pod-failure; missing fields are
+tolerated). Every evidence string quoted in the solution goes through :func:`app.incluster.redaction.redact_text`
+first, and nothing else from the evidence (env values, logs, manifest values other than resource limits and node
+selectors) is echoed.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""AI solutions (api.md §3.5, §6.7): cache by normalised fingerprint, generation, background scheduling.
+"""AI solutions (docs/api.md#solutions, docs/api.md#changing-a-failures-status): cache by normalised fingerprint,
+generation, background scheduling.
 
 Storage and broadcasting belong to the caller: :class:`SolutionScheduler` hands a successful answer to a callback
 (the pods service stores it with ``solution_source: "ai"`` and broadcasts ``solution_updated``); a failure leaves
@@ -44,7 +45,7 @@ _WRAPPING_FENCE = re.compile(r"\A```[a-zA-Z]*\n(?P<body>.*)\n```\Z", re.DOTALL)
 
 
 def normalise_message(message: str) -> str:
-    """§3.5: lower-case, collapse whitespace (and trim), replace every run of digits with ``#``."""
+    """docs/api.md#solutions: lower-case, collapse whitespace (and trim), replace every run of digits with ``#``."""
     return _DIGITS.sub("#", _WHITESPACE.sub(" ", message.lower()).strip())
 
 

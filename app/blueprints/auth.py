@@ -1,4 +1,4 @@
-"""Auth routes (api.md §4.1–4.6)."""
+"""Auth routes (docs/api.md#auth-and-users)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``GET /api/config`` (api.md §5.1): app status for the dashboard, agents and scanners."""
+"""``GET /api/config`` (docs/api.md#config-health-and-metrics): app status for the dashboard, agents and scanners."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Diagram routes (api.md §10): topology and RBAC graphs read from Neo4j, and the live manifest viewer."""
+"""Diagram routes (docs/api.md#diagrams): topology and RBAC graphs read from Neo4j, and the live manifest viewer."""
 
 from __future__ import annotations
 

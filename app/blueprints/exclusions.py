@@ -1,4 +1,4 @@
-"""Monitoring exclusions (api.md §12)."""
+"""Monitoring exclusions (docs/api.md#exclusions)."""
 
 from __future__ import annotations
 

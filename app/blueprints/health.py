@@ -1,4 +1,4 @@
-"""Liveness, readiness and Prometheus scrape (api.md §5.2–5.4)."""
+"""Liveness, readiness and Prometheus scrape (docs/api.md#config-health-and-metrics)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""LLM configuration routes (api.md §11). The key is never returned or logged (``key_hint`` only)."""
+"""LLM configuration routes (docs/api.md#llm-configuration). The key is never returned or logged (``key_hint`` only)."""
 
 from __future__ import annotations
 

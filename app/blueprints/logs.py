@@ -1,7 +1,7 @@
-"""Live pod logs (api.md §7): a JSON read and an SSE follow stream.
+"""Live pod logs (docs/api.md#logs): a JSON read and an SSE follow stream.
 
 The blueprint is named ``logs`` and the stream view ``stream_logs``: the guard accepts the ``?token=`` service
-token only for the endpoint ``logs.stream_logs`` (§0.4 step 2).
+token only for the endpoint ``logs.stream_logs`` (docs/api.md#principals-and-guards step 2).
 """
 
 from __future__ import annotations

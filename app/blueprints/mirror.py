@@ -1,4 +1,4 @@
-"""Mirror pod testing (api.md §9)."""
+"""Mirror pod testing (docs/api.md#mirror-pods)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ blueprint = Blueprint("mirror", __name__, url_prefix="/api/mirror")
 
 class MirrorRef(BaseConverter):
     """A path segment that can name a mirror: anything but ``active``, so ``DELETE /api/mirror/active`` is the
-    405 of the list route rather than a malformed id (a malformed id stays the 422 of api.md §0.6)."""
+    405 of the list route rather than a malformed id (a malformed id stays the 422 of docs/api.md#identifiers)."""
 
     regex = r"(?!active$)[^/]+"
 

@@ -1,4 +1,4 @@
-"""Notification settings routes (api.md §13)."""
+"""Notification settings routes (docs/api.md#notifications)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Pod-failure routes (api.md §6)."""
+"""Pod-failure routes (docs/api.md#pod-failures)."""
 
 from __future__ import annotations
 

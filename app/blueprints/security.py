@@ -1,4 +1,4 @@
-"""Security findings, the scanner's scan lifecycle and trusted registries (api.md §8)."""
+"""Security findings, the scanner's scan lifecycle and trusted registries (docs/api.md#security-findings)."""
 
 from __future__ import annotations
 
@@ -157,7 +157,7 @@ async def add_trusted_registry(data: TrustedRegistryRequest) -> tuple[dict[str, 
 @document({204: NoContent()}, errors=(404,))
 async def remove_trusted_registry(registry: str) -> Response:
     if registry.endswith("/"):
-        # §0.1: a path that only differs by a trailing slash is an unknown route, even under <path:...>.
+        # docs/api.md#routing: a path that only differs by a trailing slash is an unknown route, even under <path:...>.
         raise ApiError(404, "Not Found")
     await get_state().security.remove_registry(registry)
     return Response(status=204)

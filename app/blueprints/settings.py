@@ -1,4 +1,4 @@
-"""App settings routes (api.md §14). ``mirror-ttl`` takes precedence over ``{key}`` (static rule wins)."""
+"""App settings routes (docs/api.md#settings). ``mirror-ttl`` takes precedence over ``{key}`` (static rule wins)."""
 
 from __future__ import annotations
 
@@ -52,7 +52,8 @@ async def get_setting(key: str) -> dict[str, object]:
 @documented_body(SettingValueRequest)
 @validate(responses={200: Setting}, errors=(404,))
 async def set_setting(key: str) -> dict[str, object]:
-    # Order of §14: a body without a `value` field → 422; then unknown key → 404; then an invalid value → 422.
+    # The order of docs/api.md#settings: a body without a `value` field → 422; then an unknown key → 404; then an
+    # invalid value → 422.
     payload = await read_json_body()
     if not isinstance(payload, dict) or "value" not in payload:
         parse_body(SettingValueRequest, payload)  # raises the 422 for a missing, non-object or value-less body

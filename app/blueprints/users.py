@@ -1,4 +1,4 @@
-"""User administration (api.md §4.7–4.10)."""
+"""User administration (docs/api.md#auth-and-users)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The live event feed ``WS /api/ws`` (api.md §15).
+"""The live event feed ``WS /api/ws`` (docs/api.md#websocket).
 
 The upgrade is accepted first so that refusals are observable as close codes. Each connection runs a sender
 (draining its hub queue), a pinger (every 20 s: re-check the session, queue a ping), a receiver (reads and

@@ -3,7 +3,8 @@
 Ingest consults the exclusion lists on every report and, for every new incident, the notification settings and
 the LLM configuration. Each is tiny and changes rarely, so each is read at most once per ``seconds`` and the copy
 is dropped on every change made through this process; a change made through another replica is seen within
-``seconds``. That keeps a report's database round trips to its own records (issue 4: at most 4).
+``seconds``. That keeps a report's database round trips to its own records: at most 4, the budget docs/benchmarks.md
+records.
 """
 
 from __future__ import annotations

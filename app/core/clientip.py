@@ -1,4 +1,4 @@
-"""Client IP resolution with trusted proxies (api.md §4.3)."""
+"""Client IP resolution with trusted proxies (docs/api.md#auth-and-users)."""
 
 from __future__ import annotations
 

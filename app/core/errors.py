@@ -1,4 +1,4 @@
-"""The one error-body layer (api.md §0.2–0.3).
+"""The one error-body layer (docs/api.md#bodies, docs/api.md#errors).
 
 Routes and services raise :class:`ApiError`; every other exception becomes the status its kind implies, and an
 unexpected one becomes a 500 carrying only the request id. Dependency outages are 503, never 500.

@@ -1,8 +1,10 @@
-"""Principals and route guards (api.md §0.4, §0.5, §16).
+"""Principals and route guards (docs/api.md#principals-and-guards, docs/api.md#cross-origin-requests,
+docs/api.md#role-matrix).
 
 Every route declares exactly one guard with ``@guard(...)`` right under its route decorator, so the role matrix can
 be read off (and generated from) the code; a test fails for any route without one. The principal is resolved
-lazily, once per request, so routing errors (404/405) are answered before any session look-up (§0.3 order).
+lazily, once per request, so routing errors (404/405) are answered before any session look-up (the order of checks
+of docs/api.md#errors).
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ GuardName = Literal["public", "read", "write", "admin", "service", "read_or_serv
 GUARD_ATTRIBUTE = "_kure_guard"
 ROLE_RANK = {"read": 0, "write": 1, "admin": 2}
 
-# Only these routes accept the service token as a ``?token=`` query parameter (§0.4 step 2).
+# Only these routes accept the service token as a ``?token=`` query parameter (step 2 of
+# docs/api.md#principals-and-guards).
 TOKEN_QUERY_ENDPOINTS = frozenset({"logs.stream_logs", "ws.live_feed"})
 
 NOT_AUTHENTICATED = "Not authenticated"
@@ -106,7 +109,7 @@ async def cookie_principal() -> Principal | None:
 
 
 async def resolve_principal(endpoint: str | None = None) -> Principal:
-    """Resolve (once per request) who is calling; see §0.4 for the steps."""
+    """Resolve (once per request) who is calling; see docs/api.md#principals-and-guards for the steps."""
     cached: Principal | None = getattr(g, "principal", None)
     if cached is not None:
         return cached
@@ -138,7 +141,7 @@ async def resolve_principal(endpoint: str | None = None) -> Principal:
 
 
 def origin_allowed(origin_header: str | None, referer_header: str | None, host: str | None) -> bool:
-    """The CSRF rule of §0.5 for a cookie-authenticated unsafe request."""
+    """The CSRF rule of docs/api.md#cross-origin-requests for a cookie-authenticated unsafe request."""
     origin = origin_header
     if origin is None and referer_header is not None:
         parts = urlsplit(referer_header)
@@ -160,7 +163,8 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def handshake_origin_allowed(headers: Any) -> bool:
-    """§0.5 applied to the request or WebSocket handshake carrying ``headers``."""
+    """The CSRF rule (docs/api.md#cross-origin-requests) applied to the request or WebSocket handshake carrying
+    ``headers``."""
     return origin_allowed(headers.get("Origin"), headers.get("Referer"), headers.get("Host"))
 
 
@@ -213,7 +217,7 @@ def guard(name: GuardName) -> Callable[[F], F]:
 
 def websocket_guard(name: GuardName) -> Callable[[F], F]:
     """Declare a WebSocket route's guard. A WebSocket answers with close codes, not statuses, so the handler
-    enforces it itself (resolve_principal + close 4401/4403, api.md §15.1)."""
+    enforces it itself (resolve_principal + close 4401/4403, docs/api.md#connecting)."""
 
     def decorator(func: F) -> F:
         setattr(func, GUARD_ATTRIBUTE, name)

@@ -1,4 +1,5 @@
-"""Logging setup, request ids (api.md §0.9) and the access log (method, route template, status, duration, id).
+"""Logging setup, request ids (docs/api.md#request-ids) and the access log (method, route template, status,
+duration, id).
 
 Tokens never reach a log line: the access log records the route *template*, never the raw query string, and the
 scrubber below masks ``token=`` values anywhere in a message as a second line of defence.

@@ -1,4 +1,5 @@
-"""Every Prometheus family of the backend (api.md §5.4, graph.md §3.10), defined once per process.
+"""Every Prometheus family of the backend (docs/api.md#config-health-and-metrics, docs/graph.md#status-and-metrics),
+defined once per process.
 
 The agent and the scanner are separate processes with their own registries (app/agent, app/scanner).
 """
@@ -39,7 +40,7 @@ LLM_DURATION = Histogram(
 NOTIFICATIONS = Counter(
     "kure_notifications_total", "Notification deliveries", ["provider", "outcome"]
 )
-# Cluster graph (graph.md §3.10)
+# Cluster graph (docs/graph.md#status-and-metrics)
 GRAPH_OBJECTS = Gauge("kure_graph_objects", "Synced graph nodes per kind", ["kind"])
 GRAPH_EVENTS = Counter("kure_graph_events_total", "Watch events received", ["kind", "type"])
 GRAPH_RESYNCS = Counter("kure_graph_resyncs_total", "Lists and relists of a kind", ["kind", "reason"])
@@ -62,7 +63,7 @@ WEBSOCKET_CONNECTIONS = Gauge("kure_websocket_connections", "Open WebSocket conn
 DEPENDENCY_UP = Gauge("kure_dependency_up", "1 when a dependency answered its last check", ["dependency"])
 
 
-# generate_latest() writes the classic text exposition format, whose content type is version 0.0.4 (api.md §0.2).
+# generate_latest() writes the classic text exposition format, whose content type is version 0.0.4 (docs/api.md#bodies).
 METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 

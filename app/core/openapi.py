@@ -7,8 +7,8 @@ The responses of an operation come from the route's declarations (app/core/respo
   ``Set-Cookie``, and ``X-Request-ID`` on every response);
 - the error statuses its guard and inputs imply (401/403 for a non-public guard; 400/413/415/422 for a JSON body;
   422 for validated path or query parameters; 503 for every ``/api`` route, whose principal resolution may need
-  the database) plus the ones it names itself, each with the error body of api.md §0.3 (``detail`` a string, or for
-  422 a list of ``{loc, msg, type}``).
+  the database) plus the ones it names itself, each with the error body of docs/api.md#errors (``detail`` a string,
+  or for 422 a list of ``{loc, msg, type}``).
 
 There is no ``default`` response: a status the document does not list is a defect, and the fuzz tier
 (tests/fuzz) fails on it. Operations also carry the security requirement of their ``@guard``.

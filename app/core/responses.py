@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Response headers the document can name. Every response also carries X-Request-ID (api.md §0.9).
+#: Response headers the document can name. Every response also carries X-Request-ID (docs/api.md#request-ids).
 HEADERS: Mapping[str, Mapping[str, Any]] = {
     "X-Request-ID": {
         "description": "The request id: echoed from the request when valid, else generated (also in the logs)",
@@ -63,7 +63,7 @@ Reply = Body | Text | NoContent
 
 
 def paged(model: Any, description: str = "") -> Body:
-    """A paginated list (api.md §0.8): a bare JSON array of ``model`` plus ``X-Total-Count``."""
+    """A paginated list (docs/api.md#paginated-lists): a bare JSON array of ``model`` plus ``X-Total-Count``."""
     return Body(list[model], description, headers=("X-Total-Count",))
 
 
@@ -72,7 +72,7 @@ def as_reply(value: Reply | Any) -> Reply:
     return value if isinstance(value, Body | Text | NoContent) else Body(value)
 
 
-#: Short descriptions of the error statuses of api.md §0.3.
+#: Short descriptions of the error statuses of docs/api.md#errors.
 ERROR_DESCRIPTIONS: Mapping[int, str] = {
     400: "Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route",
     401: "Not authenticated",

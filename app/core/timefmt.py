@@ -1,4 +1,4 @@
-"""The one timestamp format of the API (api.md §0.7): ISO-8601 UTC, whole seconds, ``Z`` suffix."""
+"""The one timestamp format of the API (docs/api.md#timestamps): ISO-8601 UTC, whole seconds, ``Z`` suffix."""
 
 from __future__ import annotations
 

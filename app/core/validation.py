@@ -1,8 +1,10 @@
-"""Request parsing with the contract's error rules (api.md §0.2, §0.3, §0.6, §0.8).
+"""Request parsing with the contract's error rules (docs/api.md#bodies, docs/api.md#errors, docs/api.md#identifiers,
+docs/api.md#paginated-lists).
 
 ``@validate(...)`` parses path parameters, then the query string, then the JSON body — the evaluation order of
-§0.3 — and passes the parsed models to the view as keyword arguments ``query`` and ``data``. It also records the
-models on the view the way quart-schema expects, so ``/openapi.json`` documents every route from the same models.
+docs/api.md#errors — and passes the parsed models to the view as keyword arguments ``query`` and ``data``. It also
+records the models on the view the way quart-schema expects, so ``/openapi.json`` documents every route from the same
+models.
 """
 
 from __future__ import annotations
@@ -114,7 +116,7 @@ def _input_timestamp(value: object) -> object:
     raise ValueError("must be an ISO-8601 timestamp string")
 
 
-# An input timestamp (§0.7): ISO-8601 with Z or an offset; no zone means UTC; anything else is a 422.
+# An input timestamp (docs/api.md#timestamps): ISO-8601 with Z or an offset; no zone means UTC; anything else is a 422.
 InputTimestamp = Annotated[datetime, BeforeValidator(_input_timestamp)]
 
 
@@ -231,9 +233,9 @@ def validate(
 ) -> Callable[[F], F]:
     """Parse and validate a request; see the module docstring.
 
-    ``path`` maps a URL variable to ``int`` (base-10 integer rule of §0.6) or an annotated type such as
-    :data:`MirrorId`; parsed values replace the raw strings in the view's keyword arguments. ``responses`` are
-    the route's successful answers and ``errors`` the error statuses of its own checks (app/core/responses.py).
+    ``path`` maps a URL variable to ``int`` (the base-10 integer rule of docs/api.md#identifiers) or an annotated type
+    such as :data:`MirrorId`; parsed values replace the raw strings in the view's keyword arguments. ``responses``
+    are the route's successful answers and ``errors`` the error statuses of its own checks (app/core/responses.py).
     """
 
     path_model = _path_model(path) if path else None

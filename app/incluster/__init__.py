@@ -1,1 +1,1 @@
-"""Code shared by the in-cluster agent and scanner (agent-scanner.md §0)."""
+"""Code shared by the in-cluster agent and scanner (docs/agent-scanner.md#common-ground)."""

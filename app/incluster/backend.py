@@ -1,4 +1,4 @@
-"""The backend HTTP client of the agent and the scanner (agent-scanner.md §0.4).
+"""The backend HTTP client of the agent and the scanner (docs/agent-scanner.md#talking-to-the-backend).
 
 One pooled aiohttp session; every request carries ``X-Service-Token``. :meth:`BackendClient.call` retries
 until the request is done (2xx), excluded (202) or permanently refused (400/404/422, or 413 after the slim
@@ -83,7 +83,7 @@ class BackendClient:
         cls, settings: InclusterSettings, is_leader: Callable[[], bool], monotonic: Callable[[], float],
         on_request: Callable[[str, float], None] | None = None,
     ) -> BackendClient:
-        """The client both components build from their settings (agent-scanner.md §0.4)."""
+        """The client both components build from their settings (docs/agent-scanner.md#talking-to-the-backend)."""
         return cls(
             settings.backend_url,
             settings.service_token,

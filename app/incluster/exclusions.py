@@ -1,4 +1,5 @@
-"""Exclusion and trusted-registry state as the backend publishes it (agent-scanner.md §0.6, §1.11, §2.7)."""
+"""Exclusion and trusted-registry state as the backend publishes it, read at leadership start and kept current from
+WebSocket messages (docs/agent-scanner.md#exclusions-and-trusted-registries)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ class PodPattern:
     namespace: str | None
 
     def matches(self, namespace: str, pod_name: str) -> bool:
-        """api.md §12.2: case-sensitive glob on the name, within the namespace when the row names one."""
+        """A case-sensitive glob on the name, within the namespace when the row names one
+        (docs/api.md#excluded-pods)."""
         return (self.namespace is None or self.namespace == namespace) and fnmatch.fnmatchcase(pod_name, self.pod_name)
 
 

@@ -1,4 +1,4 @@
-"""``/healthz``, ``/readyz`` and ``/metrics`` (agent-scanner.md §0.8). GET routes only."""
+"""``/healthz``, ``/readyz`` and ``/metrics`` (docs/agent-scanner.md#health-metrics-and-logs). GET routes only."""
 
 from __future__ import annotations
 

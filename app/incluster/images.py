@@ -1,4 +1,5 @@
-"""Image references and trusted registries (agent-scanner.md §2.6, api.md §8.8).
+"""Image references and trusted registries (docs/agent-scanner.md#image-references-and-trusted-registries,
+docs/api.md#trusted-registries).
 
 Pure functions shared by the agent and the scanner.
 """
@@ -15,7 +16,7 @@ _PATH_COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
 _TAG = re.compile(r"^[a-z0-9_][a-z0-9_.-]{0,127}$")
 _REGISTRY = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::[0-9]{1,5})?$")
 
-# api.md §8.8: host[:port][/path], host a DNS name or IPv4 address.
+# docs/api.md#trusted-registries: host[:port][/path], host a DNS name or IPv4 address.
 _DNS_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _TRUSTED = re.compile(rf"^(?:{_DNS_LABEL}(?:\.{_DNS_LABEL})*)(?::(?P<port>[0-9]{{1,5}}))?(?:/[a-z0-9._-]+)*$")
 
@@ -44,7 +45,8 @@ class ImageRef:
 
 
 def parse_image(reference: object) -> ImageRef | None:
-    """Parse as §2.6 describes; ``None`` for a reference Kubernetes would refuse (``InvalidImageName``)."""
+    """Parse as docs/agent-scanner.md#image-references-and-trusted-registries describes; ``None`` for a reference
+    Kubernetes would refuse (``InvalidImageName``)."""
     if not isinstance(reference, str):
         return None
     text = reference.strip().lower()
@@ -78,7 +80,7 @@ def parse_image(reference: object) -> ImageRef | None:
 
 
 def is_trusted(image: ImageRef, trusted: Iterable[str]) -> bool:
-    """api.md §8.8: the registry equals ``R`` or the fully qualified name starts with ``R/``."""
+    """The registry equals ``R`` or the fully qualified name starts with ``R/`` (docs/api.md#trusted-registries)."""
     name = image.name
     for registry in trusted:
         r = registry.lower()
@@ -88,7 +90,7 @@ def is_trusted(image: ImageRef, trusted: Iterable[str]) -> bool:
 
 
 def valid_trusted_registry(value: str) -> bool:
-    """The grammar api.md §8.8 accepts for a trusted registry (after lower-casing)."""
+    """The grammar docs/api.md#trusted-registries accepts for a trusted registry (after lower-casing)."""
     text = value.strip().lower()
     if not text or len(text) > 255:
         return False

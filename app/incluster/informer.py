@@ -1,4 +1,4 @@
-"""Per-kind caches fed by the shared reflector (``app.kube.reflector``), agent-scanner.md §0.2.
+"""Per-kind caches fed by the shared reflector (``app.kube.reflector``), docs/agent-scanner.md#kubernetes-access.
 
 The :class:`Store` is the reflector's sink. It keeps raw objects without ``managedFields``, turns a relist (at
 start, on lease acquisition, after 410) into the differences against the cache (missing → DELETED, changed

@@ -1,4 +1,4 @@
-"""One active replica through a ``coordination.k8s.io/v1`` Lease (agent-scanner.md §0.3).
+"""One active replica through a ``coordination.k8s.io/v1`` Lease (docs/agent-scanner.md#one-active-replica).
 
 Written here rather than wrapping kubernetes-asyncio's ``leaderelection``, which has no release on shutdown,
 no monotonic deadline check before each send and no campaigning again after a loss.

@@ -1,8 +1,9 @@
-"""Manifests as the agent and the scanner send them (agent-scanner.md §1.7, §2.3).
+"""Manifests as the agent and the scanner send them (docs/agent-scanner.md#evidence, docs/agent-scanner.md#findings).
 
-Unlike the backend's mirror cleaning (``app.ai.manifest``, api.md §9.1), which rewrites a pod so it can be
-re-created, these keep the object as served (owner references, node name, ...) and only drop what is bulky,
-repeats the spec unredacted, or is pure server bookkeeping. Redaction (§0.7) is applied before dumping.
+Unlike the backend's mirror cleaning (``app.ai.manifest``, docs/api.md#source-manifest-and-cleaning), which rewrites
+a pod so it can be re-created, these keep the object as served (owner references, node name, ...) and only drop what
+is bulky, repeats the spec unredacted, or is pure server bookkeeping. Redaction (docs/agent-scanner.md#redaction) is
+applied before dumping.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def clean_metadata(metadata: object, drop: Iterable[str]) -> None:
     """In place: drop the ``drop`` fields and the last-applied annotation; an emptied ``annotations`` goes too.
 
     The one rule for server-managed metadata, shared by the agent, the scanner, the diagram manifest route
-    (api.md §10.4) and mirror/fix cleaning (§9.1).
+    (docs/api.md#diagrams) and mirror/fix cleaning (docs/api.md#source-manifest-and-cleaning).
     """
     if not isinstance(metadata, dict):
         return

@@ -1,4 +1,4 @@
-"""Redaction of secrets and tokens (agent-scanner.md §0.7): the one shared, pure module.
+"""Redaction of secrets and tokens (docs/agent-scanner.md#redaction): the one shared, pure module.
 
 Used by the agent and the scanner before anything leaves the cluster, and by the backend before evidence is put
 into an LLM prompt. Every public function is pure, idempotent and never raises: redaction must not become the
@@ -73,7 +73,7 @@ def is_secret_name(name: object) -> bool:
     return any(pair in _SECRET_PAIRS for pair in itertools.pairwise(tokens))
 
 
-# --- value patterns (table rows 1-7) --------------------------------------------------------------------------
+# --- value patterns (docs/agent-scanner.md#redaction) -----------------------------------------------------------
 
 # Start-of-token guard used instead of ``\b``: besides word characters, a token must not follow one of our own
 # markers. Otherwise a replacement could create a word boundary ("…EXAMPLE" + "AKIA…" → "<redacted:token>AKIA…")
@@ -141,7 +141,7 @@ def _redact_assignments(text: str) -> str:
 
 
 def redact_text(text: object, secrets: Iterable[str] = ()) -> str:
-    """Apply the value patterns of §0.7 to ``text``.
+    """Apply the value patterns of docs/agent-scanner.md#redaction to ``text``.
 
     ``secrets`` are the component's own secret values (its ``SERVICE_TOKEN``; the backend also passes its other
     secrets), replaced wherever they appear. A non-string input gives ``""``.

@@ -1,4 +1,5 @@
-"""Process plumbing shared by ``kure-monitor agent`` and ``kure-monitor scanner`` (agent-scanner.md §0.1, §0.3).
+"""Process plumbing shared by ``kure-monitor agent`` and ``kure-monitor scanner``
+(docs/agent-scanner.md#process-and-layout, docs/agent-scanner.md#one-active-replica).
 
 - :func:`run_main`: logging, settings (exit 2 with one line on invalid configuration), signals (SIGTERM/SIGINT
   → clean shutdown, exit 0), exit 1 on an unexpected fatal error.

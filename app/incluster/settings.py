@@ -1,4 +1,5 @@
-"""Configuration of the agent and the scanner (agent-scanner.md §1.12, §2.10), read from the environment.
+"""Configuration of the agent and the scanner (docs/agent-scanner.md#agent-configuration,
+docs/agent-scanner.md#scanner-configuration-and-metrics), read from the environment.
 
 An invalid value is invalid configuration: :func:`load` raises :class:`ConfigError` whose message is the one
 line printed before exiting with status 2 (for example ``SERVICE_TOKEN is required``).

@@ -1,4 +1,4 @@
-"""WebSocket subscription to the backend (agent-scanner.md §0.5).
+"""WebSocket subscription to the backend (docs/agent-scanner.md#websocket-subscription).
 
 The token travels in the ``X-Service-Token`` header, never in the URL. After every (re)connect
 ``on_connect`` runs (the component fetches its lists again and applies the differences), then every

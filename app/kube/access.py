@@ -27,7 +27,7 @@ TRANSPORT_ERRORS: tuple[type[Exception], ...] = (aiohttp.ClientError, OSError, T
 
 
 def api_error(exc: KubeApiError) -> ApiError:
-    """502 for an error answer of the API server, named by its HTTP reason phrase (api.md §0)."""
+    """502 for an error answer of the API server, named by its HTTP reason phrase (docs/api.md#errors)."""
     return ApiError(502, f"Kubernetes API error: {exc.reason or exc.status}")
 
 

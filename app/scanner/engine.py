@@ -1,4 +1,5 @@
-"""Evaluation of one object against the catalogue, finding bodies and digests (agent-scanner.md §2.3, §2.5, §2.9).
+"""Evaluation of one object against the catalogue, finding bodies and digests (docs/agent-scanner.md#findings,
+docs/agent-scanner.md#incremental-rescans, docs/agent-scanner.md#check-interface).
 
 Everything here is pure; the scanner runtime (``main.py``) owns caches, posted state and HTTP.
 """
@@ -64,13 +65,14 @@ def evaluate_object(
 
 
 def manifest_text(obj: Obj, max_bytes: int, secrets: Iterable[str] = ()) -> str:
-    """§2.3: the object without status and server bookkeeping, ConfigMap values replaced, redacted, as YAML."""
+    """docs/agent-scanner.md#findings: the object without status and server bookkeeping, ConfigMap values replaced,
+    redacted, as YAML."""
     stripped = strip_object(obj, drop_metadata=SCANNER_DROPPED_METADATA, configmap_keys_only=True)
     return manifest_yaml(stripped, max_bytes=max_bytes, secrets=secrets)
 
 
 def finding_body(obj: Obj, finding: FindingDraft, manifest: str) -> dict[str, Any]:
-    """The body of ``POST /api/security/findings`` (api.md §8.1)."""
+    """The body of ``POST /api/security/findings`` (docs/api.md#reporting-a-finding)."""
     return {
         "resource_type": str(obj.get("kind") or ""),
         "resource_name": str((obj.get("metadata") or {}).get("name") or ""),
@@ -85,7 +87,7 @@ def finding_body(obj: Obj, finding: FindingDraft, manifest: str) -> dict[str, An
 
 
 def digest(finding: FindingDraft) -> str:
-    """§2.5: what identifies the content of a posted finding."""
+    """docs/agent-scanner.md#incremental-rescans: what identifies the content of a posted finding."""
     canonical = json.dumps(
         [finding.check_name, finding.severity, finding.message, finding.remediation, finding.details],
         sort_keys=True,
@@ -101,7 +103,7 @@ def manifest_hash(manifest: str) -> str:
 
 @dataclass(frozen=True)
 class Plan:
-    """The requests one resource needs after an evaluation (§2.5)."""
+    """The requests one resource needs after an evaluation (docs/agent-scanner.md#incremental-rescans)."""
 
     delete_checks: tuple[str, ...]
     post: tuple[FindingDraft, ...]

@@ -1,4 +1,4 @@
-"""``kure-monitor scanner``: the security scanner (agent-scanner.md §2).
+"""``kure-monitor scanner``: the security scanner (docs/agent-scanner.md#scanner).
 
 Entry points: :func:`main` (``argv`` → exit code) and :func:`run_scanner` (settings + stop event).
 """
@@ -74,7 +74,7 @@ class ScannerMetrics:
 
 @dataclass
 class Posted:
-    """What the backend was told about one resource (§2.5)."""
+    """What the backend was told about one resource (docs/agent-scanner.md#incremental-rescans)."""
 
     digests: dict[str, str] = field(default_factory=dict)
     excluded: set[str] = field(default_factory=set)
@@ -83,7 +83,8 @@ class Posted:
 
 
 def _strip_status(kind: str, obj: dict[str, Any]) -> dict[str, Any]:
-    """The caches hold objects without status (§2.1); a Namespace keeps its phase (Terminating is skipped)."""
+    """The caches hold objects without status (docs/agent-scanner.md#scanner-deployment); a Namespace keeps its phase
+    (Terminating is skipped)."""
     if kind != "Namespace":
         obj.pop("status", None)
     return obj
@@ -230,7 +231,8 @@ class ScannerSession(Session):
             posted.excluded.add(finding.check_name)
 
     def _disabled(self) -> set[str]:
-        """Configured-off checks, plus those whose context kind cannot be listed (§2.4: they are skipped)."""
+        """Configured-off checks, plus those whose context kind cannot be listed (docs/agent-scanner.md#full-scan: they
+        are skipped)."""
         off = set(self.s.kure_scanner_disabled_checks)
         missing = {field for field, kind in _NEEDS_KIND.items() if not self.store.available(kind)}
         if missing:
@@ -256,7 +258,7 @@ class ScannerSession(Session):
         workers = min(len(queue), 2 * self.s.kure_scanner_post_concurrency)
         await asyncio.gather(*(worker() for _ in range(workers)))
 
-    # ------------------------------------------------------------------ full scans (§2.4)
+    # ------------------------------------------------------------------ full scans (docs/agent-scanner.md#full-scan)
 
     def request_scan(self, reason: str) -> None:
         self.scan_requests.append(reason)
@@ -356,7 +358,7 @@ class ScannerSession(Session):
             self.metrics.dirty.set(len(self.dirty))
             await self._process_many(due)
 
-    # ------------------------------------------------------------------ lists and messages (§0.6, §2.7)
+    # --------------------------------------------------- lists and messages (docs/agent-scanner.md#websocket-reactions)
 
     async def _fetch_lists(self) -> list[tuple[str, dict[str, Any]]]:
         ns = await self.backend.call("GET", "/api/admin/excluded-namespaces")
@@ -387,7 +389,7 @@ class ScannerSession(Session):
             registry = str(data.get("registry") or "").lower()
             await self._status("started", "trusted_registry_change")
             if data.get("action") == "added":
-                # The backend already deleted the matching untrusted_registry findings (api.md §8.8).
+                # The backend already deleted the matching untrusted_registry findings (docs/api.md#trusted-registries).
                 for posted in self.posted.values():
                     if any(self._matches(img, registry) for img in posted.untrusted_images):
                         posted.digests.pop("untrusted_registry", None)
@@ -497,5 +499,5 @@ async def run_scanner(
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``kure-monitor scanner``: exit 0 after SIGTERM/SIGINT, 2 on invalid configuration, 1 on a fatal error."""
-    del argv  # configuration comes from the environment only (§2.10)
+    del argv  # configuration comes from the environment only (docs/agent-scanner.md#scanner-configuration-and-metrics)
     return run_main(ScannerSettings, lambda s, stop: run_scanner(s, stop))

@@ -1,4 +1,5 @@
-"""Which watched objects are evaluated, as what (agent-scanner.md §2.2), and the Context each one gets (§2.9).
+"""Which watched objects are evaluated, as what (docs/agent-scanner.md#scope), and the Context each one gets
+(docs/agent-scanner.md#check-interface).
 
 Pure functions over raw API dicts. The caches are plain ``kind -> {(namespace, name): object}`` mappings.
 """
@@ -45,14 +46,15 @@ def key_of(obj: Obj) -> Key:
 
 
 def finding_namespace(obj: Obj) -> str:
-    """§2.3: a namespaced object's namespace; a Namespace's own name; ``""`` for other cluster-scoped kinds."""
+    """docs/agent-scanner.md#findings: a namespaced object's namespace; a Namespace's own name; ``""`` for other
+    cluster-scoped kinds."""
     if obj.get("kind") == "Namespace":
         return str((obj.get("metadata") or {}).get("name") or "")
     return str((obj.get("metadata") or {}).get("namespace") or "")
 
 
 def in_scope(obj: Obj, excluded_namespaces: Iterable[str] = ()) -> bool:
-    """Whether the object is evaluated at all (§2.2), exclusions included."""
+    """Whether the object is evaluated at all (docs/agent-scanner.md#scope), exclusions included."""
     kind = obj.get("kind")
     meta = obj.get("metadata") or {}
     if kind not in EVALUATED_KINDS:
@@ -96,7 +98,7 @@ def build_context(obj: Obj, caches: Caches, trusted_registries: frozenset[str]) 
 
 @dataclass(frozen=True)
 class ResourceRef:
-    """Identity of a finding set (§2.3): (resource_type, namespace as sent, resource_name)."""
+    """Identity of a finding set (docs/agent-scanner.md#findings): (resource_type, namespace as sent, resource_name)."""
 
     kind: str
     namespace: str
@@ -108,7 +110,8 @@ def ref_of(obj: Obj) -> ResourceRef:
 
 
 def dependants(changed: Obj, caches: Caches) -> list[ResourceRef]:
-    """§2.5 context fan-out: the resources to re-evaluate when a context object changes."""
+    """The context fan-out (docs/agent-scanner.md#incremental-rescans): the resources to re-evaluate when a context
+    object changes."""
     kind = changed.get("kind")
     namespace = str((changed.get("metadata") or {}).get("namespace") or "")
     out: list[ResourceRef] = []

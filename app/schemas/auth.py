@@ -1,4 +1,4 @@
-"""Request and response shapes of the auth and user routes (api.md §2.1, §4)."""
+"""Request and response shapes of the auth and user routes (docs/api.md#user, docs/api.md#auth-and-users)."""
 
 from __future__ import annotations
 

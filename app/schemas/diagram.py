@@ -1,4 +1,4 @@
-"""Response and query shapes of the diagram routes (api.md §2.7, §10)."""
+"""Response and query shapes of the diagram routes (docs/api.md#diagram-graphs, docs/api.md#diagrams)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pydantic import BaseModel, BeforeValidator
 
 from app.core.validation import QueryModel, text_bool
 
-# graph.md §4.4: include_system also accepts yes/no (case-insensitive); anything else is a 422.
+# docs/graph.md#role-diagrams: include_system also accepts yes/no (case-insensitive); anything else is a 422.
 DiagramBool = Annotated[bool, BeforeValidator(text_bool(("true", "1", "yes"), ("false", "0", "no")))]
 
 

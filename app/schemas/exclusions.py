@@ -1,4 +1,4 @@
-"""Exclusion shapes (api.md §2.8, §12)."""
+"""Exclusion shapes (docs/api.md#small-rows, docs/api.md#exclusions)."""
 
 from __future__ import annotations
 

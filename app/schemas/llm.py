@@ -1,4 +1,4 @@
-"""LLM configuration shapes (api.md §2.6, §11)."""
+"""LLM configuration shapes (docs/api.md#llm-status, docs/api.md#llm-configuration)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from app.core.validation import RequestModel
 
 
 class LlmBody(RequestModel):
-    """Types only; the per-provider rules of §11 are checked by app.ai.llm.validate_config."""
+    """Types only; the per-provider rules of docs/api.md#llm-configuration are checked by app.ai.llm.validate_config."""
 
     provider: str
     api_key: str | None = None

@@ -1,4 +1,4 @@
-"""Query and response shapes of the log routes (api.md §7)."""
+"""Query and response shapes of the log routes (docs/api.md#logs)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ class LogsQuery(QueryModel):
 class LogStreamQuery(QueryModel):
     container: str | None = None
     tail_lines: TextInt = Field(default=100, ge=1, le=10000)
-    # The service token itself is checked by the guard (§0.4); declared here so the OpenAPI document shows it.
+    # The service token itself is checked by the guard (docs/api.md#principals-and-guards); declared here so the OpenAPI
+    # document shows it.
     token: str | None = None
 
 

@@ -1,4 +1,4 @@
-"""Request and response shapes of the mirror routes (api.md §2.4, §9)."""
+"""Request and response shapes of the mirror routes (docs/api.md#mirror, docs/api.md#mirror-pods)."""
 
 from __future__ import annotations
 

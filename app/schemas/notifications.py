@@ -1,4 +1,4 @@
-"""Notification setting shapes (api.md §2.5, §13)."""
+"""Notification setting shapes (docs/api.md#notification-setting, docs/api.md#notifications)."""
 
 from __future__ import annotations
 

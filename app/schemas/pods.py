@@ -1,4 +1,5 @@
-"""Pod-failure shapes (api.md §2.2, §6) and the one presenter from stored documents to them."""
+"""Pod-failure shapes (docs/api.md#pod-failure, docs/api.md#pod-failures) and the one presenter from stored documents to
+them."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ class ContainerStatusIn(RequestModel):
 
 class PodReport(RequestModel):
     """``POST /api/pods/failed``. pod_name/namespace are optional here so that their absence is the route's
-    400 (§6.1 step 2) rather than a 422."""
+    400 (docs/api.md#reporting-a-failure step 2) rather than a 422."""
 
     pod_name: Annotated[str, Field(max_length=253)] | None = None
     namespace: Annotated[str, Field(max_length=63)] | None = None

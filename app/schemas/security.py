@@ -1,4 +1,5 @@
-"""Request and response shapes of the security routes (api.md §2.3, §2.8, §8)."""
+"""Request and response shapes of the security routes (docs/api.md#finding, docs/api.md#small-rows,
+docs/api.md#security-findings)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
 SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
 MAX_DETAILS_DEPTH = 32
-# api.md §0.2: "non-empty" means at least one non-whitespace character.
+# docs/api.md#bodies: "non-empty" means at least one non-whitespace character.
 _NON_BLANK = r"\S"
 
 

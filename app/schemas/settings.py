@@ -1,4 +1,4 @@
-"""Settings shapes (api.md §2.8, §14)."""
+"""Settings shapes (docs/api.md#small-rows, docs/api.md#settings)."""
 
 from __future__ import annotations
 

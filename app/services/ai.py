@@ -1,5 +1,5 @@
-"""The AI side of the product, wired to storage: the LLM configuration (api.md §11) and the AI solutions of
-§3.5 (background on ingest, synchronous on retry). The LLM mechanics live in app/ai/."""
+"""The AI side of the product, wired to storage: the LLM configuration (docs/api.md#llm-configuration) and the AI
+solutions of docs/api.md#solutions (background on ingest, synchronous on retry). The LLM mechanics live in app/ai/."""
 
 from __future__ import annotations
 

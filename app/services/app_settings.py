@@ -1,4 +1,4 @@
-"""App settings (api.md §14): a fixed table of integer keys with defaults and ranges."""
+"""App settings (docs/api.md#settings): a fixed table of integer keys with defaults and ranges."""
 
 from __future__ import annotations
 

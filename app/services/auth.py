@@ -1,4 +1,4 @@
-"""Users, sessions, login and its rate limit (api.md §0.4, §4)."""
+"""Users, sessions, login and its rate limit (docs/api.md#principals-and-guards, docs/api.md#auth-and-users)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ async def verify_password(password_hash: str, password: str) -> bool:
 
 
 def public_user(doc: dict[str, Any]) -> dict[str, Any]:
-    """The User shape of api.md §2.1 (never the hash)."""
+    """The User shape of docs/api.md#user (never the hash)."""
     from app.core.timefmt import iso
 
     return {
@@ -140,8 +140,8 @@ class AuthService:
         """Verify credentials (counted against both rate limits); the user document on success.
 
         Two sliding windows, both stored in MongoDB: 5 attempts per 30 s per (client IP, lower-cased username)
-        (api.md §4.3), and 30 attempts per 5 minutes per client IP whatever the username, which caps password
-        spraying (docs/api-decisions.md). Refused attempts count against neither.
+        (docs/api.md#auth-and-users), and 30 attempts per 5 minutes per client IP whatever the username, which caps
+        password spraying (docs/api-decisions.md#auth). Refused attempts count against neither.
         """
         pair_key, ip_key = f"{client_ip}|{username.lower()}", f"ip|{client_ip}"
         await self.check_rate_limit(pair_key)

@@ -1,6 +1,7 @@
-"""Diagram service (api.md §10, graph.md §4): graph reads through graph.queries, and the live manifest viewer.
+"""Diagram service (docs/api.md#diagrams, docs/graph.md#diagrams): graph reads through graph.queries, and the live
+manifest viewer.
 
-Error order per graph.md §4: path validation (400) → graph availability (503) → existence (404).
+Error order per docs/graph.md#diagrams: path validation (400) → graph availability (503) → existence (404).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ GRAPH_UNAVAILABLE = "Graph database not available"
 SECRET_FORBIDDEN = "Secret manifests are not readable by design."
 MANIFEST_TIMEOUT = 10.0
 
-#: api.md §10.4 allow-list (canonical spelling); Subject:ServiceAccount is served as the ServiceAccount.
+#: docs/api.md#diagrams allow-list (canonical spelling); Subject:ServiceAccount is served as the ServiceAccount.
 MANIFEST_KINDS: tuple[str, ...] = (
     "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod", "Service", "Endpoints",
     "EndpointSlice", "Ingress", "ConfigMap", "PersistentVolumeClaim", "ServiceAccount", "HorizontalPodAutoscaler",
@@ -36,7 +37,8 @@ _DROP_METADATA = ("managedFields", "resourceVersion", "uid", "selfLink", "creati
 
 
 def clean_manifest(obj: dict[str, Any]) -> dict[str, Any]:
-    """The object as shown to users (§10.4): without status, server-managed metadata and the last-applied copy."""
+    """The object as shown to users (docs/api.md#diagrams): without status, server-managed metadata and the last-applied
+    copy."""
     return strip_object(obj, drop_metadata=_DROP_METADATA)
 
 

@@ -1,4 +1,4 @@
-"""Monitoring exclusions (api.md §12): enforced on ingest, published to agents and scanners.
+"""Monitoring exclusions (docs/api.md#exclusions): enforced on ingest, published to agents and scanners.
 
 Ingest consults them on every report, so the (small) lists are a :class:`~app.core.cache.CachedValue`.
 """

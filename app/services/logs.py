@@ -1,4 +1,4 @@
-"""Live pod logs (api.md §7): the one-shot read and the follow stream.
+"""Live pod logs (docs/api.md#logs): the one-shot read and the follow stream.
 
 Everything here is asyncio: the log read, the follow stream, the keep-alive timer and the client-departure
 handling run on the event loop (no threads), so a hundred open streams cost a hundred idle sockets, not threads.
@@ -68,7 +68,7 @@ async def read_pod(kube: KubeAccess, namespace: str, pod_name: str) -> dict[str,
 
 
 def container_names(pod: dict[str, Any]) -> list[str]:
-    """``spec.containers`` in order, then ``spec.initContainers`` in order (§7)."""
+    """``spec.containers`` in order, then ``spec.initContainers`` in order (docs/api.md#logs)."""
     spec = pod.get("spec") or {}
     names: list[str] = []
     for list_name in ("containers", "initContainers"):
@@ -203,7 +203,7 @@ class LogService:
     async def _resolve(
         self, api: client.ApiClient, namespace: str, pod_name: str, container: str | None
     ) -> tuple[str, list[str]]:
-        """The shared pre-checks of §7 after the client check: pod exists, container known."""
+        """The shared pre-checks of docs/api.md#logs after the client check: pod exists, container known."""
         pod = await read_pod(self.kube, namespace, pod_name)
         if pod is None:
             raise pod_not_found(namespace, pod_name)
@@ -219,7 +219,7 @@ class LogService:
     async def read(
         self, namespace: str, pod_name: str, container: str | None, tail_lines: int, previous: bool
     ) -> dict[str, Any]:
-        """§7.1: the last ``tail_lines`` lines of one container."""
+        """docs/api.md#reading-logs: the last ``tail_lines`` lines of one container."""
         api = await self.kube.require()
         name, containers = await self._resolve(api, namespace, pod_name, container)
         query: list[tuple[str, str | int | bool]] = [("container", name), ("tailLines", tail_lines)]
@@ -253,7 +253,7 @@ class LogService:
     async def open_stream(
         self, namespace: str, pod_name: str, container: str | None, tail_lines: int, principal: str = ""
     ) -> LogStream:
-        """§7.2: run the pre-checks, take a stream slot and open the follow connection.
+        """docs/api.md#following-logs: run the pre-checks, take a stream slot and open the follow connection.
 
         ``principal`` names who holds the slot (``user:<id>`` or ``service``), for the per-principal cap.
         Errors are raised before any byte is sent, so they are ordinary JSON answers.

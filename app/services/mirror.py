@@ -1,4 +1,5 @@
-"""Mirror pods (api.md §9): a copy of a failed pod with a proposed fix, run for a limited time, then reaped.
+"""Mirror pods (docs/api.md#mirror-pods): a copy of a failed pod with a proposed fix, run for a limited time, then
+reaped.
 
 Flow of a deploy: pod-failure record → source pod, read live from Kubernetes (the pod itself, else the pod
 template of its owning controller; the manifest stored with the report is evidence only and never deployed) →
@@ -88,7 +89,7 @@ def _shorten(name: str, limit: int) -> str:
 
 
 def mirror_pod_name(source_pod: str, mirror_id: str) -> str:
-    """``<source pod>-mirror-<mirror_id>``, at most 63 characters (§9.3 step 5)."""
+    """``<source pod>-mirror-<mirror_id>``, at most 63 characters (docs/api.md#deploying-a-mirror step 5)."""
     suffix = f"-mirror-{mirror_id}"
     return _shorten(source_pod, MAX_NAME - len(suffix)) + suffix
 
@@ -146,7 +147,8 @@ def pod_from_template(obj: dict[str, Any], kind: str, pod_name: str, namespace: 
 
 
 def force_mirror_fields(manifest: dict[str, Any], source_pod: str, namespace: str, mirror_id: str) -> dict[str, Any]:
-    """§9.3 step 5: cleaned, renamed, placed in the source's namespace, labels replaced by the mirror labels.
+    """docs/api.md#deploying-a-mirror step 5: cleaned, renamed, placed in the source's namespace, labels replaced by the
+    mirror labels.
 
     Source labels are dropped so Services and controllers never select the mirror.
     """
@@ -216,7 +218,7 @@ def pod_container_statuses(pod: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def event_rows(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Kubernetes events → Event rows (§2.2), newest first, at most 20."""
+    """Kubernetes events → Event rows (docs/api.md#pod-failure), newest first, at most 20."""
     rows = []
     for ev in events:
         when = (ev.get("lastTimestamp") or ev.get("eventTime") or ev.get("firstTimestamp")
@@ -235,7 +237,7 @@ def event_rows(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def summary(doc: dict[str, Any]) -> dict[str, Any]:
-    """MirrorSummary (§2.4) of a stored record."""
+    """MirrorSummary (docs/api.md#mirror) of a stored record."""
     return {
         "mirror_id": doc["_id"],
         "mirror_pod_name": doc["mirror_pod_name"],
@@ -251,7 +253,7 @@ def summary(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def full(doc: dict[str, Any]) -> dict[str, Any]:
-    """Mirror (§2.4): the summary plus the deployed manifest and its explanation."""
+    """Mirror (docs/api.md#mirror): the summary plus the deployed manifest and its explanation."""
     return {**summary(doc), "fixed_manifest": doc["fixed_manifest"], "explanation": doc["explanation"]}
 
 
@@ -268,7 +270,7 @@ def _phase(pod: dict[str, Any]) -> str:
 
 
 class MirrorService:
-    """§9 behaviour. ``pods`` looks a pod-failure record up by id; ``ttl_default`` reads the
+    """The behaviour of docs/api.md#mirror-pods. ``pods`` looks a pod-failure record up by id; ``ttl_default`` reads the
     ``mirror_ttl_seconds`` setting; ``llm_config`` returns the active LLM configuration or ``None`` (the fix
     generator then falls back to the cleaned source and the rule explanation); ``trusted_registries`` lists the
     registries a mirror's image may come from besides the source image's own repository."""
@@ -314,8 +316,8 @@ class MirrorService:
         return clean_manifest(await self.live_source(record))
 
     async def live_source(self, record: dict[str, Any]) -> dict[str, Any]:
-        """The source pod, read live now (docs/mirror.md "Source"): the pod itself; if it is gone, the live pod
-        template of its owning controller; otherwise 404. The stored manifest only names the owner."""
+        """The source pod, read live now (docs/mirror.md#source-and-generation): the pod itself; if it is gone, the
+        live pod template of its owning controller; otherwise 404. The stored manifest only names the owner."""
         namespace, pod_name = str(record.get("namespace") or ""), str(record.get("pod_name") or "")
         await self.kube.require()
         obj = await read_pod(self.kube, namespace, pod_name)
@@ -337,7 +339,7 @@ class MirrorService:
         return await mirror_preview(self._llm, config, record, source, self._secrets)
 
     async def preview(self, pod_id: int) -> dict[str, object]:
-        """§9.2: nothing is stored."""
+        """docs/api.md#previewing-a-fix: nothing is stored."""
         record = await self._record(pod_id)
         source = await self.source_manifest(record)
         return (await self._generate(record, source)).as_dict()
@@ -418,6 +420,10 @@ class MirrorService:
             created = await request_json(api, "POST", pod_path(namespace), body=body, read_timeout=CALL_TIMEOUT)
         except KubeApiError as exc:
             self.kube.report(True)
+            if exc.status in (403, 422) and exc.message:
+                # Admission or validation refused the manifest the user asked for (PodSecurity, a quota, an
+                # invalid field): the server's own words say what to change. They describe only that manifest.
+                raise ApiError(502, f"Kubernetes API error: {exc.reason or exc.status}: {exc.message}") from None
             raise api_error(exc) from None
         except TRANSPORT_ERRORS as exc:
             raise self.kube.unreachable(exc) from None
@@ -519,7 +525,7 @@ class MirrorService:
     async def active(self) -> list[dict[str, Any]]:
         return [summary(doc) for doc in await self.repository.newest_first()]
 
-    # -- reaper (§9.7)
+    # -- reaper (docs/api.md#watching-and-removing-mirrors)
 
     async def reap(self) -> None:
         """One reaper tick: expire, refresh phases, delete orphans. Kubernetes errors wait for the next tick."""

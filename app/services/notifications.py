@@ -1,4 +1,5 @@
-"""Team notifications (api.md §3.6, §13): settings with encrypted webhooks, and background delivery.
+"""Team notifications (docs/api.md#notification-triggers, docs/api.md#notifications): settings with encrypted webhooks,
+and background delivery.
 
 ``notify`` never waits: it schedules a task that loads the enabled settings, formats each provider's native
 payload and delivers it with a 10 s timeout and up to 3 retries (1 s, 2 s, 4 s) on network errors, 429 and 5xx.
@@ -237,7 +238,8 @@ class NotificationService:
         return False
 
     async def send_test(self, provider: str) -> None:
-        """One attempt (§13 test route): 502 with the provider's answer or unreachability."""
+        """One attempt (the test route of docs/api.md#notifications): 502 with the provider's answer or
+        unreachability."""
         doc = await self.stored(provider)
         config = self.stored_config(doc)
         if not config:

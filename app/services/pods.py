@@ -1,4 +1,5 @@
-"""Pod failures: ingest with dedup, the status state machine, retention (api.md §3.1–3.5, §6).
+"""Pod failures: ingest with dedup, the status state machine, retention (docs/api.md#pod-failure-status,
+docs/api.md#solutions, docs/api.md#pod-failures).
 
 Round trips per report (the ingest benchmark checks them): a re-report of an open incident is one
 ``find_one_and_update``; a new incident is that miss, one look-up of the pod's recent records, one id allocation
@@ -29,7 +30,8 @@ REQUIRED_DETAIL = "Pod name and namespace are required"
 NOT_FOUND = "Pod failure not found"
 RECOVERED_NOTE = "Pod recovered or deleted"
 
-# §3.1: which transitions are allowed (same-status requests are no-ops and never reach this table).
+# docs/api.md#pod-failure-status: which transitions are allowed (same-status requests are no-ops and never reach this
+# table).
 ALLOWED: dict[str, set[str]] = {
     "new": {"investigating", "resolved", "ignored"},
     "investigating": {"new", "resolved", "ignored"},
@@ -48,7 +50,7 @@ class Notifier(Protocol):
 
 
 class AiSolutions(Protocol):
-    """The AI side of §3.5, wired when an LLM store exists (app/services/ai.py)."""
+    """The AI side of docs/api.md#solutions, wired when an LLM store exists (app/services/ai.py)."""
 
     def schedule(self, record_id: int, report: dict[str, Any]) -> None:
         """Generate in the background and store + broadcast on success; never blocks."""
@@ -85,7 +87,7 @@ class PodService:
         # replicas the unique open slot still guarantees one open record (docs/storage.md).
         self._pod_locks = KeyedLocks()
 
-    # --- ingest (§6.1, §3.2) -------------------------------------------------------------------------------
+    # --- ingest (docs/api.md#reporting-a-failure, docs/api.md#deduplicating-pod-reports) ------------------------------
 
     def _evidence(self, report: PodReport) -> dict[str, Any]:
         """Stored form of every evidence field present in the report (absent fields keep stored values)."""
@@ -216,7 +218,7 @@ class PodService:
             raise ApiError(404, NOT_FOUND)
         return present_full(doc)
 
-    # --- status machine (§3.1) -----------------------------------------------------------------------------
+    # --- status machine (docs/api.md#pod-failure-status) --------------------------------------------------------------
 
     async def change_status(self, record_id: int, target: str, note: str | None = None,
                             *, restore: bool = False) -> dict[str, Any]:
@@ -270,7 +272,7 @@ class PodService:
         self.notifier.notify("pod_resolved", notification_data(updated))
         return 1
 
-    # --- solutions (§6.7) ----------------------------------------------------------------------------------
+    # --- solutions (docs/api.md#changing-a-failures-status) -----------------------------------------------------------
 
     async def retry_solution(self, record_id: int) -> dict[str, Any]:
         doc = await self.repository.get(record_id)
@@ -304,7 +306,8 @@ class PodService:
         return [(ns, pod, ids) for (ns, pod), ids in sorted(matched.items())]
 
     async def apply_retention(self, history_minutes: int, ignored_minutes: int) -> int:
-        """Hard-delete resolved/ignored records past their retention (§3.4); open records are never touched."""
+        """Hard-delete resolved/ignored records past their retention (docs/api.md#retention); open records are never
+        touched."""
         now = self.clock.now()
         deleted = 0
         if history_minutes > 0:

@@ -1,4 +1,4 @@
-"""Trusted-registry rules (api.md §8.8): the value grammar and the finding matching rule.
+"""Trusted-registry rules (docs/api.md#trusted-registries): the value grammar and the finding matching rule.
 
 Grammar, applied after lower-casing: ``host[:port][/path]`` where host is a DNS name or an IPv4 address, port is
 1–65535 written without leading zeros, and path is one or more ``/``-separated segments of ``[a-z0-9._-]``; at most
@@ -63,7 +63,8 @@ def normalise_registry(value: str) -> str:
 
 
 def registry_keys(check_name: str, details: Mapping[str, Any]) -> list[str]:
-    """Every registry value ``R`` that would match a finding with these details (§8.8); [] for other checks."""
+    """Every registry value ``R`` that would match a finding with these details (docs/api.md#trusted-registries); [] for
+    other checks."""
     if check_name != UNTRUSTED_REGISTRY_CHECK:
         return []
     keys: list[str] = []

@@ -1,12 +1,14 @@
-"""Security findings, the full-scan clearing window and trusted registries (api.md §3.3, §8).
+"""Security findings, the full-scan clearing window and trusted registries (docs/api.md#deduplicating-findings,
+docs/api.md#security-findings).
 
 Rules kept here:
 
-- Ingest (§8.1): excluded namespace → 202; ``untrusted_registry`` covered by a trusted registry → 202; otherwise the
-  dedup of §3.3. Only a newly inserted finding is broadcast and notified, so re-reports — including every
-  re-report during a full scan — stay quiet.
-- The clearing window (§8.7) is mark-and-sweep: ``scan/clear`` records the moment T (in MongoDB, so a restart
-  neither loses nor leaks a window); the sweep deletes the active findings whose ``last_seen`` is still before T.
+- Ingest (docs/api.md#reporting-a-finding): excluded namespace → 202; ``untrusted_registry`` covered by a trusted
+  registry → 202; otherwise the dedup of docs/api.md#deduplicating-findings. Only a newly inserted finding is
+  broadcast and notified, so re-reports — including every re-report during a full scan — stay quiet.
+- The clearing window (docs/api.md#the-full-scan-clearing-window) is mark-and-sweep: ``scan/clear`` records the
+  moment T (in MongoDB, so a restart neither loses nor leaks a window); the sweep deletes the active findings whose
+  ``last_seen`` is still before T.
   Whoever closes the window (completion, failure, timeout, restart) takes it atomically, so it is swept once.
 - Collaborators owned by other areas (namespace exclusions, notifications, the LLM configuration) are looked up
   lazily by name on the app state, so wiring order does not matter and a missing one means "none configured".
@@ -54,7 +56,7 @@ class Notifier(Protocol):
 
 
 def public_finding(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored finding → the Finding shape of §2.3 (field order as in the contract)."""
+    """A stored finding → the Finding shape of docs/api.md#finding (field order as in the contract)."""
     return {
         "id": doc["id"],
         "resource_type": doc["resource_type"],
@@ -116,7 +118,7 @@ class SecurityService:
         interval = min(MAX_SWEEP_CHECK_SECONDS, float(self.sweep_seconds))
         tasks.every(interval, self.sweep_expired, "security-scan-sweep", initial_delay=interval)
 
-    # --- ingest (§8.1, §3.3) -------------------------------------------------------------------------------
+    # --- ingest (docs/api.md#reporting-a-finding, docs/api.md#deduplicating-findings) ---------------------------------
 
     async def _namespace_excluded(self, namespace: str) -> bool:
         if not namespace or self.exclusions is None:
@@ -131,7 +133,7 @@ class SecurityService:
         try:
             self.notifier.notify("security_finding", data, severity=finding["severity"])
         except Exception:
-            # A notification problem must never fail the scanner's report (§3.6).
+            # A notification problem must never fail the scanner's report (docs/api.md#notification-triggers).
             log.exception("Could not schedule the security_finding notification for finding %s", finding["id"])
 
     async def report(self, report: FindingReport) -> ReportOutcome:
@@ -155,7 +157,7 @@ class SecurityService:
             await self._notify(finding)
         return ReportOutcome(200, finding)
 
-    # --- reads and dismissal (§8.2–8.4) --------------------------------------------------------------------
+    # --- reads and dismissal (docs/api.md#listing-and-dismissing-findings) --------------------------------------------
 
     async def list_findings(
         self,
@@ -179,7 +181,7 @@ class SecurityService:
             raise ApiError(404, FINDING_NOT_FOUND)
         return public_finding(doc)
 
-    # --- fix (§8.5) ----------------------------------------------------------------------------------------
+    # --- fix (docs/api.md#fixing-a-finding) ---------------------------------------------------------------------------
 
     async def fix(self, finding_id: int) -> dict[str, Any]:
         doc = await self.findings.get(finding_id, with_manifest=True)
@@ -205,10 +207,11 @@ class SecurityService:
         return len(ids)
 
     async def delete_active_in_namespace(self, namespace: str) -> list[int]:
-        """For the namespace-exclusion route (§12.1): delete, return the ids; the caller broadcasts."""
+        """For the namespace-exclusion route (docs/api.md#excluded-namespaces): delete, return the ids; the caller
+        broadcasts."""
         return await self.findings.delete_active_in_namespace(namespace)
 
-    # --- the clearing window (§8.7, §8.9) ------------------------------------------------------------------
+    # --- the clearing window (docs/api.md#the-full-scan-clearing-window, docs/api.md#scan-progress-and-requests) ------
 
     async def open_clearing_window(self) -> int:
         now = self.clock.now()
@@ -247,7 +250,7 @@ class SecurityService:
     def record_scan_duration(seconds: float) -> None:
         SCAN_DURATION.observe(seconds)
 
-    # --- trusted registries (§8.8) -------------------------------------------------------------------------
+    # --- trusted registries (docs/api.md#trusted-registries) ----------------------------------------------------------
 
     async def list_registries(self) -> list[dict[str, Any]]:
         return [public_registry(doc) for doc in await self.registries.all()]

@@ -1,4 +1,4 @@
-"""The one WebSocket fan-out hub (api.md §15).
+"""The one WebSocket fan-out hub (docs/api.md#websocket).
 
 ``publish`` encodes a message once and drops it into every client's bounded queue without waiting; a client whose
 queue (256) overflows is marked too slow and closed with 1013 by its own sender, so a stuck client never slows

@@ -1,7 +1,10 @@
 """A fake Kure Monitor backend for the agent and scanner end-to-end tests: an aiohttp app on loopback that
 records every ingest request, serves the exclusion and registry lists and a WebSocket for pushing messages.
 
-It implements only what the in-cluster components call (api.md §6.1, §6.8, §8.1, §8.6-§8.10, §12, §15).
+It implements only what the in-cluster components call: failure reports and dismissals
+(docs/api.md#reporting-a-failure, docs/api.md#changing-a-failures-status), findings and their deletion and scan
+progress (docs/api.md#security-findings), the exclusion and registry lists (docs/api.md#exclusions) and the
+WebSocket (docs/api.md#websocket).
 ``outage`` makes every route answer 503 until cleared, as a restarting backend would.
 """
 

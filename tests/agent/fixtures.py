@@ -1,4 +1,4 @@
-"""Loading and replaying the agent's scenario fixtures (agent-scanner.md §5.1) on a fake clock."""
+"""Loading and replaying the agent's scenario fixtures (docs/agent-scanner.md#test-fixtures) on a fake clock."""
 
 from __future__ import annotations
 

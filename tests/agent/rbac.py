@@ -1,4 +1,5 @@
-"""RBAC conformance helpers (agent-scanner.md §4.4): is a recorded API request allowed by a manifest's rules?"""
+"""RBAC conformance helpers (docs/agent-scanner.md#verifying-rbac): is a recorded API request allowed by a manifest's
+rules?"""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The backend client's response table (agent-scanner.md §0.4), against a scripted aiohttp server on loopback."""
+"""The backend client's response table (docs/agent-scanner.md#talking-to-the-backend), against a scripted aiohttp server
+on loopback."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every failure scenario of agent-scanner.md §5.2 replayed through the pure classification."""
+"""Every failure scenario of docs/agent-scanner.md#test-fixtures replayed through the pure classification."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def test_short_grace_reasons_wait_then_report() -> None:
 
 
 def test_grace_counts_from_the_earlier_kubernetes_time() -> None:
-    """An agent that starts long after a condition began reports it at once (§1.4)."""
+    """An agent that starts long after a condition began reports it at once (docs/catalogue.md#grace-periods)."""
     status = {
         "phase": "Pending",
         "conditions": [

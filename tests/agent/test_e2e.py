@@ -1,4 +1,5 @@
-"""The agent end to end: fake Kubernetes API server + fake backend, real HTTP on loopback (§5.4 B1-B6)."""
+"""The agent end to end: fake Kubernetes API server + fake backend, real HTTP on loopback
+(the behaviour scenarios of docs/agent-scanner.md#test-fixtures)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 
 from app.agent.main import run_agent
 from app.incluster.settings import AgentSettings, load
-from tests.fakes.kubeapi.server import FakeKubeApi
+from app.simulator.kubeapi.server import FakeKubeApi
 
 from .fake_backend import FakeBackend
 from .fixtures import load as load_fixture
@@ -150,7 +151,7 @@ async def test_two_replicas_never_double_report_and_standby_takes_over(
     assert _reported(backend) == ["evicted-2"]
     state = json.loads((kube.get("ConfigMap", NS, "kure-monitor-agent-state") or {})["data"]["state.json"])
     assert state["version"] == 1
-    # §4.4: every request both replicas made is allowed by docker/k8s/agent.yaml.
+    # docs/agent-scanner.md#verifying-rbac: every request both replicas made is allowed by docker/k8s/agent.yaml.
     rules = rules_of("agent.yaml")
     denied = [(m, p) for m, p in kube.request_log if not allowed(rules, m, p)]
     assert denied == []
@@ -259,3 +260,15 @@ async def test_sigterm_flushes_queued_reports(kube: FakeKubeApi, backend: FakeBa
     lease = kube.get("Lease", NS, "kure-monitor-agent")
     assert lease is not None
     assert lease["spec"]["leaseDurationSeconds"] == 1
+
+
+async def test_missing_checkpoint_configmap_is_created(kube: FakeKubeApi, backend: FakeBackend, tmp_path: Path) -> None:
+    kube.delete("ConfigMap", NS, "kure-monitor-agent-state")
+    kube.apply(_pod("cp-1"))
+    async with _agent(_settings(kube, backend, tmp_path, "agent-a")):
+        await backend.wait_for(lambda: _reported(backend) == ["cp-1"])
+        assert kube.get("ConfigMap", NS, "kure-monitor-agent-state") is not None
+    state = json.loads((kube.get("ConfigMap", NS, "kure-monitor-agent-state") or {})["data"]["state.json"])
+    assert sorted(state["pods"]) == ["shop/cp-1"]
+    assert ("POST", f"/api/v1/namespaces/{NS}/configmaps") in kube.request_log
+    assert [p for m, p in kube.request_log if not allowed(rules_of("agent.yaml"), m, p)] == []

@@ -1,4 +1,4 @@
-"""Evidence, redaction and the report body (agent-scanner.md §1.7-§1.9)."""
+"""Evidence, redaction and the report body (docs/agent-scanner.md#evidence, docs/agent-scanner.md#redaction)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from app.agent.classify import Failing, PodMemo, evaluate
+from app.agent.classify import Failing, PodMemo, Rule, evaluate
 from app.agent.evidence import (
     BODY_MAX_BYTES,
     LogReadError,
@@ -58,7 +58,7 @@ def _planted_pod() -> dict[str, Any]:
 
 def test_planted_secrets_never_reach_the_body() -> None:
     pod = _planted_pod()
-    verdict = Failing("CrashLoopBackOff", "app", f"crashed: password={PLANTED[0]}", 12)
+    verdict = Failing("CrashLoopBackOff", "app", f"crashed: password={PLANTED[0]}", Rule.CRASH_LOOP_BACK_OFF)
     event = {"type": "Warning", "reason": "BackOff", "message": f"Authorization: Bearer {SERVICE_TOKEN}"}
     events = [{"involvedObject": {"uid": pod["metadata"]["uid"]}, "lastTimestamp": "2024-01-15T10:31:00Z", **event}]
     logs = [LogSection("==> container app (current instance) <==", f"DB_PASSWORD={PLANTED[0]}\nkey {PLANTED[1]}\n")]
@@ -197,5 +197,5 @@ def test_evaluate_then_body_for_every_reported_scenario() -> None:
 
 def test_nested_assignment_is_redacted() -> None:
     pod, _, _ = _failing("crash-loop-exit-1")
-    verdict = Failing("CrashLoopBackOff", "app", "crashed: password=hunter2-planted", 12)
+    verdict = Failing("CrashLoopBackOff", "app", "crashed: password=hunter2-planted", Rule.CRASH_LOOP_BACK_OFF)
     assert "hunter2-planted" not in report_body(pod, verdict, [], [])["failure_message"]

@@ -1,4 +1,6 @@
-"""Configuration of both components (agent-scanner.md §0.1, §1.12, §2.10): invalid → exit 2 with one line."""
+"""Configuration of both components (docs/agent-scanner.md#process-and-layout,
+docs/agent-scanner.md#agent-configuration, docs/agent-scanner.md#scanner-configuration-and-metrics): invalid → exit 2
+with one line."""
 
 from __future__ import annotations
 

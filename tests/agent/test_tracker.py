@@ -1,4 +1,6 @@
-"""The agent core on a manual clock: reports, re-reports, hysteresis, deletion, outbox bound (§1.5, §1.6, §1.10)."""
+"""The agent core on a manual clock: reports, re-reports, hysteresis, deletion, outbox bound
+(docs/agent-scanner.md#recovery-and-dismissal, docs/agent-scanner.md#re-report-cadence,
+docs/agent-scanner.md#delivery-and-checkpoint)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Fix generation (mirror preview §9.2, security fix §8.5): success, parsing, every fallback path, redaction."""
+"""Fix generation for the mirror preview and the security fix (docs/api.md#previewing-a-fix,
+docs/api.md#fixing-a-finding): success, parsing, every fallback path, redaction."""
 
 from __future__ import annotations
 
@@ -159,7 +160,7 @@ async def test_successful_fix_is_cleaned_and_restores_redacted_values(fake_llm: 
     assert "kind: Pod" in sent.prompt_text and "64Mi" in sent.prompt_text
 
 
-# --- mirror preview (§9.2) ----------------------------------------------------------------------------------------
+# --- mirror preview (docs/api.md#previewing-a-fix) --------------------------------------------------------------------
 
 async def test_mirror_preview_with_llm(fake_llm: FakeOpenAI) -> None:
     fake_llm.push(Reply.text(ANSWER))
@@ -184,7 +185,7 @@ async def test_mirror_preview_fallback(fake_llm: FakeOpenAI, script: list[Reply]
     assert result.explanation.startswith("## Root Cause")
 
 
-# --- security fix (§8.5) ------------------------------------------------------------------------------------------
+# --- security fix (docs/api.md#fixing-a-finding) ----------------------------------------------------------------------
 
 DEPLOYMENT = """apiVersion: apps/v1
 kind: Deployment

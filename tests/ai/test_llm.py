@@ -1,4 +1,5 @@
-"""LLM client against the fake OpenAI-compatible server: providers, auth, retries, timeout, cap, §11 messages."""
+"""LLM client against the fake OpenAI-compatible server: providers, auth, retries, timeout, cap,
+docs/api.md#llm-configuration messages."""
 
 from __future__ import annotations
 
@@ -241,7 +242,7 @@ async def test_metrics_count_every_attempt(fake_llm: FakeOpenAI) -> None:
                                      {"provider": "openai_compatible"}) == before_obs + 2
 
 
-# --- §11 test route messages ----------------------------------------------------------------------------------
+# --- docs/api.md#llm-configuration test route messages ----------------------------------------------------------------
 
 async def test_connection_success(fake_llm: FakeOpenAI) -> None:
     result = await LlmClient().test_connection(local(fake_llm))

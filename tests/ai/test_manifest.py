@@ -1,4 +1,4 @@
-"""Manifest cleaning (api.md §9.1) and YAML helpers."""
+"""Manifest cleaning (docs/api.md#source-manifest-and-cleaning) and YAML helpers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Table-driven tests of the shared redaction module (agent-scanner.md §0.7)."""
+"""Table-driven tests of the shared redaction module (docs/agent-scanner.md#redaction)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.unit
 
 FIXTURES = load_fixtures()
 
-# Every reason string the agent emits (agent-scanner.md §1.3), including kubelet pass-throughs it names.
+# Every reason string the agent emits (docs/catalogue.md#failure-reasons), including kubelet pass-throughs it names.
 AGENT_REASONS = [
     "StuckTerminating", "Evicted", "DeadlineExceeded", "OutOfcpu", "OutOfmemory", "NodeAffinity",
     "UnexpectedAdmissionError", "Terminated", "OOMKilled", "Failed", "LivenessProbeFailed", "StartupProbeFailed",

@@ -1,4 +1,5 @@
-"""Auth flows of api.md §0.4–0.5 and §4, on mongomock and on the real MongoDB-wire server."""
+"""Auth flows of docs/api.md#principals-and-guards, docs/api.md#cross-origin-requests and docs/api.md#auth-and-users, on
+mongomock and on the real MongoDB-wire server."""
 
 from __future__ import annotations
 

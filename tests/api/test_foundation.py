@@ -1,4 +1,4 @@
-"""Conventions every route shares (api.md §0): error bodies, request ids, health, docs, config."""
+"""Conventions every route shares (docs/api.md#conventions): error bodies, request ids, health, docs, config."""
 
 from __future__ import annotations
 

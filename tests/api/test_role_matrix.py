@@ -1,4 +1,4 @@
-"""The role matrix of api.md §16, generated from the app's own route table.
+"""The role matrix of docs/api.md#role-matrix, generated from the app's own route table.
 
 A route the app serves without a matrix entry (or without a declared guard) fails; so does a route whose declared
 guard differs from the contract. Every served route is then called as every principal.
@@ -17,7 +17,8 @@ from quart.typing import TestClientProtocol
 from app.core.guards import route_guards
 from tests.conftest import SERVICE_HEADERS
 
-# (method, rule) → guard, transcribed from api.md §1 / §16. Rules use the app's Quart syntax.
+# (method, rule) → guard, transcribed from docs/api.md#routes / docs/api.md#role-matrix. Rules use the app's Quart
+# syntax.
 CONTRACT: dict[tuple[str, str], str] = {
     ("GET", "/health"): "public",
     ("GET", "/ready"): "public",
@@ -96,7 +97,7 @@ CONTRACT: dict[tuple[str, str], str] = {
     ("GET", "/api/ws"): "read_or_service",
 }
 
-# Expected outcome class per guard for: anonymous, invalid token, read, write, admin, service (§16).
+# Expected outcome class per guard for: anonymous, invalid token, read, write, admin, service (docs/api.md#role-matrix).
 OUTCOMES: dict[str, tuple[str, str, str, str, str, str]] = {
     "public": ("2xx", "2xx", "2xx", "2xx", "2xx", "2xx"),
     "read": ("401", "401", "2xx", "2xx", "2xx", "403:User session required"),
@@ -131,7 +132,7 @@ def test_every_served_route_declares_the_contract_guard(app: Quart) -> None:
     missing_guard = sorted(key for key, guard in served.items() if guard is None)
     assert missing_guard == [], f"routes without @guard: {missing_guard}"
     unknown = sorted(key for key in served if key not in CONTRACT)
-    assert unknown == [], f"routes not in the api.md §16 matrix: {unknown}"
+    assert unknown == [], f"routes not in the role matrix (docs/api.md#role-matrix): {unknown}"
     wrong = {key: (guard, CONTRACT[key]) for key, guard in served.items() if CONTRACT[key] != guard}
     assert wrong == {}, f"guard differs from the contract (declared, contract): {wrong}"
 

@@ -19,11 +19,11 @@ import pytest
 from neo4j import AsyncDriver
 
 from app.kube import KubeConfig
+from app.simulator.kubeapi import FakeKubeApi
 from graph.driver import create_driver
 from graph.sync import GraphWatcher
 from tests.conftest import service_missing
 from tests.e2e.conftest import free_port
-from tests.fakes.kubeapi import FakeKubeApi
 from tests.graph.conftest import FIXTURES, RunningWatcher, edge_set, eventually, fast_options, node_origins, rows
 from tests.infra import services_module
 

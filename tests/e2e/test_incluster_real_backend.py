@@ -18,10 +18,10 @@ import pytest
 from app.agent.main import run_agent
 from app.incluster.settings import AgentSettings, ScannerSettings, load
 from app.scanner.main import run_scanner
+from app.simulator.kubeapi.resources import BY_KIND
+from app.simulator.kubeapi.server import FakeKubeApi
 from tests.agent.fixtures import load as load_agent_fixture
 from tests.e2e.conftest import MONGO_TEST_URI, TOKEN, Server, _drop_database, _mongo_reachable, start_server
-from tests.fakes.kubeapi.resources import BY_KIND
-from tests.fakes.kubeapi.server import FakeKubeApi
 from tests.scanner.fixtures import load as load_scanner_fixture
 
 pytestmark = pytest.mark.e2e

@@ -49,7 +49,7 @@ def _start_fake_kube(tmp_path: Path) -> tuple[subprocess.Popen[str], Path]:
     kubeconfig = tmp_path / "kubeconfig"
     log = (tmp_path / "fake-kube.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.kubeapi", "--fixture", str(SHOP), "--host", KUBE_HOST, "--port", "0",
+        [sys.executable, "-m", "app.simulator.kubeapi", "--fixture", str(SHOP), "--host", KUBE_HOST, "--port", "0",
          "--kubeconfig", str(kubeconfig)],
         cwd=REPO, stdout=log, stderr=subprocess.STDOUT, text=True,
     )

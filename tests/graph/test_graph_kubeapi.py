@@ -22,7 +22,7 @@ from app.kube import (
     request_json,
     resource,
 )
-from tests.fakes.kubeapi import FakeKubeApi
+from app.simulator.kubeapi import FakeKubeApi
 from tests.graph.conftest import FIXTURES
 
 pytestmark = pytest.mark.unit
@@ -315,7 +315,7 @@ async def test_metadata_only_configmaps_never_carry_data(fake_kube: FakeKubeApi,
 async def test_synthetic_cluster_has_the_benchmark_shape() -> None:
     from collections import Counter
 
-    from tests.fakes.kubeapi.synthetic import generate
+    from app.simulator.kubeapi.synthetic import generate
 
     counts = Counter(o["kind"] for o in generate())
     assert counts["Pod"] == 10_000

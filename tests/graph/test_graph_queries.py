@@ -1,4 +1,4 @@
-"""Diagram queries against the real Neo4j: the examples of graph.md §4 for the "shop" fixture."""
+"""Diagram queries against the real Neo4j: the examples of docs/graph.md#diagrams for the "shop" fixture."""
 
 from __future__ import annotations
 

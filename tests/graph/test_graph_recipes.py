@@ -1,4 +1,5 @@
-"""Every analyst recipe of graph.md §5 (graph/recipes.py, documented in docs/graph.md) on the "shop" fixture."""
+"""Every analyst recipe of docs/graph.md#analyst-recipes-neo4j-browser (graph/recipes.py, documented in docs/graph.md)
+on the "shop" fixture."""
 
 from __future__ import annotations
 

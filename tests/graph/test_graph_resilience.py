@@ -11,12 +11,12 @@ import pytest
 from neo4j import AsyncDriver
 
 from app.kube import KubeConfig
+from app.simulator.kubeapi import FakeKubeApi
 from graph.driver import create_driver
 from graph.status import SyncStatus
 from graph.sync import GraphWatcher
 from graph.transforms import transform
 from graph.writer import GraphWriter, LeaseLost, WorkItem
-from tests.fakes.kubeapi import FakeKubeApi
 from tests.graph.conftest import (
     FIXTURES,
     NEO4J_URI,

@@ -1,4 +1,4 @@
-"""The diagram routes over HTTP (api.md §10): graphs from the real Neo4j, manifests from the fake API."""
+"""The diagram routes over HTTP (docs/api.md#diagrams): graphs from the real Neo4j, manifests from the fake API."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from mongomock_motor import AsyncMongoMockClient
 from quart.typing import TestClientProtocol
 
 from app.settings import Settings
+from app.simulator.kubeapi import FakeKubeApi
 from storage.mongo import MongoHandle
-from tests.fakes.kubeapi import FakeKubeApi
 from tests.graph.conftest import FIXTURES, NEO4J_URI, load_graph
 
 pytestmark = pytest.mark.integration

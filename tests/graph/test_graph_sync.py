@@ -9,15 +9,15 @@ from typing import Any
 import pytest
 
 from app.kube import KubeConfig
+from app.simulator.kubeapi import FakeKubeApi
 from graph.metrics import GRAPH_RESYNCS
-from tests.fakes.kubeapi import FakeKubeApi
 from tests.graph.conftest import FIXTURES, RunningWatcher, edge_set, eventually, node_origins, rows
 
 pytestmark = pytest.mark.integration
 
 Starter = Callable[..., Awaitable[RunningWatcher]]
 
-# Every relationship except CONTAINS after the initial sync of the "shop" fixture (graph.md §2.4).
+# Every relationship except CONTAINS after the initial sync of the "shop" fixture (docs/graph.md#relationships).
 EXPECTED_EDGES = {
     ("ClusterRole/_/admin", "GRANTS", "Permission/_/ClusterRole:admin:apps/deployments"),
     ("ClusterRole/_/admin", "GRANTS", "Permission/_/ClusterRole:admin:apps/deployments/scale"),

@@ -1,4 +1,4 @@
-"""Transforms: raw Kubernetes JSON → node properties and determined relationships (graph.md §2)."""
+"""Transforms: raw Kubernetes JSON → node properties and determined relationships (docs/graph.md#schema)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 import yaml
 
+from graph.rbac import permissions_of
+from graph.relationships import GRANTS, SELECTS, Ref
 from graph.schema import SYNC_ORDER
-from graph.selectors import matches, selector_json, selector_string, service_selects
-from graph.transforms import Ref, Transformed, permissions_of, transform
+from graph.selectors import matches, selector_json, selector_string
+from graph.transforms import Transformed, transform
 
 pytestmark = pytest.mark.unit
 
@@ -214,13 +216,15 @@ def test_selector_canonical_forms() -> None:
     }
     assert selector_string(sel) == "a=2,z=1,env in (p),tier notin (a,b),x,!y"
     assert selector_json(sel) == selector_json(json.loads(selector_json(sel)))
-    assert service_selects([], {"a": "1"}) is False
-    assert service_selects(["a=1"], {"a": "1", "b": "2"}) is True
+    # a Service selector (its stored key=value list) selects nothing when empty, else is matchLabels
+    assert SELECTS.read_selector([]) is None
+    service = SELECTS.read_selector(["a=1"])
+    assert service is not None and matches(service, {"a": "1", "b": "2"}) and not matches(service, {"b": "2"})
 
 
 def test_role_permissions_are_exact_per_key_never_unioned() -> None:
     role = t("Role/shop/pod-reader")
-    perms = {p["id"]: p for p in role.permissions}
+    perms = {p["id"]: p for p in role.synthesized[GRANTS.type]}
     assert sorted(perms) == [
         "Permission/shop/Role:pod-reader:core/configmaps[web-config]",
         "Permission/shop/Role:pod-reader:core/pods",
@@ -256,14 +260,14 @@ def test_role_permissions_are_exact_per_key_never_unioned() -> None:
 
 def test_cluster_role_non_resource_urls_and_wildcards() -> None:
     role = t("ClusterRole/_/ops-exec")
-    perms = {p["id"]: p for p in role.permissions}
+    perms = {p["id"]: p for p in role.synthesized[GRANTS.type]}
     healthz = perms["Permission/_/ClusterRole:ops-exec:/healthz"]
     assert healthz["non_resource_url"] == "/healthz" and "namespace" not in healthz and "api_group" not in healthz
     assert perms["Permission/_/ClusterRole:ops-exec:core/pods/exec"]["verbs"] == ["create", "get"]
     admin = t("ClusterRole/_/cluster-admin")
-    assert sorted(p["name"] for p in admin.permissions) == ["*", "*/*"]
+    assert sorted(p["name"] for p in admin.synthesized[GRANTS.type]) == ["*", "*/*"]
     assert t("ClusterRole/_/admin").props["aggregated"] is True
-    apps = {p["name"] for p in t("ClusterRole/_/admin").permissions}
+    apps = {p["name"] for p in t("ClusterRole/_/admin").synthesized[GRANTS.type]}
     assert "apps/deployments/scale" in apps
 
 
@@ -298,7 +302,7 @@ def test_service_account_automount_and_bad_objects() -> None:
 
 
 def test_ref_target_ids_of_cluster_scoped_targets_ignore_namespace() -> None:
-    assert Ref("ROLE_REF", "out", "ClusterRole", "shop", "view").target_id == "ClusterRole/_/view"
+    assert Ref("ROLE_REF", "ClusterRole", "shop", "view").target_id == "ClusterRole/_/view"
 
 
 def test_every_recipe_is_documented_verbatim() -> None:

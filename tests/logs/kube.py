@@ -12,9 +12,9 @@ from quart import Quart
 
 from app.factory import create_app
 from app.settings import Settings
+from app.simulator.kubeapi import FakeKubeApi
 from app.state import AppState
 from app.ws.hub import HubClient
-from tests.fakes.kubeapi import FakeKubeApi
 
 
 def pod(name: str, namespace: str = "default", *, containers: tuple[str, ...] = ("app",),

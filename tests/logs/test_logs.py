@@ -1,4 +1,4 @@
-"""Pod logs (api.md §7): the JSON read and the SSE stream, against the fake Kubernetes API server."""
+"""Pod logs (docs/api.md#logs): the JSON read and the SSE stream, against the fake Kubernetes API server."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from quart import Quart
 from quart.typing import TestClientProtocol
 
 from app.settings import Settings
+from app.simulator.kubeapi import FakeKubeApi
 from app.state import AppState
 from tests.conftest import SERVICE_HEADERS
-from tests.fakes.kubeapi import FakeKubeApi
 from tests.logs.kube import StartedApp, eventually, pod
 
 pytestmark = pytest.mark.unit

@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
+from app.simulator.kubeapi import FakeKubeApi
 from app.state import AppState
-from tests.fakes.kubeapi import FakeKubeApi
 from tests.logs.kube import pod
 
 

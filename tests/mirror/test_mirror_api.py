@@ -1,4 +1,5 @@
-"""Mirror routes (api.md §9.2–9.6) against the fake Kubernetes API server, on mongomock and FerretDB."""
+"""Mirror routes (docs/api.md#previewing-a-fix, docs/api.md#watching-and-removing-mirrors) against the fake Kubernetes
+API server, on mongomock and FerretDB."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from app.ai.manifest import clean_manifest, dump_yaml
 from app.core.clock import ManualClock
 from app.core.timefmt import iso
 from app.settings import Settings
+from app.simulator.kubeapi import FakeKubeApi
 from app.state import AppState
-from tests.fakes.kubeapi import FakeKubeApi
 from tests.logs.kube import StartedApp, listen, messages, pod
 from tests.mirror.records import add_failure, live_manifest
 

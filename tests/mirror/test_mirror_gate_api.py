@@ -13,9 +13,9 @@ import yaml
 from quart.typing import TestClientProtocol
 
 from app.services.mirror import PRIVILEGE_PREFIX
+from app.simulator.kubeapi import FakeKubeApi
 from app.state import AppState
 from tests.conftest import SERVICE_HEADERS
-from tests.fakes.kubeapi import FakeKubeApi
 from tests.mirror.attacks import ATTACKS, FIXES, NAMESPACE, POD_NAME, TRUSTED, container, preview, source_pod
 from tests.mirror.records import add_failure
 

@@ -1,4 +1,5 @@
-"""The mirror reaper (api.md §9.7): expiry, phase refresh, vanished pods, orphans, restarts — with a manual clock.
+"""The mirror reaper (docs/api.md#watching-and-removing-mirrors): expiry, phase refresh, vanished pods, orphans,
+restarts — with a manual clock.
 
 Mirrors are created through the service (no HTTP login needed), then ``reap()`` runs one tick by hand.
 """
@@ -10,8 +11,8 @@ from typing import Any
 
 from app.core.clock import ManualClock
 from app.settings import Settings
+from app.simulator.kubeapi import FakeKubeApi
 from app.state import AppState
-from tests.fakes.kubeapi import FakeKubeApi
 from tests.logs.kube import StartedApp, listen, messages, pod
 from tests.mirror.records import add_failure
 

@@ -1,5 +1,5 @@
-"""LLM configuration routes (api.md §11) and AI solutions on ingest / retry (§3.5, §6.7) against a fake
-OpenAI-compatible server over real HTTP."""
+"""LLM configuration routes (docs/api.md#llm-configuration) and AI solutions on ingest / retry (docs/api.md#solutions,
+docs/api.md#changing-a-failures-status) against a fake OpenAI-compatible server over real HTTP."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Exclusions (api.md §12) and settings (§14)."""
+"""Exclusions (docs/api.md#exclusions) and settings (docs/api.md#settings)."""
 
 from __future__ import annotations
 
@@ -116,7 +116,7 @@ async def test_pod_pattern_validation(user_client: UserClient, payload: dict[str
     assert (await writer.post("/api/admin/excluded-pods", json=payload)).status_code == 422
 
 
-# --- settings (§14) -------------------------------------------------------------------------------------------
+# --- settings (docs/api.md#settings) ----------------------------------------------------------------------------------
 
 
 async def test_settings_read_and_write(user_client: UserClient) -> None:

@@ -1,4 +1,5 @@
-"""Notifications (api.md §3.6, §13) against a local fake webhook receiver (real HTTP)."""
+"""Notifications (docs/api.md#notification-triggers, docs/api.md#notifications) against a local fake webhook receiver
+(real HTTP)."""
 
 from __future__ import annotations
 

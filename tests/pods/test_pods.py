@@ -1,4 +1,5 @@
-"""Pod failures end to end (api.md §3.1–3.4, §6) on mongomock and on the real MongoDB-wire server."""
+"""Pod failures end to end (docs/api.md#pod-failure-status, docs/api.md#retention, docs/api.md#pod-failures) on
+mongomock and on the real MongoDB-wire server."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ async def body(response: Any) -> Any:
     return await response.get_json()
 
 
-# --- ingest and dedup (§3.2, §6.1) --------------------------------------------------------------------------
+# --- ingest and dedup (docs/api.md#deduplicating-pod-reports, docs/api.md#reporting-a-failure) ------------------------
 
 
 async def test_first_report_creates_a_record_with_a_rule_solution(
@@ -141,7 +142,7 @@ async def test_concurrent_duplicate_reports_create_one_record(app: Quart, state:
     assert records[0]["occurrences"] == 50
 
 
-# --- validation (§6.1) ------------------------------------------------------------------------------------------
+# --- validation (docs/api.md#reporting-a-failure) ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("payload", [
@@ -182,7 +183,7 @@ async def test_timestamp_offsets_and_defaults(client: TestClientProtocol) -> Non
     assert record["labels"] == {} and record["events"] == []
 
 
-# --- lists (§6.2) -------------------------------------------------------------------------------------------
+# --- lists (docs/api.md#listing-failures) -----------------------------------------------------------------------------
 
 
 async def test_lists_filters_pagination_and_order(
@@ -219,7 +220,7 @@ async def test_get_one_record(report: Reporter, user_client: UserClient) -> None
     assert bad.status_code == 422 and (await body(bad))["detail"][0]["loc"] == ["path", "pod_id"]
 
 
-# --- state machine (§3.1, §6.4–6.6) ------------------------------------------------------------------------
+# --- state machine (docs/api.md#pod-failure-status, docs/api.md#changing-a-failures-status) ---------------------------
 
 TRANSITIONS = [
     ("new", "investigating", 200), ("new", "resolved", 200), ("new", "ignored", 200),
@@ -307,7 +308,7 @@ async def test_status_body_validation(report: Reporter, user_client: UserClient)
     assert (await writer.put("/api/pods/555/status", json={"status": "new"})).status_code == 404
 
 
-# --- dismiss-deleted (§6.8) ---------------------------------------------------------------------------------
+# --- dismiss-deleted (docs/api.md#changing-a-failures-status) ---------------------------------------------------------
 
 
 async def test_dismiss_deleted_resolves_open_record(
@@ -333,7 +334,7 @@ async def test_dismiss_deleted_resolves_open_record(
     assert wrong_type.status_code == 422
 
 
-# --- retry-solution (§6.7) ----------------------------------------------------------------------------------
+# --- retry-solution (docs/api.md#changing-a-failures-status) ----------------------------------------------------------
 
 
 async def test_retry_solution_without_llm_gives_rules(report: Reporter, user_client: UserClient, feed: Feed) -> None:
@@ -348,7 +349,7 @@ async def test_retry_solution_without_llm_gives_rules(report: Reporter, user_cli
     assert (await writer.post("/api/pods/failed/4040/retry-solution")).status_code == 404
 
 
-# --- retention (§3.4) ---------------------------------------------------------------------------------------
+# --- retention (docs/api.md#retention) --------------------------------------------------------------------------------
 
 
 async def test_retention_deletes_only_old_closed_records(

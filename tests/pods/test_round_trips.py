@@ -1,4 +1,5 @@
-"""Database round trips of one report, counted on the real MongoDB-wire server (issue 4: at most 4).
+"""Database round trips of one report, counted on the real MongoDB-wire server: at most 4, the budget of
+docs/benchmarks.md.
 
 Counted with a pymongo command listener on the app's own client: what the report's request does, and what it
 sets off in the background (notification fan-out, the AI hook) before things are quiet again.

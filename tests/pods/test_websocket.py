@@ -1,4 +1,4 @@
-"""The live feed ``WS /api/ws`` (api.md §15) through Quart's test client, and the hub's fan-out rules."""
+"""The live feed ``WS /api/ws`` (docs/api.md#websocket) through Quart's test client, and the hub's fan-out rules."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Loading the scanner's fixture universes (agent-scanner.md §5.1) and evaluating them without a cluster."""
+"""Loading the scanner's fixture universes (docs/agent-scanner.md#test-fixtures) and evaluating them without a
+cluster."""
 
 from __future__ import annotations
 

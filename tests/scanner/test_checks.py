@@ -1,4 +1,4 @@
-"""Edge cases of individual checks that the fixture universes do not cover (agent-scanner.md §3)."""
+"""Edge cases of individual checks that the fixture universes do not cover (docs/catalogue.md#security-checks)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The scanner end to end: fake Kubernetes API server + fake backend, real HTTP on loopback (§5.4 B4, B7-B10)."""
+"""The scanner end to end: fake Kubernetes API server + fake backend, real HTTP on loopback
+(the behaviour scenarios of docs/agent-scanner.md#test-fixtures)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ import pytest
 
 from app.incluster.settings import ScannerSettings, load
 from app.scanner.main import run_scanner
+from app.simulator.kubeapi.server import FakeKubeApi
 from tests.agent.fake_backend import FakeBackend, Request
 from tests.agent.rbac import allowed, rules_of
-from tests.fakes.kubeapi.server import FakeKubeApi
 
 from .fixtures import load as load_fixture
 
@@ -85,7 +86,7 @@ async def _scanner(settings: ScannerSettings) -> AsyncIterator[dict[str, Any]]:
 
 
 def _seed(kube: FakeKubeApi, name: str) -> list[dict[str, Any]]:
-    from tests.fakes.kubeapi.resources import BY_KIND
+    from app.simulator.kubeapi.resources import BY_KIND
 
     docs, _ = load_fixture(name)
     for obj in docs:
@@ -187,7 +188,7 @@ async def test_full_scan_then_incremental_changes(kube: FakeKubeApi, backend: Fa
         assert [(d.path, d.query) for d in deletes] == [
             ("/api/security/findings/resource/Service/test-security/insecure-service", {})
         ]
-    # §4.4: every request the scanner made is allowed by docker/k8s/scanner.yaml.
+    # docs/agent-scanner.md#verifying-rbac: every request the scanner made is allowed by docker/k8s/scanner.yaml.
     rules = rules_of("scanner.yaml")
     assert [(m, p) for m, p in kube.request_log if not allowed(rules, m, p)] == []
 

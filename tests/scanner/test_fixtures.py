@@ -1,4 +1,5 @@
-"""Every insecure resource of agent-scanner.md §5.3 (and its secure counterpart) against the exact expected set."""
+"""Every insecure resource of docs/agent-scanner.md#test-fixtures (and its secure counterpart) against the exact
+expected set."""
 
 from __future__ import annotations
 

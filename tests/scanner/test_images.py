@@ -1,4 +1,5 @@
-"""Image reference parsing and trusted-registry matching (agent-scanner.md §2.6, api.md §8.8)."""
+"""Image reference parsing and trusted-registry matching (docs/agent-scanner.md#image-references-and-trusted-registries,
+docs/api.md#trusted-registries)."""
 
 from __future__ import annotations
 

@@ -57,7 +57,7 @@ def notifier(state: AppState, monkeypatch: pytest.MonkeyPatch) -> RecordingNotif
 
 
 def finding_body(**overrides: Any) -> dict[str, Any]:
-    """The api.md §8.1 reference example, with overrides."""
+    """The docs/api.md#reporting-a-finding reference example, with overrides."""
     body: dict[str, Any] = {
         "resource_type": "Pod",
         "resource_name": "my-app-7d9f8b6c4-abc12",

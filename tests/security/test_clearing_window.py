@@ -1,4 +1,5 @@
-"""The full-scan clearing window (api.md §8.7, §8.9): mark at scan/clear, sweep at completed or at the timeout.
+"""The full-scan clearing window (docs/api.md#the-full-scan-clearing-window, docs/api.md#scan-progress-and-requests):
+mark at scan/clear, sweep at completed or at the timeout.
 
 Runs on mongomock and on the real MongoDB-wire server.
 """

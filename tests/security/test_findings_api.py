@@ -1,4 +1,6 @@
-"""Findings feed (api.md §8.1–8.6, §8.9–8.10, §3.3): ingest, dedup, list, dismiss/restore, fix, deletes.
+"""Findings feed (docs/api.md#reporting-a-finding, docs/api.md#dropping-a-resources-findings,
+docs/api.md#scan-progress-and-requests, docs/api.md#deduplicating-findings): ingest, dedup, list, dismiss/restore, fix,
+deletes.
 
 Every test runs on mongomock and on the real MongoDB-wire server (the ``app`` fixture is parametrised).
 """

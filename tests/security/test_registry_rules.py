@@ -1,4 +1,4 @@
-"""Trusted-registry grammar, normalisation and matching rule (api.md §8.8) as pure functions."""
+"""Trusted-registry grammar, normalisation and matching rule (docs/api.md#trusted-registries) as pure functions."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Trusted-registry routes (api.md §8.8) and their effect on untrusted_registry findings (§8.1).
+"""Trusted-registry routes (docs/api.md#trusted-registries) and their effect on untrusted_registry findings
+(docs/api.md#reporting-a-finding).
 
 Runs on mongomock and on the real MongoDB-wire server.
 """

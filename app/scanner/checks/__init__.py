@@ -1,4 +1,4 @@
-"""The check catalogue of agent-scanner.md §3: one module per family, each check a pure function."""
+"""The check catalogue of docs/catalogue.md#security-checks: one module per family, each check a pure function."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The check interface (agent-scanner.md §2.9) and the helpers the check families share (§3.0)."""
+"""The check interface (docs/agent-scanner.md#check-interface) and the helpers the check families share
+(docs/catalogue.md#check-conventions)."""
 
 from __future__ import annotations
 
@@ -54,7 +55,8 @@ class Check:
 def check(
     name: str, kinds: frozenset[str], *, needs: frozenset[str] = frozenset(), linux: bool = False
 ) -> Callable[[Evaluate], Check]:
-    """Decorator turning a pure function into a :class:`Check`. Linux-only checks skip Windows pods (§3.0)."""
+    """Decorator turning a pure function into a :class:`Check`. Linux-only checks skip Windows pods
+    (docs/catalogue.md#check-conventions)."""
 
     def wrap(fn: Evaluate) -> Check:
         if linux:
@@ -104,7 +106,7 @@ def sc(container: Obj) -> Obj:
 
 
 def effective(obj: Obj, container: Obj, key: str) -> Any:
-    """The container's securityContext field when set, else the pod's (§3.0)."""
+    """The container's securityContext field when set, else the pod's (docs/catalogue.md#check-conventions)."""
     value = sc(container).get(key)
     if value is not None:
         return value
@@ -133,7 +135,8 @@ def container_finding(
     field_path: str,
     **extra: Any,
 ) -> FindingDraft | None:
-    """One finding naming every offending container (§2.3): ``Container 'a' …`` or ``Containers 'a', 'b' …``."""
+    """One finding naming every offending container (docs/agent-scanner.md#findings): ``Container 'a' …`` or
+    ``Containers 'a', 'b' …``."""
     if not offenders:
         return None
     unique = list(dict.fromkeys(offenders))
@@ -165,7 +168,8 @@ _SENSITIVE_PATHS = (
 
 
 def sensitive_host_path(path: object) -> bool:
-    """``/``, one of the listed paths, inside one of them, or a parent of one of them (§3.0)."""
+    """``/``, one of the listed paths, inside one of them, or a parent of one of them
+    (docs/catalogue.md#check-conventions)."""
     text = str(path or "").strip()
     if not text:
         return False

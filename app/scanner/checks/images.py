@@ -1,4 +1,5 @@
-"""§3.3 Images. Every image is parsed as in §2.6; an unparseable reference is skipped."""
+"""Images (docs/catalogue.md#images). Every image is parsed as in
+docs/agent-scanner.md#image-references-and-trusted-registries; an unparseable reference is skipped."""
 
 from __future__ import annotations
 

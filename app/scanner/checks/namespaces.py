@@ -1,4 +1,5 @@
-"""§3.9 Namespaces. Namespaces in phase Terminating are not evaluated (the engine skips them)."""
+"""Namespaces (docs/catalogue.md#namespaces). Namespaces in phase Terminating are not evaluated (the engine skips
+them)."""
 
 from __future__ import annotations
 

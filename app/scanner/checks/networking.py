@@ -1,4 +1,4 @@
-"""§3.8 Networking."""
+"""Networking (docs/catalogue.md#networking)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""§3.1 Pod Security Standards — Baseline."""
+"""Pod Security Standards — Baseline (docs/catalogue.md#pod-security-standards-baseline)."""
 
 from __future__ import annotations
 

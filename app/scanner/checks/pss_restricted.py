@@ -1,4 +1,5 @@
-"""§3.2 Pod Security Standards — Restricted, and hardening."""
+"""Pod Security Standards — Restricted, and hardening
+(docs/catalogue.md#pod-security-standards-restricted-and-hardening)."""
 
 from __future__ import annotations
 

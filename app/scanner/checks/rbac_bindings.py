@@ -1,4 +1,4 @@
-"""§3.7 RBAC bindings: only ``roleRef`` and ``subjects`` are read."""
+"""RBAC bindings (docs/catalogue.md#rbac-bindings): only ``roleRef`` and ``subjects`` are read."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""§3.6 RBAC rules of Roles and ClusterRoles."""
+"""RBAC rules of Roles and ClusterRoles (docs/catalogue.md#rbac-rules)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ def _resource_matches(granted: Sequence[str], resource: str) -> bool:
 
 
 def rule_grants(rule: Obj, group: str, resource: str, verb: str) -> bool:
-    """The (group, resource, verb) matcher of §3.6; also used by the RBAC conformance test (§4.4)."""
+    """The (group, resource, verb) matcher of docs/catalogue.md#rbac-rules; also used by the RBAC conformance test
+    (docs/agent-scanner.md#verifying-rbac)."""
     groups = list(rule.get("apiGroups") or [])
     verbs = list(rule.get("verbs") or [])
     if not ("*" in groups or group in groups):

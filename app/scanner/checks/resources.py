@@ -1,4 +1,5 @@
-"""§3.4 Resources. A namespace LimitRange default of ``type: Container`` counts as setting the value."""
+"""Resources (docs/catalogue.md#resources). A namespace LimitRange default of ``type: Container`` counts as setting the
+value."""
 
 from __future__ import annotations
 

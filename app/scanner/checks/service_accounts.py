@@ -1,4 +1,4 @@
-"""§3.5 Service accounts and tokens."""
+"""Service accounts and tokens (docs/catalogue.md#service-accounts-and-tokens)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""§3.11 ConfigMaps, CronJobs, PersistentVolumes. ConfigMap values are read here and never sent."""
+"""ConfigMaps, CronJobs, PersistentVolumes (docs/catalogue.md#configmaps-cronjobs-and-persistentvolumes). ConfigMap
+values are read here and never sent."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ def _harmless(value: object) -> bool:
 
 
 def value_patterns(value: str) -> list[str]:
-    """Names of the §0.7 value patterns 1-6 that ``value`` matches, read off the shared redaction."""
+    """Names of the value patterns that ``value`` matches (docs/agent-scanner.md#redaction; the component's own token
+    is not one of them here), read off the shared redaction."""
     redacted = redact_text(value)
     if redacted == value:
         return []

@@ -1,4 +1,4 @@
-"""§3.10 Workloads and availability."""
+"""Workloads and availability (docs/catalogue.md#workloads-and-availability)."""
 
 from __future__ import annotations
 

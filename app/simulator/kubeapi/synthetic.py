@@ -1,4 +1,5 @@
-"""Synthetic cluster of graph.md §6 (benchmarks): 200 namespaces, 10,000 pods, ~2,000 bindings."""
+"""Synthetic cluster of docs/graph.md#performance-targets-and-benchmarks (benchmarks): 200 namespaces, 10,000 pods,
+~2,000 bindings."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Run the fake API server standalone: ``python -m tests.fakes.kubeapi --fixture DIR --port N``."""
+"""Run the fake API server standalone: ``python -m app.simulator.kubeapi --fixture DIR --port N``."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ async def _serve(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.fakes.kubeapi")
+    parser = argparse.ArgumentParser(prog="python -m app.simulator.kubeapi")
     parser.add_argument(
         "--fixture",
         action="append",
@@ -37,7 +37,11 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="fixture directory of multi-document YAML files (repeatable)",
     )
-    parser.add_argument("--synthetic", action="store_true", help="load the graph.md §6 synthetic cluster")
+    parser.add_argument(
+        "--synthetic",
+        action="store_true",
+        help="load the synthetic cluster of the graph benchmarks (docs/graph.md#performance-targets-and-benchmarks)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (e.g. 127.0.0.2)")
