@@ -105,7 +105,8 @@ def run_schemathesis(target: FuzzTarget, tmp_path: Path, *, scheme: str, credent
         "--request-timeout", "30", "--report", "json", "--report-json-path", str(report),
         "--exclude-path", STREAM, *extra,
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=1200, check=False)
+    # In the test's own directory: schemathesis keeps a cache (.schemathesis/) where it runs.
+    result = subprocess.run(command, capture_output=True, text=True, timeout=1200, check=False, cwd=tmp_path)
     output = result.stdout + result.stderr
     summary = json.loads(report.read_text()) if report.exists() else {}
     figures = _figures(summary)
