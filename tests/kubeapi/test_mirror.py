@@ -5,6 +5,7 @@ the live pod (docs/mirror.md#the-gate-the-source-plus-the-changes-a-fix-needs)."
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -14,6 +15,7 @@ import yaml
 from mongomock_motor import AsyncMongoMockClient
 from quart.typing import TestClientProtocol
 
+from app.kube import KubeApiError
 from app.settings import Settings
 from app.state import AppState
 from storage.mongo import MongoHandle
@@ -84,6 +86,22 @@ async def test_mirror_is_created_and_deleted_on_the_real_server(
     assert [e for e in entries if e.forbidden] == []
 
 
+async def _until_enforced(cluster: Cluster, namespace: str) -> None:
+    """PodSecurity admission reads namespace labels from the server's cache: wait until a dry-run create of a
+    non-compliant pod is refused (a loaded machine takes a moment to see the new labels)."""
+    probe = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "probe", "namespace": namespace},
+             "spec": {"containers": [{"name": "app", "image": "registry.example.com/web:1.4"}]}}
+    for _ in range(100):
+        try:
+            await cluster.create(probe, dry_run=True)
+        except KubeApiError as exc:
+            if exc.status == 403:
+                return
+            raise
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"namespace {namespace} never enforced the restricted standard")
+
+
 async def test_restricted_namespace_refuses_a_non_compliant_mirror_and_says_why(
     cluster: Cluster, writer: TestClientProtocol, state: AppState,
 ) -> None:
@@ -95,6 +113,7 @@ async def test_restricted_namespace_refuses_a_non_compliant_mirror_and_says_why(
                               "metadata": {"name": "web", "namespace": namespace, "labels": {"app": "web"}},
                               "spec": {"containers": [{"name": "app", "image": "registry.example.com/web:1.4"}]}})
         await cluster.patch("Namespace", None, namespace, {"metadata": {"labels": RESTRICTED}})
+        await _until_enforced(cluster, namespace)
         await add_failure(state, 1, manifest="", namespace=namespace)
         fixed = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "namespace": namespace},
                  "spec": {"containers": [{"name": "app", "image": "registry.example.com/web:1.5"}]}}
