@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     kure_retention_interval_seconds: float = Field(default=60.0, gt=0)
     kure_ws_ping_seconds: float = Field(default=20.0, gt=0)
 
+    # --- Per-principal caps (docs/security.md#http-hardening) ---------------------------------------------
+    kure_log_streams_per_principal: int = Field(default=10, ge=1)
+    kure_websockets_per_principal: int = Field(default=20, ge=1)
+
     # --- Graph (docs/graph.md#configuration) -------------------------------------------------------------------
     kure_graph_watcher: bool = True
     kure_graph_page_size: int = Field(default=500, ge=1)

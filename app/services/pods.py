@@ -178,7 +178,7 @@ class PodService:
             "namespace": namespace,
             "pod_name": pod_name,
             **evidence,
-            # The pod's identity is not evidence (it never changes) but the rules quote it in their commands.
+            # The rules name the pod, namespace and container in their commands: give them the real names.
             "solution": self._solution({"namespace": namespace, "pod_name": pod_name, **evidence}),
             "solution_source": "rules",
             "status": "new",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -111,7 +112,7 @@ async def test_openapi_document_is_valid_and_complete(app: Quart, client: TestCl
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/") or rule.websocket:
             continue
-        path = rule.rule.replace("<path:", "<").replace("<", "{").replace(">", "}")
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         for method in rule.methods or ():
             if method not in ("HEAD", "OPTIONS"):
                 assert (method, path) in documented, f"{method} {path} missing from /openapi.json"

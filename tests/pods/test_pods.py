@@ -51,6 +51,19 @@ async def test_first_report_creates_a_record_with_a_rule_solution(
     assert [event for event, _, _ in notifications.sent] == ["pod_failure"]
 
 
+async def test_the_first_rule_solution_names_the_real_pod_namespace_and_container(
+    report: Reporter, user_client: UserClient
+) -> None:
+    record = await body(await report(pod="checkout-7f9c-x2", namespace="shop"))
+    solution = record["solution"]
+    assert "<namespace>" not in solution and "<pod>" not in solution and "<container>" not in solution
+    assert "kubectl -n shop logs checkout-7f9c-x2 -c app --previous" in solution
+    # The same text a retry produces (which always had the names).
+    reader = await user_client("write")
+    retried = await body(await reader.post(f"/api/pods/failed/{record['id']}/retry-solution"))
+    assert retried["solution"] == solution
+
+
 async def test_re_report_of_open_incident_merges_without_notification(
     report: Reporter, clock: ManualClock, feed: Feed, notifications: RecordingNotifier, client: TestClientProtocol
 ) -> None:
