@@ -66,7 +66,7 @@ async def list_ignored(query: PodListQuery) -> Response:
 
 @blueprint.get("/reasons")
 @guard("read")
-@validate(query=ReasonCountQuery, responses={200: ReasonCount})
+@validate(query=ReasonCountQuery, responses={200: list[ReasonCount]})
 async def reason_counts(query: ReasonCountQuery) -> list[dict[str, Any]]:
     """Records per failure reason in one of the three lists, for the dashboard's filter (docs/api-decisions.md)."""
     return await get_state().pod_service.reason_counts(LISTS[query.list], query.namespace or None)

@@ -949,6 +949,45 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        /** AppConfig */
+        AppConfig: {
+            /** Ai Enabled */
+            ai_enabled: boolean;
+            /** Ai Model */
+            ai_model: string | null;
+            /** Ai Provider */
+            ai_provider: string | null;
+            /**
+             * Cluster Mode
+             * @description Which cluster Kure watches: `real` (a kubeconfig or in-cluster configuration), `simulated` (the simulated cluster of `kure-monitor demo`) or `off` (KURE_KUBERNETES=off, or no cluster configuration found). docs/api-decisions.md.
+             * @enum {string}
+             */
+            cluster_mode: "real" | "simulated" | "off";
+            /** Graph Enabled */
+            graph_enabled: boolean;
+            /** Graph Sync */
+            graph_sync: {
+                [key: string]: unknown;
+            };
+            /** Kubernetes Connected */
+            kubernetes_connected: boolean;
+            settings: components["schemas"]["SettingsValues"];
+            /** Version */
+            version: string;
+        };
+        /** AuthStatus */
+        AuthStatus: {
+            /** Authenticated */
+            authenticated: boolean;
+            /** Setup Required */
+            setup_required: boolean;
+            user: components["schemas"]["UserRef"] | null;
+        };
+        /** ClearResponse */
+        ClearResponse: {
+            /** Pending */
+            pending: number;
+        };
         /** ClusterRoleName */
         ClusterRoleName: {
             /** Name */
@@ -1013,6 +1052,11 @@ export type components = {
              */
             state: string;
         };
+        /** DeletedCount */
+        DeletedCount: {
+            /** Deleted */
+            deleted: number;
+        };
         /** DiagramEdge */
         DiagramEdge: {
             /** Id */
@@ -1023,6 +1067,15 @@ export type components = {
             source: string;
             /** Target */
             target: string;
+        };
+        /** DiagramGraph */
+        DiagramGraph: {
+            /** Edges */
+            edges: components["schemas"]["DiagramEdge"][];
+            /** Groups */
+            groups: components["schemas"]["DiagramGroup"][];
+            /** Nodes */
+            nodes: components["schemas"]["DiagramNode"][];
         };
         /** DiagramGroup */
         DiagramGroup: {
@@ -1052,14 +1105,15 @@ export type components = {
             /** Status */
             status: string | null;
         };
+        /** DismissDeletedResult */
+        DismissDeletedResult: {
+            /** Resolved */
+            resolved: number;
+        };
         /** ErrorBody */
         ErrorBody: {
-            /** @description A message, or for 422 a list of {loc, msg, type} items */
-            detail: string | {
-                loc?: (string | number)[];
-                msg?: string;
-                type?: string;
-            }[];
+            /** @description What went wrong, in words */
+            detail: string;
             /** @description 500 only: equals the X-Request-ID header */
             request_id?: string;
         };
@@ -1104,6 +1158,83 @@ export type components = {
              */
             type: string | null;
         };
+        /** ExcludedNamespace */
+        ExcludedNamespace: {
+            /** Created At */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Namespace */
+            namespace: string;
+        };
+        /** ExcludedPod */
+        ExcludedPod: {
+            /** Created At */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Namespace */
+            namespace: string | null;
+            /** Pod Name */
+            pod_name: string;
+        };
+        /** ExcludedReport */
+        ExcludedReport: {
+            /** Detail */
+            detail: string;
+            /**
+             * Excluded
+             * @constant
+             */
+            excluded: true;
+        };
+        /** Finding */
+        Finding: {
+            /** Check Name */
+            check_name: string;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Dismissed */
+            dismissed: boolean;
+            /** Dismissed At */
+            dismissed_at: string | null;
+            /** First Seen */
+            first_seen: string;
+            /** Has Manifest */
+            has_manifest: boolean;
+            /** Id */
+            id: number;
+            /** Last Seen */
+            last_seen: string;
+            /** Message */
+            message: string;
+            /** Namespace */
+            namespace: string;
+            /** Remediation */
+            remediation: string;
+            /** Resource Name */
+            resource_name: string;
+            /** Resource Type */
+            resource_type: string;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "critical" | "high" | "medium" | "low" | "info";
+        };
+        /** FixResponse */
+        FixResponse: {
+            /** Explanation */
+            explanation: string;
+            /** Finding Id */
+            finding_id: number;
+            /** Fixed Manifest */
+            fixed_manifest: string;
+            /** Is Fallback */
+            is_fallback: boolean;
+        };
         /** HealthChecks */
         HealthChecks: {
             /**
@@ -1122,6 +1253,146 @@ export type components = {
              */
             neo4j: "ok" | "down" | "disabled";
         };
+        /** HealthResponse */
+        HealthResponse: {
+            checks: components["schemas"]["HealthChecks"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "unavailable";
+        };
+        /** LlmStatus */
+        LlmStatus: {
+            /** Base Url */
+            base_url: string | null;
+            /** Configured */
+            configured: boolean;
+            /** Key Hint */
+            key_hint: string | null;
+            /** Model */
+            model: string | null;
+            /** Provider */
+            provider: string | null;
+        };
+        /** LlmTestResult */
+        LlmTestResult: {
+            /** Latency Ms */
+            latency_ms: number;
+            /** Message */
+            message: string;
+            /** Success */
+            success: boolean;
+        };
+        /** Manifest */
+        Manifest: {
+            /** Kind */
+            kind: string;
+            /** Manifest */
+            manifest: string;
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string;
+        };
+        /** Mirror */
+        Mirror: {
+            /** Created At */
+            created_at: string;
+            /** Expires At */
+            expires_at: string;
+            /** Explanation */
+            explanation: string;
+            /** Fixed Manifest */
+            fixed_manifest: string;
+            /** Is Fallback */
+            is_fallback: boolean;
+            /** Mirror Id */
+            mirror_id: string;
+            /** Mirror Pod Name */
+            mirror_pod_name: string;
+            /** Namespace */
+            namespace: string;
+            /** Pod Failure Id */
+            pod_failure_id: number;
+            /** Source Pod Name */
+            source_pod_name: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
+            /** Ttl Seconds */
+            ttl_seconds: number;
+        };
+        /** MirrorStatus */
+        MirrorStatus: {
+            /** Conditions */
+            conditions: components["schemas"]["PodCondition"][];
+            /** Container Statuses */
+            container_statuses: components["schemas"]["ContainerStatus"][];
+            /** Created At */
+            created_at: string;
+            /** Events */
+            events: components["schemas"]["Event"][];
+            /** Expires At */
+            expires_at: string;
+            /** Is Fallback */
+            is_fallback: boolean;
+            /** Mirror Id */
+            mirror_id: string;
+            /** Mirror Pod Name */
+            mirror_pod_name: string;
+            /** Namespace */
+            namespace: string;
+            /** Pod Failure Id */
+            pod_failure_id: number;
+            /** Source Pod Name */
+            source_pod_name: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
+            /** Ttl Seconds */
+            ttl_seconds: number;
+        };
+        /** MirrorSummary */
+        MirrorSummary: {
+            /** Created At */
+            created_at: string;
+            /** Expires At */
+            expires_at: string;
+            /** Is Fallback */
+            is_fallback: boolean;
+            /** Mirror Id */
+            mirror_id: string;
+            /** Mirror Pod Name */
+            mirror_pod_name: string;
+            /** Namespace */
+            namespace: string;
+            /** Pod Failure Id */
+            pod_failure_id: number;
+            /** Source Pod Name */
+            source_pod_name: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
+            /** Ttl Seconds */
+            ttl_seconds: number;
+        };
+        /** MirrorTtl */
+        MirrorTtl: {
+            /** Seconds */
+            seconds: number;
+        };
+        /** NamespaceList */
+        NamespaceList: {
+            /** Namespaces */
+            namespaces: string[];
+        };
         /** NotificationConfigIn */
         NotificationConfigIn: {
             /**
@@ -1131,6 +1402,31 @@ export type components = {
             secret: string | null;
             /** Webhook Url */
             webhook_url: string;
+        };
+        /** NotificationSetting */
+        NotificationSetting: {
+            /** Config */
+            config: {
+                [key: string]: unknown;
+            };
+            /** Created At */
+            created_at: string;
+            /** Enabled */
+            enabled: boolean;
+            /** Events */
+            events: ("pod_failure" | "pod_resolved" | "security_finding")[];
+            /**
+             * Min Severity
+             * @enum {string}
+             */
+            min_severity: "critical" | "high" | "medium" | "low" | "info";
+            /**
+             * Provider
+             * @enum {string}
+             */
+            provider: "slack" | "teams" | "discord" | "webhook";
+            /** Updated At */
+            updated_at: string;
         };
         /** PodCondition */
         PodCondition: {
@@ -1145,12 +1441,198 @@ export type components = {
             /** Type */
             type: string | null;
         };
+        /** PodFailure */
+        PodFailure: {
+            /** Container Statuses */
+            container_statuses: components["schemas"]["ContainerStatus"][];
+            /** Creation Timestamp */
+            creation_timestamp: string | null;
+            /** Events */
+            events: components["schemas"]["Event"][];
+            /** Failure Message */
+            failure_message: string;
+            /** Failure Reason */
+            failure_reason: string;
+            /** First Seen */
+            first_seen: string;
+            /** Id */
+            id: number;
+            /** Ignored At */
+            ignored_at: string | null;
+            /** Labels */
+            labels: {
+                [key: string]: string;
+            };
+            /** Last Seen */
+            last_seen: string;
+            /** Logs */
+            logs: string;
+            /** Manifest */
+            manifest: string;
+            /** Namespace */
+            namespace: string;
+            /** Node Name */
+            node_name: string | null;
+            /** Occurrences */
+            occurrences: number;
+            /** Owner Kind */
+            owner_kind: string | null;
+            /** Owner Name */
+            owner_name: string | null;
+            /** Phase */
+            phase: string | null;
+            /** Pod Name */
+            pod_name: string;
+            /** Resolution Note */
+            resolution_note: string | null;
+            /** Resolved At */
+            resolved_at: string | null;
+            /** Solution */
+            solution: string;
+            /**
+             * Solution Source
+             * @enum {string}
+             */
+            solution_source: "rules" | "ai";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "new" | "investigating" | "resolved" | "ignored";
+            /** Timestamp */
+            timestamp: string;
+        };
+        /** PodFailureSummary */
+        PodFailureSummary: {
+            /** Container Statuses */
+            container_statuses: components["schemas"]["ContainerStatus"][];
+            /** Creation Timestamp */
+            creation_timestamp: string | null;
+            /** Events */
+            events: components["schemas"]["Event"][];
+            /** Failure Message */
+            failure_message: string;
+            /** Failure Reason */
+            failure_reason: string;
+            /** First Seen */
+            first_seen: string;
+            /** Id */
+            id: number;
+            /** Ignored At */
+            ignored_at: string | null;
+            /** Labels */
+            labels: {
+                [key: string]: string;
+            };
+            /** Last Seen */
+            last_seen: string;
+            /** Namespace */
+            namespace: string;
+            /** Node Name */
+            node_name: string | null;
+            /** Occurrences */
+            occurrences: number;
+            /** Owner Kind */
+            owner_kind: string | null;
+            /** Owner Name */
+            owner_name: string | null;
+            /** Phase */
+            phase: string | null;
+            /** Pod Name */
+            pod_name: string;
+            /** Resolution Note */
+            resolution_note: string | null;
+            /** Resolved At */
+            resolved_at: string | null;
+            /** Solution */
+            solution: string;
+            /**
+             * Solution Source
+             * @enum {string}
+             */
+            solution_source: "rules" | "ai";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "new" | "investigating" | "resolved" | "ignored";
+            /** Timestamp */
+            timestamp: string;
+        };
+        /** PodLogs */
+        PodLogs: {
+            /** Container */
+            container: string;
+            /** Containers */
+            containers: string[];
+            /** Logs */
+            logs: string;
+            /** Namespace */
+            namespace: string;
+            /** Pod Name */
+            pod_name: string;
+        };
+        /** Preview */
+        Preview: {
+            /** Explanation */
+            explanation: string;
+            /** Fixed Manifest */
+            fixed_manifest: string;
+            /** Is Fallback */
+            is_fallback: boolean;
+        };
+        /** ReasonCount */
+        ReasonCount: {
+            /** Count */
+            count: number;
+            /** Reason */
+            reason: string;
+        };
+        /** ReportExcluded */
+        ReportExcluded: {
+            /** Detail */
+            detail: string;
+            /** Excluded */
+            excluded: boolean;
+        };
+        /** RescanRequested */
+        RescanRequested: {
+            /** Requested */
+            requested: boolean;
+        };
+        /** RoleList */
+        RoleList: {
+            /** Cluster Roles */
+            cluster_roles: components["schemas"]["ClusterRoleName"][];
+            /** Roles */
+            roles: components["schemas"]["RoleName"][];
+        };
         /** RoleName */
         RoleName: {
             /** Name */
             name: string;
             /** Namespace */
             namespace: string;
+        };
+        /** Setting */
+        Setting: {
+            /** Key */
+            key: string;
+            /** Value */
+            value: number;
+        };
+        /** SettingInfo */
+        SettingInfo: {
+            /** Default */
+            default: number;
+            /** Key */
+            key: string;
+            /** Max */
+            max: number;
+            /** Min */
+            min: number;
+            /** Value */
+            value: number;
         };
         /** SettingsValues */
         SettingsValues: {
@@ -1160,6 +1642,20 @@ export type components = {
             ignored_retention_minutes: number;
             /** Mirror Ttl Seconds */
             mirror_ttl_seconds: number;
+        };
+        /** TestResult */
+        TestResult: {
+            /** Success */
+            success: boolean;
+        };
+        /** TrustedRegistry */
+        TrustedRegistry: {
+            /** Created At */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Registry */
+            registry: string;
         };
         /** User */
         User: {
@@ -1177,6 +1673,10 @@ export type components = {
             /** Username */
             username: string;
         };
+        /** UserEnvelope */
+        UserEnvelope: {
+            user: components["schemas"]["User"];
+        };
         /** UserRef */
         UserRef: {
             /** Id */
@@ -1188,6 +1688,15 @@ export type components = {
             role: "read" | "write" | "admin";
             /** Username */
             username: string;
+        };
+        /** ValidationErrorBody */
+        ValidationErrorBody: {
+            detail: {
+                /** @description "path", "query" or "body", then the field and nested keys */
+                loc: (string | number)[];
+                msg: string;
+                type: string;
+            }[];
         };
     };
     responses: never;
@@ -1207,24 +1716,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Namespace */
-                        namespace: string;
-                    };
+                    "application/json": components["schemas"]["ExcludedNamespace"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1240,7 +1769,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /** Namespace */
@@ -1249,39 +1778,99 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Namespace */
-                        namespace: string;
-                    };
+                    "application/json": components["schemas"]["ExcludedNamespace"];
                 };
             };
+            /** @description OK */
             201: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Namespace */
-                        namespace: string;
-                    };
+                    "application/json": components["schemas"]["ExcludedNamespace"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1304,13 +1893,50 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1328,26 +1954,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Namespace */
-                        namespace: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                    };
+                    "application/json": components["schemas"]["ExcludedPod"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1363,7 +2007,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /**
@@ -1377,43 +2021,99 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Namespace */
-                        namespace: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                    };
+                    "application/json": components["schemas"]["ExcludedPod"];
                 };
             };
+            /** @description OK */
             201: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Namespace */
-                        namespace: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                    };
+                    "application/json": components["schemas"]["ExcludedPod"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1438,13 +2138,61 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1460,7 +2208,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /**
@@ -1484,28 +2232,88 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Base Url */
-                        base_url: string | null;
-                        /** Configured */
-                        configured: boolean;
-                        /** Key Hint */
-                        key_hint: string | null;
-                        /** Model */
-                        model: string | null;
-                        /** Provider */
-                        provider: string | null;
-                    };
+                    "application/json": components["schemas"]["LlmStatus"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1526,13 +2334,39 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1550,28 +2384,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Base Url */
-                        base_url: string | null;
-                        /** Configured */
-                        configured: boolean;
-                        /** Key Hint */
-                        key_hint: string | null;
-                        /** Model */
-                        model: string | null;
-                        /** Provider */
-                        provider: string | null;
-                    };
+                    "application/json": components["schemas"]["LlmStatus"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1587,7 +2437,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /**
@@ -1611,24 +2461,88 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Latency Ms */
-                        latency_ms: number;
-                        /** Message */
-                        message: string;
-                        /** Success */
-                        success: boolean;
-                    };
+                    "application/json": components["schemas"]["LlmTestResult"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1646,40 +2560,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Config */
-                        config: {
-                            [key: string]: unknown;
-                        };
-                        /** Created At */
-                        created_at: string;
-                        /** Enabled */
-                        enabled: boolean;
-                        /** Events */
-                        events: ("pod_failure" | "pod_resolved" | "security_finding")[];
-                        /**
-                         * Min Severity
-                         * @enum {string}
-                         */
-                        min_severity: "critical" | "high" | "medium" | "low" | "info";
-                        /**
-                         * Provider
-                         * @enum {string}
-                         */
-                        provider: "slack" | "teams" | "discord" | "webhook";
-                        /** Updated At */
-                        updated_at: string;
-                    };
+                    "application/json": components["schemas"]["NotificationSetting"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1695,7 +2613,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     config: components["schemas"]["NotificationConfigIn"];
@@ -1721,40 +2639,99 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             201: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Config */
-                        config: {
-                            [key: string]: unknown;
-                        };
-                        /** Created At */
-                        created_at: string;
-                        /** Enabled */
-                        enabled: boolean;
-                        /** Events */
-                        events: ("pod_failure" | "pod_resolved" | "security_finding")[];
-                        /**
-                         * Min Severity
-                         * @enum {string}
-                         */
-                        min_severity: "critical" | "high" | "medium" | "low" | "info";
-                        /**
-                         * Provider
-                         * @enum {string}
-                         */
-                        provider: "slack" | "teams" | "discord" | "webhook";
-                        /** Updated At */
-                        updated_at: string;
-                    };
+                    "application/json": components["schemas"]["NotificationSetting"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1772,7 +2749,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /**
@@ -1806,40 +2783,99 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Config */
-                        config: {
-                            [key: string]: unknown;
-                        };
-                        /** Created At */
-                        created_at: string;
-                        /** Enabled */
-                        enabled: boolean;
-                        /** Events */
-                        events: ("pod_failure" | "pod_resolved" | "security_finding")[];
-                        /**
-                         * Min Severity
-                         * @enum {string}
-                         */
-                        min_severity: "critical" | "high" | "medium" | "low" | "info";
-                        /**
-                         * Provider
-                         * @enum {string}
-                         */
-                        provider: "slack" | "teams" | "discord" | "webhook";
-                        /** Updated At */
-                        updated_at: string;
-                    };
+                    "application/json": components["schemas"]["NotificationSetting"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1862,13 +2898,50 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1888,20 +2961,66 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Success */
-                        success: boolean;
-                    };
+                    "application/json": components["schemas"]["TestResult"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An upstream (Kubernetes API, webhook, LLM) answered with an error */
+            502: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1919,28 +3038,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Default */
-                        default: number;
-                        /** Key */
-                        key: string;
-                        /** Max */
-                        max: number;
-                        /** Min */
-                        min: number;
-                        /** Value */
-                        value: number;
-                    };
+                    "application/json": components["schemas"]["SettingInfo"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1960,22 +3095,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Key */
-                        key: string;
-                        /** Value */
-                        value: number;
-                    };
+                    "application/json": components["schemas"]["Setting"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1993,24 +3161,108 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Value */
+                    value: number;
+                };
+            };
+        };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Key */
-                        key: string;
-                        /** Value */
-                        value: number;
-                    };
+                    "application/json": components["schemas"]["Setting"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2028,20 +3280,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Seconds */
-                        seconds: number;
-                    };
+                    "application/json": components["schemas"]["MirrorTtl"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2057,7 +3333,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /** Seconds */
@@ -2066,20 +3342,88 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Seconds */
-                        seconds: number;
-                    };
+                    "application/json": components["schemas"]["MirrorTtl"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2097,31 +3441,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Last Login At */
-                        last_login_at: string | null;
-                        /**
-                         * Role
-                         * @enum {string}
-                         */
-                        role: "read" | "write" | "admin";
-                        /** Username */
-                        username: string;
-                    };
+                    "application/json": components["schemas"]["User"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2137,7 +3494,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /** Password */
@@ -2153,31 +3510,99 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             201: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Last Login At */
-                        last_login_at: string | null;
-                        /**
-                         * Role
-                         * @enum {string}
-                         */
-                        role: "read" | "write" | "admin";
-                        /** Username */
-                        username: string;
-                    };
+                    "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2191,7 +3616,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                user_id: string;
+                user_id: number;
             };
             cookie?: never;
         };
@@ -2200,13 +3625,72 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2220,11 +3704,11 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                user_id: string;
+                user_id: number;
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /**
@@ -2241,31 +3725,99 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Last Login At */
-                        last_login_at: string | null;
-                        /**
-                         * Role
-                         * @enum {string}
-                         */
-                        role: "read" | "write" | "admin";
-                        /** Username */
-                        username: string;
-                    };
+                    "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2281,7 +3833,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /** Password */
@@ -2292,19 +3844,92 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The session cookie `kure_session` (set on login/signup, expired on logout) */
+                    "Set-Cookie": string;
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        user: components["schemas"]["User"];
-                    };
+                    "application/json": components["schemas"]["UserEnvelope"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After": number;
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2325,13 +3950,30 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description The session cookie `kure_session` (set on login/signup, expired on logout) */
+                    "Set-Cookie": string;
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2349,19 +3991,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        user: components["schemas"]["User"];
-                    };
+                    "application/json": components["schemas"]["UserEnvelope"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2377,7 +4044,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /** Current Password */
@@ -2391,13 +4058,83 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2413,7 +4150,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /** Password */
@@ -2424,19 +4161,79 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             201: {
                 headers: {
+                    /** @description The session cookie `kure_session` (set on login/signup, expired on logout) */
+                    "Set-Cookie": string;
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        user: components["schemas"]["User"];
-                    };
+                    "application/json": components["schemas"]["UserEnvelope"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2454,23 +4251,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Authenticated */
-                        authenticated: boolean;
-                        /** Setup Required */
-                        setup_required: boolean;
-                        user: components["schemas"]["UserRef"] | null;
-                    };
+                    "application/json": components["schemas"]["AuthStatus"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2488,35 +4284,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Ai Enabled */
-                        ai_enabled: boolean;
-                        /** Ai Model */
-                        ai_model: string | null;
-                        /** Ai Provider */
-                        ai_provider: string | null;
-                        /** Graph Enabled */
-                        graph_enabled: boolean;
-                        /** Graph Sync */
-                        graph_sync: {
-                            [key: string]: unknown;
-                        };
-                        /** Kubernetes Connected */
-                        kubernetes_connected: boolean;
-                        settings: components["schemas"]["SettingsValues"];
-                        /** Version */
-                        version: string;
-                    };
+                    "application/json": components["schemas"]["AppConfig"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2536,24 +4341,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Edges */
-                        edges: components["schemas"]["DiagramEdge"][];
-                        /** Groups */
-                        groups: components["schemas"]["DiagramGroup"][];
-                        /** Nodes */
-                        nodes: components["schemas"]["DiagramNode"][];
-                    };
+                    "application/json": components["schemas"]["DiagramGraph"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2575,26 +4411,77 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Kind */
-                        kind: string;
-                        /** Manifest */
-                        manifest: string;
-                        /** Name */
-                        name: string;
-                        /** Namespace */
-                        namespace: string;
-                    };
+                    "application/json": components["schemas"]["Manifest"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An upstream (Kubernetes API, webhook, LLM) answered with an error */
+            502: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2614,24 +4501,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Edges */
-                        edges: components["schemas"]["DiagramEdge"][];
-                        /** Groups */
-                        groups: components["schemas"]["DiagramGroup"][];
-                        /** Nodes */
-                        nodes: components["schemas"]["DiagramNode"][];
-                    };
+                    "application/json": components["schemas"]["DiagramGraph"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2649,20 +4567,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Namespaces */
-                        namespaces: string[];
-                    };
+                    "application/json": components["schemas"]["NamespaceList"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2683,24 +4625,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Edges */
-                        edges: components["schemas"]["DiagramEdge"][];
-                        /** Groups */
-                        groups: components["schemas"]["DiagramGroup"][];
-                        /** Nodes */
-                        nodes: components["schemas"]["DiagramNode"][];
-                    };
+                    "application/json": components["schemas"]["DiagramGraph"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2720,22 +4693,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Cluster Roles */
-                        cluster_roles: components["schemas"]["ClusterRoleName"][];
-                        /** Roles */
-                        roles: components["schemas"]["RoleName"][];
-                    };
+                    "application/json": components["schemas"]["RoleList"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2757,24 +4763,66 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Edges */
-                        edges: components["schemas"]["DiagramEdge"][];
-                        /** Groups */
-                        groups: components["schemas"]["DiagramGroup"][];
-                        /** Nodes */
-                        nodes: components["schemas"]["DiagramNode"][];
-                    };
+                    "application/json": components["schemas"]["DiagramGraph"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2790,7 +4838,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /** Duration Seconds */
@@ -2802,13 +4850,83 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2831,13 +4949,72 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description An upstream (Kubernetes API, webhook, LLM) answered with an error */
+            502: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2855,41 +5032,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Expires At */
-                        expires_at: string;
-                        /** Is Fallback */
-                        is_fallback: boolean;
-                        /** Mirror Id */
-                        mirror_id: string;
-                        /** Mirror Pod Name */
-                        mirror_pod_name: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Pod Failure Id */
-                        pod_failure_id: number;
-                        /** Source Pod Name */
-                        source_pod_name: string;
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
-                        /** Ttl Seconds */
-                        ttl_seconds: number;
-                    };
+                    "application/json": components["schemas"]["MirrorSummary"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2903,7 +5083,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                pod_id: string;
+                pod_id: number;
             };
             cookie?: never;
         };
@@ -2924,45 +5104,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             201: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Expires At */
-                        expires_at: string;
-                        /** Explanation */
-                        explanation: string;
-                        /** Fixed Manifest */
-                        fixed_manifest: string;
-                        /** Is Fallback */
-                        is_fallback: boolean;
-                        /** Mirror Id */
-                        mirror_id: string;
-                        /** Mirror Pod Name */
-                        mirror_pod_name: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Pod Failure Id */
-                        pod_failure_id: number;
-                        /** Source Pod Name */
-                        source_pod_name: string;
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
-                        /** Ttl Seconds */
-                        ttl_seconds: number;
-                    };
+                    "application/json": components["schemas"]["Mirror"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description An upstream (Kubernetes API, webhook, LLM) answered with an error */
+            502: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2976,30 +5232,83 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                pod_id: string;
+                pod_id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Explanation */
-                        explanation: string;
-                        /** Fixed Manifest */
-                        fixed_manifest: string;
-                        /** Is Fallback */
-                        is_fallback: boolean;
-                    };
+                    "application/json": components["schemas"]["Preview"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description An upstream (Kubernetes API, webhook, LLM) answered with an error */
+            502: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3019,47 +5328,77 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Conditions */
-                        conditions: components["schemas"]["PodCondition"][];
-                        /** Container Statuses */
-                        container_statuses: components["schemas"]["ContainerStatus"][];
-                        /** Created At */
-                        created_at: string;
-                        /** Events */
-                        events: components["schemas"]["Event"][];
-                        /** Expires At */
-                        expires_at: string;
-                        /** Is Fallback */
-                        is_fallback: boolean;
-                        /** Mirror Id */
-                        mirror_id: string;
-                        /** Mirror Pod Name */
-                        mirror_pod_name: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Pod Failure Id */
-                        pod_failure_id: number;
-                        /** Source Pod Name */
-                        source_pod_name: string;
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
-                        /** Ttl Seconds */
-                        ttl_seconds: number;
-                    };
+                    "application/json": components["schemas"]["MirrorStatus"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description An upstream (Kubernetes API, webhook, LLM) answered with an error */
+            502: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3084,28 +5423,77 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Container */
-                        container: string;
-                        /** Containers */
-                        containers: string[];
-                        /** Logs */
-                        logs: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Pod Name */
-                        pod_name: string;
-                    };
+                    "application/json": components["schemas"]["PodLogs"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description An upstream (Kubernetes API, webhook, LLM) answered with an error */
+            502: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3130,16 +5518,90 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description One `data:` event per log line, `: keep-alive` comments, and a closing `end` or `error` event (docs/mirror.md) */
+            200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/event-stream": string;
+                };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After": number;
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An upstream (Kubernetes API, webhook, LLM) answered with an error */
+            502: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3153,11 +5615,11 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                pod_id: string;
+                pod_id: number;
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /**
@@ -3174,72 +5636,110 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Container Statuses */
-                        container_statuses: components["schemas"]["ContainerStatus"][];
-                        /** Creation Timestamp */
-                        creation_timestamp: string | null;
-                        /** Events */
-                        events: components["schemas"]["Event"][];
-                        /** Failure Message */
-                        failure_message: string;
-                        /** Failure Reason */
-                        failure_reason: string;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Id */
-                        id: number;
-                        /** Ignored At */
-                        ignored_at: string | null;
-                        /** Labels */
-                        labels: {
-                            [key: string]: string;
-                        };
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Node Name */
-                        node_name: string | null;
-                        /** Occurrences */
-                        occurrences: number;
-                        /** Owner Kind */
-                        owner_kind: string | null;
-                        /** Owner Name */
-                        owner_name: string | null;
-                        /** Phase */
-                        phase: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                        /** Resolution Note */
-                        resolution_note: string | null;
-                        /** Resolved At */
-                        resolved_at: string | null;
-                        /** Solution */
-                        solution: string;
-                        /**
-                         * Solution Source
-                         * @enum {string}
-                         */
-                        solution_source: "rules" | "ai";
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "new" | "investigating" | "resolved" | "ignored";
-                        /** Timestamp */
-                        timestamp: string;
-                    };
+                    "application/json": components["schemas"]["PodFailureSummary"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3255,7 +5755,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /**
@@ -3272,20 +5772,88 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Resolved */
-                        resolved: number;
-                    };
+                    "application/json": components["schemas"]["DismissDeletedResult"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3308,72 +5876,57 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    /** @description Number of matching items before limit/offset */
+                    "X-Total-Count": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Container Statuses */
-                        container_statuses: components["schemas"]["ContainerStatus"][];
-                        /** Creation Timestamp */
-                        creation_timestamp: string | null;
-                        /** Events */
-                        events: components["schemas"]["Event"][];
-                        /** Failure Message */
-                        failure_message: string;
-                        /** Failure Reason */
-                        failure_reason: string;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Id */
-                        id: number;
-                        /** Ignored At */
-                        ignored_at: string | null;
-                        /** Labels */
-                        labels: {
-                            [key: string]: string;
-                        };
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Node Name */
-                        node_name: string | null;
-                        /** Occurrences */
-                        occurrences: number;
-                        /** Owner Kind */
-                        owner_kind: string | null;
-                        /** Owner Name */
-                        owner_name: string | null;
-                        /** Phase */
-                        phase: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                        /** Resolution Note */
-                        resolution_note: string | null;
-                        /** Resolved At */
-                        resolved_at: string | null;
-                        /** Solution */
-                        solution: string;
-                        /**
-                         * Solution Source
-                         * @enum {string}
-                         */
-                        solution_source: "rules" | "ai";
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "new" | "investigating" | "resolved" | "ignored";
-                        /** Timestamp */
-                        timestamp: string;
-                    };
+                    "application/json": components["schemas"]["PodFailureSummary"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3389,7 +5942,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /** Container Statuses */
@@ -3459,88 +6012,99 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Container Statuses */
-                        container_statuses: components["schemas"]["ContainerStatus"][];
-                        /** Creation Timestamp */
-                        creation_timestamp: string | null;
-                        /** Events */
-                        events: components["schemas"]["Event"][];
-                        /** Failure Message */
-                        failure_message: string;
-                        /** Failure Reason */
-                        failure_reason: string;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Id */
-                        id: number;
-                        /** Ignored At */
-                        ignored_at: string | null;
-                        /** Labels */
-                        labels: {
-                            [key: string]: string;
-                        };
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Node Name */
-                        node_name: string | null;
-                        /** Occurrences */
-                        occurrences: number;
-                        /** Owner Kind */
-                        owner_kind: string | null;
-                        /** Owner Name */
-                        owner_name: string | null;
-                        /** Phase */
-                        phase: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                        /** Resolution Note */
-                        resolution_note: string | null;
-                        /** Resolved At */
-                        resolved_at: string | null;
-                        /** Solution */
-                        solution: string;
-                        /**
-                         * Solution Source
-                         * @enum {string}
-                         */
-                        solution_source: "rules" | "ai";
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "new" | "investigating" | "resolved" | "ignored";
-                        /** Timestamp */
-                        timestamp: string;
-                    };
+                    "application/json": components["schemas"]["PodFailureSummary"];
                 };
             };
+            /** @description OK */
             202: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Detail */
-                        detail: string;
-                        /**
-                         * Excluded
-                         * @constant
-                         */
-                        excluded: true;
-                    };
+                    "application/json": components["schemas"]["ExcludedReport"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3554,82 +6118,72 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                pod_id: string;
+                pod_id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Container Statuses */
-                        container_statuses: components["schemas"]["ContainerStatus"][];
-                        /** Creation Timestamp */
-                        creation_timestamp: string | null;
-                        /** Events */
-                        events: components["schemas"]["Event"][];
-                        /** Failure Message */
-                        failure_message: string;
-                        /** Failure Reason */
-                        failure_reason: string;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Id */
-                        id: number;
-                        /** Ignored At */
-                        ignored_at: string | null;
-                        /** Labels */
-                        labels: {
-                            [key: string]: string;
-                        };
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Logs */
-                        logs: string;
-                        /** Manifest */
-                        manifest: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Node Name */
-                        node_name: string | null;
-                        /** Occurrences */
-                        occurrences: number;
-                        /** Owner Kind */
-                        owner_kind: string | null;
-                        /** Owner Name */
-                        owner_name: string | null;
-                        /** Phase */
-                        phase: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                        /** Resolution Note */
-                        resolution_note: string | null;
-                        /** Resolved At */
-                        resolved_at: string | null;
-                        /** Solution */
-                        solution: string;
-                        /**
-                         * Solution Source
-                         * @enum {string}
-                         */
-                        solution_source: "rules" | "ai";
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "new" | "investigating" | "resolved" | "ignored";
-                        /** Timestamp */
-                        timestamp: string;
-                    };
+                    "application/json": components["schemas"]["PodFailure"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3643,78 +6197,83 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                pod_id: string;
+                pod_id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Container Statuses */
-                        container_statuses: components["schemas"]["ContainerStatus"][];
-                        /** Creation Timestamp */
-                        creation_timestamp: string | null;
-                        /** Events */
-                        events: components["schemas"]["Event"][];
-                        /** Failure Message */
-                        failure_message: string;
-                        /** Failure Reason */
-                        failure_reason: string;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Id */
-                        id: number;
-                        /** Ignored At */
-                        ignored_at: string | null;
-                        /** Labels */
-                        labels: {
-                            [key: string]: string;
-                        };
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Node Name */
-                        node_name: string | null;
-                        /** Occurrences */
-                        occurrences: number;
-                        /** Owner Kind */
-                        owner_kind: string | null;
-                        /** Owner Name */
-                        owner_name: string | null;
-                        /** Phase */
-                        phase: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                        /** Resolution Note */
-                        resolution_note: string | null;
-                        /** Resolved At */
-                        resolved_at: string | null;
-                        /** Solution */
-                        solution: string;
-                        /**
-                         * Solution Source
-                         * @enum {string}
-                         */
-                        solution_source: "rules" | "ai";
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "new" | "investigating" | "resolved" | "ignored";
-                        /** Timestamp */
-                        timestamp: string;
-                    };
+                    "application/json": components["schemas"]["PodFailureSummary"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3728,78 +6287,72 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                pod_id: string;
+                pod_id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Container Statuses */
-                        container_statuses: components["schemas"]["ContainerStatus"][];
-                        /** Creation Timestamp */
-                        creation_timestamp: string | null;
-                        /** Events */
-                        events: components["schemas"]["Event"][];
-                        /** Failure Message */
-                        failure_message: string;
-                        /** Failure Reason */
-                        failure_reason: string;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Id */
-                        id: number;
-                        /** Ignored At */
-                        ignored_at: string | null;
-                        /** Labels */
-                        labels: {
-                            [key: string]: string;
-                        };
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Node Name */
-                        node_name: string | null;
-                        /** Occurrences */
-                        occurrences: number;
-                        /** Owner Kind */
-                        owner_kind: string | null;
-                        /** Owner Name */
-                        owner_name: string | null;
-                        /** Phase */
-                        phase: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                        /** Resolution Note */
-                        resolution_note: string | null;
-                        /** Resolved At */
-                        resolved_at: string | null;
-                        /** Solution */
-                        solution: string;
-                        /**
-                         * Solution Source
-                         * @enum {string}
-                         */
-                        solution_source: "rules" | "ai";
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "new" | "investigating" | "resolved" | "ignored";
-                        /** Timestamp */
-                        timestamp: string;
-                    };
+                    "application/json": components["schemas"]["PodFailureSummary"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3822,72 +6375,57 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    /** @description Number of matching items before limit/offset */
+                    "X-Total-Count": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Container Statuses */
-                        container_statuses: components["schemas"]["ContainerStatus"][];
-                        /** Creation Timestamp */
-                        creation_timestamp: string | null;
-                        /** Events */
-                        events: components["schemas"]["Event"][];
-                        /** Failure Message */
-                        failure_message: string;
-                        /** Failure Reason */
-                        failure_reason: string;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Id */
-                        id: number;
-                        /** Ignored At */
-                        ignored_at: string | null;
-                        /** Labels */
-                        labels: {
-                            [key: string]: string;
-                        };
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Node Name */
-                        node_name: string | null;
-                        /** Occurrences */
-                        occurrences: number;
-                        /** Owner Kind */
-                        owner_kind: string | null;
-                        /** Owner Name */
-                        owner_name: string | null;
-                        /** Phase */
-                        phase: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                        /** Resolution Note */
-                        resolution_note: string | null;
-                        /** Resolved At */
-                        resolved_at: string | null;
-                        /** Solution */
-                        solution: string;
-                        /**
-                         * Solution Source
-                         * @enum {string}
-                         */
-                        solution_source: "rules" | "ai";
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "new" | "investigating" | "resolved" | "ignored";
-                        /** Timestamp */
-                        timestamp: string;
-                    };
+                    "application/json": components["schemas"]["PodFailureSummary"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3910,72 +6448,57 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    /** @description Number of matching items before limit/offset */
+                    "X-Total-Count": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Container Statuses */
-                        container_statuses: components["schemas"]["ContainerStatus"][];
-                        /** Creation Timestamp */
-                        creation_timestamp: string | null;
-                        /** Events */
-                        events: components["schemas"]["Event"][];
-                        /** Failure Message */
-                        failure_message: string;
-                        /** Failure Reason */
-                        failure_reason: string;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Id */
-                        id: number;
-                        /** Ignored At */
-                        ignored_at: string | null;
-                        /** Labels */
-                        labels: {
-                            [key: string]: string;
-                        };
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Node Name */
-                        node_name: string | null;
-                        /** Occurrences */
-                        occurrences: number;
-                        /** Owner Kind */
-                        owner_kind: string | null;
-                        /** Owner Name */
-                        owner_name: string | null;
-                        /** Phase */
-                        phase: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                        /** Resolution Note */
-                        resolution_note: string | null;
-                        /** Resolved At */
-                        resolved_at: string | null;
-                        /** Solution */
-                        solution: string;
-                        /**
-                         * Solution Source
-                         * @enum {string}
-                         */
-                        solution_source: "rules" | "ai";
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "new" | "investigating" | "resolved" | "ignored";
-                        /** Timestamp */
-                        timestamp: string;
-                    };
+                    "application/json": components["schemas"]["PodFailureSummary"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3989,78 +6512,83 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                pod_id: string;
+                pod_id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Container Statuses */
-                        container_statuses: components["schemas"]["ContainerStatus"][];
-                        /** Creation Timestamp */
-                        creation_timestamp: string | null;
-                        /** Events */
-                        events: components["schemas"]["Event"][];
-                        /** Failure Message */
-                        failure_message: string;
-                        /** Failure Reason */
-                        failure_reason: string;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Id */
-                        id: number;
-                        /** Ignored At */
-                        ignored_at: string | null;
-                        /** Labels */
-                        labels: {
-                            [key: string]: string;
-                        };
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Node Name */
-                        node_name: string | null;
-                        /** Occurrences */
-                        occurrences: number;
-                        /** Owner Kind */
-                        owner_kind: string | null;
-                        /** Owner Name */
-                        owner_name: string | null;
-                        /** Phase */
-                        phase: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                        /** Resolution Note */
-                        resolution_note: string | null;
-                        /** Resolved At */
-                        resolved_at: string | null;
-                        /** Solution */
-                        solution: string;
-                        /**
-                         * Solution Source
-                         * @enum {string}
-                         */
-                        solution_source: "rules" | "ai";
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "new" | "investigating" | "resolved" | "ignored";
-                        /** Timestamp */
-                        timestamp: string;
-                    };
+                    "application/json": components["schemas"]["PodFailureSummary"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4081,22 +6609,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Count */
-                        count: number;
-                        /** Reason */
-                        reason: string;
-                    };
+                    "application/json": components["schemas"]["ReasonCount"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4122,51 +6683,57 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    /** @description Number of matching items before limit/offset */
+                    "X-Total-Count": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Check Name */
-                        check_name: string;
-                        /** Details */
-                        details: {
-                            [key: string]: unknown;
-                        };
-                        /** Dismissed */
-                        dismissed: boolean;
-                        /** Dismissed At */
-                        dismissed_at: string | null;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Has Manifest */
-                        has_manifest: boolean;
-                        /** Id */
-                        id: number;
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Message */
-                        message: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Remediation */
-                        remediation: string;
-                        /** Resource Name */
-                        resource_name: string;
-                        /** Resource Type */
-                        resource_type: string;
-                        /**
-                         * Severity
-                         * @enum {string}
-                         */
-                        severity: "critical" | "high" | "medium" | "low" | "info";
-                    };
+                    "application/json": components["schemas"]["Finding"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4182,7 +6749,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /** Check Name */
@@ -4218,64 +6785,99 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Check Name */
-                        check_name: string;
-                        /** Details */
-                        details: {
-                            [key: string]: unknown;
-                        };
-                        /** Dismissed */
-                        dismissed: boolean;
-                        /** Dismissed At */
-                        dismissed_at: string | null;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Has Manifest */
-                        has_manifest: boolean;
-                        /** Id */
-                        id: number;
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Message */
-                        message: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Remediation */
-                        remediation: string;
-                        /** Resource Name */
-                        resource_name: string;
-                        /** Resource Type */
-                        resource_type: string;
-                        /**
-                         * Severity
-                         * @enum {string}
-                         */
-                        severity: "critical" | "high" | "medium" | "low" | "info";
-                    };
+                    "application/json": components["schemas"]["Finding"];
                 };
             };
+            /** @description OK */
             202: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Detail */
-                        detail: string;
-                        /** Excluded */
-                        excluded: boolean;
-                    };
+                    "application/json": components["schemas"]["ReportExcluded"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4289,57 +6891,72 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                finding_id: string;
+                finding_id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Check Name */
-                        check_name: string;
-                        /** Details */
-                        details: {
-                            [key: string]: unknown;
-                        };
-                        /** Dismissed */
-                        dismissed: boolean;
-                        /** Dismissed At */
-                        dismissed_at: string | null;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Has Manifest */
-                        has_manifest: boolean;
-                        /** Id */
-                        id: number;
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Message */
-                        message: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Remediation */
-                        remediation: string;
-                        /** Resource Name */
-                        resource_name: string;
-                        /** Resource Type */
-                        resource_type: string;
-                        /**
-                         * Severity
-                         * @enum {string}
-                         */
-                        severity: "critical" | "high" | "medium" | "low" | "info";
-                    };
+                    "application/json": components["schemas"]["Finding"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4353,32 +6970,72 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                finding_id: string;
+                finding_id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Explanation */
-                        explanation: string;
-                        /** Finding Id */
-                        finding_id: number;
-                        /** Fixed Manifest */
-                        fixed_manifest: string;
-                        /** Is Fallback */
-                        is_fallback: boolean;
-                    };
+                    "application/json": components["schemas"]["FixResponse"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4392,57 +7049,72 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                finding_id: string;
+                finding_id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Check Name */
-                        check_name: string;
-                        /** Details */
-                        details: {
-                            [key: string]: unknown;
-                        };
-                        /** Dismissed */
-                        dismissed: boolean;
-                        /** Dismissed At */
-                        dismissed_at: string | null;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Has Manifest */
-                        has_manifest: boolean;
-                        /** Id */
-                        id: number;
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Message */
-                        message: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Remediation */
-                        remediation: string;
-                        /** Resource Name */
-                        resource_name: string;
-                        /** Resource Type */
-                        resource_type: string;
-                        /**
-                         * Severity
-                         * @enum {string}
-                         */
-                        severity: "critical" | "high" | "medium" | "low" | "info";
-                    };
+                    "application/json": components["schemas"]["Finding"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4466,20 +7138,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Deleted */
-                        deleted: number;
-                    };
+                    "application/json": components["schemas"]["DeletedCount"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4497,20 +7204,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             202: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Requested */
-                        requested: boolean;
-                    };
+                    "application/json": components["schemas"]["RescanRequested"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4526,7 +7257,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /**
@@ -4546,13 +7277,83 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4570,20 +7371,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Pending */
-                        pending: number;
-                    };
+                    "application/json": components["schemas"]["ClearResponse"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4601,24 +7426,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Registry */
-                        registry: string;
-                    };
+                    "application/json": components["schemas"]["TrustedRegistry"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4634,7 +7479,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /** Registry */
@@ -4643,39 +7488,99 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Registry */
-                        registry: string;
-                    };
+                    "application/json": components["schemas"]["TrustedRegistry"];
                 };
             };
+            /** @description OK */
             201: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Registry */
-                        registry: string;
-                    };
+                    "application/json": components["schemas"]["TrustedRegistry"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4698,13 +7603,50 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4722,28 +7664,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        checks: components["schemas"]["HealthChecks"];
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "ok" | "unavailable";
-                    };
-                };
-            };
-            /** @description Error (docs/api.md#errors) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["HealthResponse"];
                 };
             };
         };
@@ -4757,20 +7686,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Prometheus text exposition format (version 0.0.4) */
+            200: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error (docs/api.md#errors) */
-            default: {
-                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "text/plain": string;
                 };
             };
         };
@@ -4784,43 +7708,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        checks: components["schemas"]["HealthChecks"];
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "ok" | "unavailable";
-                    };
+                    "application/json": components["schemas"]["HealthResponse"];
                 };
             };
+            /** @description OK */
             503: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        checks: components["schemas"]["HealthChecks"];
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "ok" | "unavailable";
-                    };
-                };
-            };
-            /** @description Error (docs/api.md#errors) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["HealthResponse"];
                 };
             };
         };
