@@ -1,7 +1,7 @@
 """ASGI entry point for multi-worker hypercorn (``hypercorn app.asgi:app``); settings from the environment."""
 
 from app.cli import _settings_or_exit
-from app.core.logging import configure_logging
+from app.core.logformat import configure_logging
 from app.factory import create_app
 
 _settings = _settings_or_exit()

@@ -41,7 +41,7 @@ def _serve(args: argparse.Namespace) -> int:
     from hypercorn.asyncio import serve
     from hypercorn.config import Config
 
-    from app.core.logging import configure_logging
+    from app.core.logformat import configure_logging
     from app.factory import create_app
 
     settings = _settings_or_exit()
@@ -105,7 +105,7 @@ def _positive(text: str) -> float:
 
 
 def _service_token(_: argparse.Namespace) -> int:
-    from app.core.secrets import load_secrets
+    from app.wiring.secrets import load_secrets
 
     print(load_secrets(_settings_or_exit()).service_token)
     return 0
@@ -134,17 +134,18 @@ def _create_user(args: argparse.Namespace) -> int:
         return EXIT_CONFIG
 
     async def run() -> int:
-        from app.state import AppState
+        from app.wiring import build_services
 
-        state = AppState(settings)
+        services = build_services(settings)
         try:
-            await state.ensure_indexes()
-            user = await state.auth.create_user(request.username, request.password, request.role)
+            for repository in services.repositories.indexed():
+                await repository.ensure_indexes()
+            user = await services.auth.create_user(request.username, request.password, request.role)
         except ApiError as exc:
             print(str(exc.detail), file=sys.stderr)
             return 1
         finally:
-            state.mongo.close()
+            services.mongo.close()
         print(f"Created user {user['username']} (id {user['_id']}, role {user['role']})")
         return 0
 
@@ -162,13 +163,13 @@ def _check(_: argparse.Namespace) -> int:
     settings = _settings_or_exit()
 
     async def run() -> int:
-        from app.state import AppState
+        from app.wiring import Backend
 
-        state = AppState(settings)
+        backend = Backend.build(settings)
         try:
-            results = await state.check_all()
+            results = await backend.services.health.check_all()
         finally:
-            await state.stop()
+            await backend.stop()
         for name, (status, info) in results.items():
             print(f"{name:<11} {status:<9} {info}")
         return 0 if results["mongodb"][0] == "ok" else 1

@@ -157,8 +157,8 @@ async def run(settings: Settings, host: str, port: int, scenario: str, speed: fl
     from hypercorn.asyncio import serve
     from hypercorn.config import Config
 
-    from app.core.secrets import load_secrets
     from app.factory import create_app
+    from app.wiring.secrets import load_secrets
 
     demo_dir = Path(settings.kure_state_dir) / "demo"
     demo_dir.mkdir(parents=True, exist_ok=True)
@@ -231,7 +231,7 @@ async def run(settings: Settings, host: str, port: int, scenario: str, speed: fl
 
 
 def main(settings: Settings, host: str, port: int, scenario: str, speed: float, seed: int) -> int:
-    from app.core.logging import configure_logging
+    from app.core.logformat import configure_logging
 
     if not settings.kubernetes_enabled:
         print("KURE_KUBERNETES=off: the demo watches its simulated cluster through Kubernetes access; "

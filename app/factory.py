@@ -1,4 +1,8 @@
-"""The Quart application factory."""
+"""The Quart application factory: the HTTP side of the composition root.
+
+It builds the backend (app/wiring), installs the error bodies, request logging and the route guards, and registers
+every blueprint with the services its routes call. The jobs start and stop with the server.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +14,35 @@ from quart_auth import QuartAuth
 from quart_schema import Info, QuartSchema
 
 from app import __version__
+from app.blueprints import (
+    auth,
+    config,
+    diagram,
+    exclusions,
+    health,
+    llm,
+    logs,
+    mirror,
+    notifications,
+    pods,
+    security,
+    users,
+    web,
+    ws,
+)
+from app.blueprints import settings as app_settings
 from app.core.clock import Clock
-from app.core.errors import register_error_handlers
-from app.core.guards import guard
-from app.core.logging import install_request_logging
-from app.core.openapi import KureOpenAPIProvider
-from app.core.responses import Body
-from app.core.routing import allowed_methods
-from app.core.security_headers import apply_security_headers
-from app.core.validation import MAX_BODY_BYTES, document
+from app.http.errors import register_error_handlers
+from app.http.guards import Gatekeeper, guard
+from app.http.logging import install_request_logging
+from app.http.openapi import KureOpenAPIProvider
+from app.http.responses import Body
+from app.http.routing import allowed_methods
+from app.http.security_headers import apply_security_headers
+from app.http.validation import MAX_BODY_BYTES, document
 from app.settings import Settings
-from app.state import COOKIE_NAME, AppState
+from app.wiring import EXTENSION, Backend
+from app.wiring.container import COOKIE_NAME, Services
 from storage.mongo import MongoHandle
 
 
@@ -38,10 +60,11 @@ def create_app(
     settings = settings or Settings()
     # No static folder: the dashboard and the docs pages are served by app/blueprints/web.py from the web build.
     app = KureQuart("kure-monitor", static_folder=None)
-    state = AppState(settings, clock=clock, mongo=mongo)
-    app.extensions["kure"] = state
+    backend = Backend.build(settings, clock=clock, mongo=mongo)
+    services = backend.services
+    app.extensions[EXTENSION] = backend
 
-    app.secret_key = state.secrets.session_secret
+    app.secret_key = services.secrets.session_secret
     app.config.update(
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         QUART_AUTH_COOKIE_NAME=COOKIE_NAME,
@@ -81,6 +104,9 @@ def create_app(
 
     register_error_handlers(app)
     install_request_logging(app)
+    gatekeeper = Gatekeeper(services.auth, service_token=services.secrets.service_token, cookie_name=COOKIE_NAME,
+                            allowed_origins=settings.kure_allowed_origins)
+    gatekeeper.install(app)
     # No redirect is ever built from request headers: werkzeug would answer `//api/...` with a 308 whose
     # Location comes from the Host header. A path with doubled slashes is simply not a route (404).
     app.url_map.merge_slashes = False
@@ -91,16 +117,37 @@ def create_app(
         apply_security_headers(response.headers)
         return response
 
-    from app.blueprints import register_blueprints
-
-    register_blueprints(app)
+    register_blueprints(app, services, gatekeeper)
 
     @app.before_serving
     async def _startup() -> None:
-        await state.start()
+        await backend.start()
 
     @app.after_serving
     async def _shutdown() -> None:
-        await state.stop()
+        await backend.stop()
 
     return app
+
+
+def register_blueprints(app: Quart, services: Services, gatekeeper: Gatekeeper) -> None:
+    """Every blueprint, handed the services its routes call (in name order, which fixes the OpenAPI document's)."""
+    settings = services.settings
+    for blueprint in (
+        auth.create_blueprint(services.auth, gatekeeper, settings.kure_trusted_proxies),
+        config.create_blueprint(services.ai, services.app_settings, services.health),
+        diagram.create_blueprint(services.diagram),
+        exclusions.create_blueprint(services.exclusions),
+        health.create_blueprint(services.health),
+        llm.create_blueprint(services.ai),
+        logs.create_blueprint(services.logs),
+        mirror.create_blueprint(services.mirrors),
+        notifications.create_blueprint(services.notifier),
+        pods.create_blueprint(services.pods),
+        security.create_blueprint(services.security),
+        app_settings.create_blueprint(services.app_settings),
+        users.create_blueprint(services.auth),
+        web.create_blueprint(settings.kure_web_dir),
+        ws.create_blueprint(services.hub, services.auth, gatekeeper, settings.kure_ws_ping_seconds),
+    ):
+        app.register_blueprint(blueprint)

@@ -97,6 +97,7 @@ async def round_trips(args: argparse.Namespace) -> None:
 
     from app.factory import create_app
     from app.settings import Settings
+    from app.wiring import backend_of
     from storage.mongo import MongoHandle
 
     counter = CommandCounter()
@@ -107,7 +108,7 @@ async def round_trips(args: argparse.Namespace) -> None:
     app = create_app(settings, mongo=handle)
     try:
         async with app.test_app():
-            await asyncio.wait_for(app.extensions["kure"].indexes_ready.wait(), 30)
+            await asyncio.wait_for(backend_of(app).jobs.indexes_ready.wait(), 30)
             test_client = app.test_client()
             # The first report reads the exclusion lists and the notification/LLM settings, which are then kept
             # for 2 s (app/core/cache.py): under load they cost one read per 2 s, not per report.

@@ -23,7 +23,7 @@ from app.factory import create_app
 from app.kube import KubeConfig, load_kube_config
 from app.settings import Settings
 from app.simulator.kubeapi import FakeKubeApi
-from app.state import AppState
+from app.wiring import Services, backend_of
 from storage.mongo import MongoHandle, connect
 
 # The same port variables scripts/services.py reads, so tests follow a server moved to another port.
@@ -131,15 +131,13 @@ def settings(settings_factory: Callable[..., Settings]) -> Settings:
 async def app(settings: Settings, clock: ManualClock, mongo: MongoHandle) -> AsyncIterator[Quart]:
     application = create_app(settings, clock=clock, mongo=mongo)
     async with application.test_app():
-        state: AppState = application.extensions["kure"]
-        await asyncio.wait_for(state.indexes_ready.wait(), 15)
+        await asyncio.wait_for(backend_of(application).jobs.indexes_ready.wait(), 15)
         yield application
 
 
 @pytest.fixture
-def state(app: Quart) -> AppState:
-    result: AppState = app.extensions["kure"]
-    return result
+def services(app: Quart) -> Services:
+    return backend_of(app).services
 
 
 @pytest.fixture
@@ -152,12 +150,12 @@ PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture
-def user_client(app: Quart, state: AppState) -> Callable[[str], Awaitable[TestClientProtocol]]:
+def user_client(app: Quart, services: Services) -> Callable[[str], Awaitable[TestClientProtocol]]:
     """``await user_client("write")`` → a test client logged in as a fresh user with that role."""
 
     async def make(role: str, username: str | None = None) -> TestClientProtocol:
         name = username or f"{role}-{uuid.uuid4().hex[:6]}"
-        await state.auth.create_user(name, PASSWORD, role)
+        await services.auth.create_user(name, PASSWORD, role)
         test_client = app.test_client()
         response = await test_client.post("/api/auth/login", json={"username": name, "password": PASSWORD})
         assert response.status_code == 200, await response.get_data(as_text=True)

@@ -12,8 +12,8 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from app.incluster.manifests import AGENT_DROPPED_METADATA, manifest_yaml, strip_object
-from app.incluster.redaction import redact_text
+from app.kube.manifests import AGENT_DROPPED_METADATA, manifest_yaml, strip_object
+from app.kube.redaction import redact_text
 
 from .classify import RAN_REASONS, RESTART_BASED_REASONS, Failing, event_last_time, fmt_ts, last_termination, ts
 

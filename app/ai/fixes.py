@@ -20,7 +20,7 @@ from app.ai.llm import LlmClient, LlmConfig, LlmError
 from app.ai.manifest import ManifestError, clean_manifest, dump_yaml, load_single_object
 from app.ai.prompts import build_fix_messages, prepare_manifest, redacted_evidence
 from app.ai.rules import rule_solution
-from app.incluster.redaction import REDACTED
+from app.kube.redaction import REDACTED
 
 __all__ = [
     "FixFallback",

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from app.incluster.manifests import clean_metadata
+from app.kube.manifests import clean_metadata
 from app.kube.objects import POD_TEMPLATE_PATHS, dig
 
 __all__ = [

@@ -1,8 +1,8 @@
 """Prompt building. Every piece of evidence is redacted here, before it can reach an LLM provider.
 
 Text evidence (messages, events, logs, container status messages) goes through
-:func:`app.incluster.redaction.redact_text`; manifests go through the structured
-:func:`app.incluster.redaction.redact_manifest` (env values by name and pattern, command/args, annotations) and are
+:func:`app.kube.redaction.redact_text`; manifests go through the structured
+:func:`app.kube.redaction.redact_manifest` (env values by name and pattern, command/args, annotations) and are
 then cleaned (docs/api.md#source-manifest-and-cleaning). Sizes are capped so one huge log cannot blow the provider's
 context window.
 """
@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from app.ai.manifest import clean_manifest, dump_yaml
-from app.incluster.redaction import redact_manifest, redact_text
+from app.kube.redaction import redact_manifest, redact_text
 
 __all__ = ["build_fix_messages", "build_solution_messages", "prepare_manifest", "redacted_evidence"]
 

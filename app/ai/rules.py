@@ -2,7 +2,7 @@
 
 ``rule_solution(report)`` is pure and synchronous: ingest calls it on every new record. The report is a mapping
 with the fields of a failure report (docs/api.md#reporting-a-failure, docs/api.md#pod-failure; missing fields are
-tolerated). Every evidence string quoted in the solution goes through :func:`app.incluster.redaction.redact_text`
+tolerated). Every evidence string quoted in the solution goes through :func:`app.kube.redaction.redact_text`
 first, and nothing else from the evidence (env values, logs, manifest values other than resource limits and node
 selectors) is echoed.
 """
@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from app.ai.knowledge import ENTRIES, GENERIC, LOG_HINTS, Entry, LogHint, Variant
-from app.incluster.redaction import redact_text
+from app.kube.redaction import redact_text
 
 __all__ = ["Facts", "extract_facts", "find_entry", "rule_solution", "split_init_prefix"]
 

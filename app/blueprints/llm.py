@@ -8,13 +8,11 @@ from quart import Blueprint, Response
 
 from app.ai.llm import LlmConfig, LlmConfigError, validate_config
 from app.core.errors import ApiError
-from app.core.guards import guard
-from app.core.responses import NoContent
-from app.core.validation import document, validate
+from app.http.guards import guard
+from app.http.responses import NoContent
+from app.http.validation import document, validate
 from app.schemas.llm import LlmBody, LlmStatus, LlmTestResult
-from app.state import get_state
-
-blueprint = Blueprint("llm", __name__, url_prefix="/api/admin/llm")
+from app.services.ai import AiService
 
 
 def _checked(data: LlmBody) -> LlmConfig:
@@ -24,31 +22,33 @@ def _checked(data: LlmBody) -> LlmConfig:
         raise ApiError(422, [{"loc": ["body", exc.field], "msg": exc.message, "type": "value_error"}]) from None
 
 
-@blueprint.get("/status")
-@guard("admin")
-@document({200: LlmStatus})
-async def llm_status() -> dict[str, Any]:
-    return await get_state().ai.status()
+def create_blueprint(ai: AiService) -> Blueprint:
+    blueprint = Blueprint("llm", __name__, url_prefix="/api/admin/llm")
 
+    @blueprint.get("/status")
+    @guard("admin")
+    @document({200: LlmStatus})
+    async def llm_status() -> dict[str, Any]:
+        return await ai.status()
 
-@blueprint.post("/config")
-@guard("admin")
-@validate(body=LlmBody, responses={200: LlmStatus})
-async def set_llm_config(data: LlmBody) -> dict[str, Any]:
-    return await get_state().ai.configure(_checked(data))
+    @blueprint.post("/config")
+    @guard("admin")
+    @validate(body=LlmBody, responses={200: LlmStatus})
+    async def set_llm_config(data: LlmBody) -> dict[str, Any]:
+        return await ai.configure(_checked(data))
 
+    @blueprint.delete("/config")
+    @guard("admin")
+    @document({204: NoContent()})
+    async def delete_llm_config() -> Response:
+        await ai.unconfigure()
+        return Response(status=204)
 
-@blueprint.delete("/config")
-@guard("admin")
-@document({204: NoContent()})
-async def delete_llm_config() -> Response:
-    await get_state().ai.unconfigure()
-    return Response(status=204)
+    @blueprint.post("/test")
+    @guard("admin")
+    @validate(body=LlmBody, responses={200: LlmTestResult})
+    async def test_llm(data: LlmBody) -> dict[str, Any]:
+        result = await ai.test_connection(_checked(data))
+        return result.as_dict()
 
-
-@blueprint.post("/test")
-@guard("admin")
-@validate(body=LlmBody, responses={200: LlmTestResult})
-async def test_llm(data: LlmBody) -> dict[str, Any]:
-    result = await get_state().ai.llm.test_connection(_checked(data))
-    return result.as_dict()
+    return blueprint

@@ -19,12 +19,9 @@ from quart_schema import hide
 from werkzeug.routing import PathConverter
 
 from app.core.errors import ApiError
-from app.core.guards import guard
-from app.core.responses import Text
-from app.core.validation import document
-from app.state import get_state
-
-blueprint = Blueprint("web", __name__)
+from app.http.guards import guard
+from app.http.responses import Text
+from app.http.validation import document
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
@@ -45,60 +42,16 @@ class ClientRoutePath(PathConverter):
     regex = r"(?!(?:api|docs|redoc|openapi\.json|metrics|health|ready|assets)(?:/|$))[^/].*?"
 
 
-@blueprint.record_once
 def _register_converter(setup: BlueprintSetupState) -> None:
     setup.app.url_map.converters["client_route"] = ClientRoutePath
 
 
-def web_dir() -> Path:
-    configured = get_state().settings.kure_web_dir
-    return Path(configured) if configured else DEFAULT_WEB_DIR
-
-
-async def _page(name: str) -> Response:
-    directory = web_dir()
+async def _page(directory: Path, name: str) -> Response:
     if not (directory / name).is_file():
         raise ApiError(404, f"The dashboard is not built in {directory}: {BUILD_HINT}")
     response = await send_from_directory(directory, name)
     response.headers["Cache-Control"] = REVALIDATE
     return response
-
-
-@blueprint.get("/")
-@guard("public")
-@hide
-@document({200: PAGE}, errors=(404,))
-async def index() -> Response:
-    return await _page("index.html")
-
-
-@blueprint.get("/assets/<path:name>")
-@guard("public")
-@hide
-@document({200: FILE}, errors=(404,))
-async def asset(name: str) -> Response:
-    directory = web_dir() / "assets"
-    if not (directory / name).is_file():
-        raise ApiError(404, "Not Found")
-    response = await send_from_directory(directory, name)
-    response.headers["Cache-Control"] = IMMUTABLE
-    return response
-
-
-@blueprint.get("/<client_route:path>")
-@guard("public")
-@hide
-@document({200: PAGE}, errors=(404,))
-async def client_route(path: str) -> Response:
-    """A top-level file of the build (favicon), else the app's own route: the app decides what it shows."""
-    directory = web_dir()
-    if "/" not in path and (directory / path).is_file() and not path.endswith(".html"):
-        response = await send_from_directory(directory, path)
-        response.headers["Cache-Control"] = REVALIDATE
-        return response
-    if "." in path.rsplit("/", 1)[-1]:
-        raise ApiError(404, "Not Found")  # a missing file, not a page of the app
-    return await _page("index.html")
 
 
 def _docs_fallback(title: str) -> Response:
@@ -115,22 +68,61 @@ def _docs_fallback(title: str) -> Response:
                     headers={"Cache-Control": REVALIDATE})
 
 
-@blueprint.get("/docs")
-@guard("public")
-@hide
-@document({200: PAGE}, errors=(404,))
-async def swagger_ui() -> Response:
-    if not (web_dir() / "docs.html").is_file():
-        return _docs_fallback("Swagger UI")
-    return await _page("docs.html")
+def create_blueprint(web_dir: str | None) -> Blueprint:
+    """The web build's pages, served from ``web_dir`` (``KURE_WEB_DIR``; unset = the checkout's build)."""
+    directory = Path(web_dir) if web_dir else DEFAULT_WEB_DIR
+    blueprint = Blueprint("web", __name__)
+    blueprint.record_once(_register_converter)
 
+    @blueprint.get("/")
+    @guard("public")
+    @hide
+    @document({200: PAGE}, errors=(404,))
+    async def index() -> Response:
+        return await _page(directory, "index.html")
 
-@blueprint.get("/redoc")
-@guard("public")
-@hide
-@document({200: PAGE}, errors=(404,))
-async def redoc_ui() -> Response:
-    if not (web_dir() / "redoc.html").is_file():
-        return _docs_fallback("ReDoc")
-    return await _page("redoc.html")
+    @blueprint.get("/assets/<path:name>")
+    @guard("public")
+    @hide
+    @document({200: FILE}, errors=(404,))
+    async def asset(name: str) -> Response:
+        assets = directory / "assets"
+        if not (assets / name).is_file():
+            raise ApiError(404, "Not Found")
+        response = await send_from_directory(assets, name)
+        response.headers["Cache-Control"] = IMMUTABLE
+        return response
 
+    @blueprint.get("/<client_route:path>")
+    @guard("public")
+    @hide
+    @document({200: PAGE}, errors=(404,))
+    async def client_route(path: str) -> Response:
+        """A top-level file of the build (favicon), else the app's own route: the app decides what it shows."""
+        if "/" not in path and (directory / path).is_file() and not path.endswith(".html"):
+            response = await send_from_directory(directory, path)
+            response.headers["Cache-Control"] = REVALIDATE
+            return response
+        if "." in path.rsplit("/", 1)[-1]:
+            raise ApiError(404, "Not Found")  # a missing file, not a page of the app
+        return await _page(directory, "index.html")
+
+    @blueprint.get("/docs")
+    @guard("public")
+    @hide
+    @document({200: PAGE}, errors=(404,))
+    async def swagger_ui() -> Response:
+        if not (directory / "docs.html").is_file():
+            return _docs_fallback("Swagger UI")
+        return await _page(directory, "docs.html")
+
+    @blueprint.get("/redoc")
+    @guard("public")
+    @hide
+    @document({200: PAGE}, errors=(404,))
+    async def redoc_ui() -> Response:
+        if not (directory / "redoc.html").is_file():
+            return _docs_fallback("ReDoc")
+        return await _page(directory, "redoc.html")
+
+    return blueprint

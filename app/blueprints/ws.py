@@ -14,13 +14,11 @@ import logging
 
 from quart import Blueprint, websocket
 
-from app.core.guards import handshake_origin_allowed, resolve_principal, websocket_guard
-from app.state import get_state
-from app.ws.hub import TOO_MANY_CONNECTIONS, TOO_MANY_CONNECTIONS_CODE, HubClient
+from app.http.guards import Gatekeeper, websocket_guard
+from app.services.auth import AuthService
+from app.ws.hub import TOO_MANY_CONNECTIONS, TOO_MANY_CONNECTIONS_CODE, Hub, HubClient
 
 log = logging.getLogger("kure.ws")
-
-blueprint = Blueprint("ws", __name__)
 
 MAX_CLIENT_FRAME = 64 * 1024
 
@@ -34,15 +32,14 @@ async def _send_loop(client: HubClient) -> None:
         await connection.send(frame)
 
 
-async def _ping_loop(client: HubClient, ping_seconds: float) -> None:
+async def _ping_loop(client: HubClient, hub: Hub, auth: AuthService, ping_seconds: float) -> None:
     """Every ``ping_seconds``: re-check a cookie session (a logged-out or deleted user is closed with 4401),
     then queue a ping."""
-    state = get_state()
     while True:
         await asyncio.sleep(ping_seconds)
         if client.session_id is not None:
             try:
-                session = await state.auth.resolve_session(client.session_id)
+                session = await auth.resolve_session(client.session_id)
             except Exception:
                 log.warning("WebSocket session re-check failed: session store unavailable")
                 client.close(1011, "Server error")
@@ -50,7 +47,7 @@ async def _ping_loop(client: HubClient, ping_seconds: float) -> None:
             if session is None:
                 client.close(4401, "Not authenticated")  # logged out, revoked or user deleted
                 return
-        state.hub.send_to(client, "ping", {})
+        hub.send_to(client, "ping", {})
 
 
 async def _receive_loop(client: HubClient) -> None:
@@ -61,51 +58,55 @@ async def _receive_loop(client: HubClient) -> None:
             return
 
 
-@blueprint.websocket("/api/ws")
-@websocket_guard("read_or_service")
-async def live_feed() -> None:
-    state = get_state()
-    await websocket.accept()
-    try:
-        principal = await resolve_principal()
-    except Exception:
-        log.warning("WebSocket authentication failed: session store unavailable")
-        await websocket.close(1011, "Server error")
-        return
-    if principal.kind in ("anonymous", "invalid"):
-        await websocket.close(4401, "Not authenticated")
-        return
-    if principal.from_cookie and not handshake_origin_allowed(websocket.headers):
-        await websocket.close(4403, "Cross-origin request refused")
-        return
-
-    client = HubClient(user_id=principal.user["_id"] if principal.user else None, session_id=principal.session_id,
-                       principal=principal.key)
-    if not state.hub.try_register(client):
-        await websocket.close(TOO_MANY_CONNECTIONS_CODE, TOO_MANY_CONNECTIONS)
-        return
-    closing = asyncio.create_task(_wait_closing(client))
-    tasks = (
-        closing,
-        asyncio.create_task(_send_loop(client)),
-        asyncio.create_task(_ping_loop(client, state.settings.kure_ws_ping_seconds)),
-        asyncio.create_task(_receive_loop(client)),
-    )
-    try:
-        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        state.hub.unregister(client)
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-    if client.close_code is not None:
-        with contextlib.suppress(Exception):
-            await websocket.close(client.close_code, client.close_reason)
-
-
 async def _wait_closing(client: HubClient) -> None:
     """Returns once the hub (overflow, shutdown) or a loop asked this connection to close."""
     while client.close_code is None:
         await client.closed.wait()
+
+
+def create_blueprint(hub: Hub, auth: AuthService, gatekeeper: Gatekeeper, ping_seconds: float) -> Blueprint:
+    blueprint = Blueprint("ws", __name__)
+
+    @blueprint.websocket("/api/ws")
+    @websocket_guard("read_or_service")
+    async def live_feed() -> None:
+        await websocket.accept()
+        try:
+            principal = await gatekeeper.resolve_principal()
+        except Exception:
+            log.warning("WebSocket authentication failed: session store unavailable")
+            await websocket.close(1011, "Server error")
+            return
+        if principal.kind in ("anonymous", "invalid"):
+            await websocket.close(4401, "Not authenticated")
+            return
+        if principal.from_cookie and not gatekeeper.handshake_origin_allowed(websocket.headers):
+            await websocket.close(4403, "Cross-origin request refused")
+            return
+
+        client = HubClient(user_id=principal.user["_id"] if principal.user else None, session_id=principal.session_id,
+                           principal=principal.key)
+        if not hub.try_register(client):
+            await websocket.close(TOO_MANY_CONNECTIONS_CODE, TOO_MANY_CONNECTIONS)
+            return
+        closing = asyncio.create_task(_wait_closing(client))
+        tasks = (
+            closing,
+            asyncio.create_task(_send_loop(client)),
+            asyncio.create_task(_ping_loop(client, hub, auth, ping_seconds)),
+            asyncio.create_task(_receive_loop(client)),
+        )
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            hub.unregister(client)
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        if client.close_code is not None:
+            with contextlib.suppress(Exception):
+                await websocket.close(client.close_code, client.close_reason)
+
+    return blueprint

@@ -1,22 +1,17 @@
-"""The one error-body layer (docs/api.md#bodies, docs/api.md#errors).
+"""The errors of the API contract (docs/api.md#errors), free of any web framework.
 
-Routes and services raise :class:`ApiError`; every other exception becomes the status its kind implies, and an
-unexpected one becomes a 500 carrying only the request id. Dependency outages are 503, never 500.
+Services raise :class:`ApiError` with the contract's status and ``detail`` for the answers the contract names
+(404 for an unknown record, 409 for a refused transition, ...). Adapters raise their own domain errors instead
+(app/kube/errors.py, storage/errors.py, graph/errors.py); app/http/errors.py is the one place that turns those into
+statuses and renders every error body.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
-from quart import Quart, Response, g, jsonify, request
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
-
-from app.core.routing import allowed_methods
-
-log = logging.getLogger("kure.errors")
 
 DB_UNAVAILABLE = "Database not available"
 GRAPH_UNAVAILABLE = "Graph database not available"
@@ -96,66 +91,3 @@ def pydantic_items(exc: ValidationError, source: str) -> list[dict[str, Any]]:
     for err in exc.errors(include_url=False, include_context=True, include_input=False):
         items.append({"loc": [source, *err["loc"]], "msg": api_message(err), "type": err["type"]})
     return items
-
-
-def _body(status: int, detail: Any, headers: dict[str, str] | None = None) -> Response:
-    response = jsonify({"detail": detail})
-    response.status_code = status
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
-
-
-def _is_db_outage(exc: BaseException) -> bool:
-    from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError
-
-    return isinstance(exc, ConnectionFailure | ServerSelectionTimeoutError)
-
-
-def _is_graph_outage(exc: BaseException) -> bool:
-    from neo4j.exceptions import ServiceUnavailable, SessionExpired
-
-    return isinstance(exc, ServiceUnavailable | SessionExpired)
-
-
-def register_error_handlers(app: Quart) -> None:
-    @app.errorhandler(ApiError)
-    async def _api_error(exc: ApiError) -> Response:
-        return _body(exc.status, exc.detail, exc.headers)
-
-    @app.errorhandler(RequestEntityTooLarge)
-    async def _too_large(exc: RequestEntityTooLarge) -> Response:
-        return _body(413, "Request body too large")
-
-    @app.errorhandler(MethodNotAllowed)
-    async def _method(exc: MethodNotAllowed) -> Response:
-        adapter = app.create_url_adapter(request)
-        allowed = allowed_methods(app.url_map, adapter) if adapter is not None else []
-        allowed = allowed or sorted(set(exc.valid_methods or []))
-        return _body(405, "Method Not Allowed", {"Allow": ", ".join(allowed)} if allowed else None)
-
-    @app.errorhandler(HTTPException)
-    async def _http(exc: HTTPException) -> Response:
-        status = exc.code or 500
-        if status >= 500:
-            return _internal(exc)
-        name = exc.name if status != 400 else "Bad Request"
-        return _body(status, name)
-
-    @app.errorhandler(Exception)
-    async def _unexpected(exc: Exception) -> Response:
-        if _is_db_outage(exc):
-            log.warning("MongoDB unavailable: %s", type(exc).__name__)
-            return _body(503, DB_UNAVAILABLE)
-        if _is_graph_outage(exc):
-            log.warning("Neo4j unavailable: %s", type(exc).__name__)
-            return _body(503, GRAPH_UNAVAILABLE)
-        return _internal(exc)
-
-
-def _internal(exc: BaseException) -> Response:
-    request_id = getattr(g, "request_id", None) or ""
-    log.error("Unhandled error (request_id=%s)", request_id, exc_info=exc)
-    response = jsonify({"detail": "Internal server error", "request_id": request_id})
-    response.status_code = 500
-    return response

@@ -13,9 +13,8 @@ from typing import Annotated, Literal, TypeVar
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.kube.images import valid_trusted_registry
 from app.settings import first_error, split_csv
-
-from .images import valid_trusted_registry
 
 PositiveInt = Annotated[int, Field(gt=0)]
 

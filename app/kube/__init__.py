@@ -17,13 +17,12 @@ from .config import (
     reload_credentials,
     request_timeout,
 )
-from .reflector import Backoff, Reflector, ReflectorOptions, ReflectorSink
+from .reflector import Reflector, ReflectorOptions, ReflectorSink
 from .resources import KINDS, ResourceKind, resource
 from .rest import KubeApiError, open_request, request_json, request_text, stream_lines
 
 __all__ = [
     "KINDS",
-    "Backoff",
     "KubeApiError",
     "KubeConfig",
     "Reflector",

@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -33,6 +32,8 @@ from typing import Any, Protocol
 
 import aiohttp
 from kubernetes_asyncio import client
+
+from app.core.backoff import Backoff
 
 from .resources import ResourceKind
 from .rest import (
@@ -85,24 +86,6 @@ class _Gone(Exception):
 
 class _Resync(Exception):
     pass
-
-
-class Backoff:
-    """Exponential backoff with jitter: ``initial`` doubling up to ``maximum``, ±20 %."""
-
-    def __init__(self, initial: float, maximum: float, *, rng: random.Random | None = None) -> None:
-        self.initial = initial
-        self.maximum = maximum
-        self._next = initial
-        self._rng = rng or random.Random()
-
-    def reset(self) -> None:
-        self._next = self.initial
-
-    def next_delay(self) -> float:
-        base = min(self._next, self.maximum)
-        self._next = min(self._next * 2, self.maximum)
-        return base * self._rng.uniform(0.8, 1.2)
 
 
 class Reflector:

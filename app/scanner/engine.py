@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.incluster.manifests import SCANNER_DROPPED_METADATA, manifest_yaml, strip_object
+from app.kube.manifests import SCANNER_DROPPED_METADATA, manifest_yaml, strip_object
 
 from .checks import CATALOGUE, Check, Context, FindingDraft
 from .checks.base import Obj

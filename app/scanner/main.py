@@ -20,11 +20,11 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 from app.core.clock import Clock
 from app.incluster.backend import LeadershipLost, Outcome
 from app.incluster.exclusions import parse_registries, registry_changes
-from app.incluster.images import parse_image
 from app.incluster.informer import Store
 from app.incluster.lease import LeaseElector
 from app.incluster.runtime import Session, run_component, run_main, start_component, supervise
 from app.incluster.settings import ScannerSettings
+from app.kube.images import parse_image
 from app.kube.reflector import Reflector, ReflectorOptions
 
 from .checks import CATALOGUE

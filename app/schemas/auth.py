@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from app.core.validation import RequestModel
+from app.schemas.base import RequestModel
 
 Username = Annotated[str, Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")]
 Password = Annotated[str, Field(min_length=8, max_length=1024)]

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator
 
-from app.core.validation import QueryModel, text_bool
+from app.schemas.base import QueryModel, text_bool
 
 # docs/graph.md#role-diagrams: include_system also accepts yes/no (case-insensitive); anything else is a 422.
 DiagramBool = Annotated[bool, BeforeValidator(text_bool(("true", "1", "yes"), ("false", "0", "no")))]

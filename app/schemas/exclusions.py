@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from app.core.validation import QueryModel, RequestModel
+from app.schemas.base import QueryModel, RequestModel
 
 Dns1123Label = Annotated[str, Field(min_length=1, max_length=63, pattern=r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
 PodPattern = Annotated[str, Field(min_length=1, max_length=253, pattern=r"^[^/\s]+$")]

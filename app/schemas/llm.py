@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from app.core.validation import RequestModel
+from app.schemas.base import RequestModel
 
 
 class LlmBody(RequestModel):

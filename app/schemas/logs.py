@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from app.core.validation import QueryBool, QueryModel, TextInt
+from app.schemas.base import QueryBool, QueryModel, TextInt
 
 
 class LogsQuery(QueryModel):

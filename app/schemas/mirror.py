@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from app.core.validation import RequestModel
+from app.schemas.base import RequestModel
 from app.schemas.pods import ContainerStatus, Event
 
 MirrorPhase = Literal["Pending", "Running", "Succeeded", "Failed", "Unknown"]

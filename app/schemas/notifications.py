@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, Field
 
-from app.core.validation import RequestModel
+from app.schemas.base import RequestModel
 
 Provider = Literal["slack", "teams", "discord", "webhook"]
 Severity = Literal["critical", "high", "medium", "low", "info"]

@@ -8,8 +8,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, field_validator
 
 from app.core.timefmt import iso
-from app.core.validation import INT64_MAX, InputTimestamp, Int64, Pagination, QueryModel, RequestModel
 from app.kube.names import label_key_error, label_value_error
+from app.schemas.base import INT64_MAX, InputTimestamp, Int64, Pagination, QueryModel, RequestModel
 
 Status = Literal["new", "investigating", "resolved", "ignored"]
 

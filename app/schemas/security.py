@@ -7,8 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, field_validator
 
-from app.core.validation import INT64_MAX, INT64_MIN, Pagination, QueryBool, QueryModel, RequestModel
-from app.services.registries import normalise_registry
+from app.kube.images import normalise_registry
+from app.schemas.base import INT64_MAX, INT64_MIN, Pagination, QueryBool, QueryModel, RequestModel
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, Field
 
-from app.core.validation import RequestModel
+from app.schemas.base import RequestModel
 
 _INTEGER_TEXT = re.compile(r"^-?[0-9]+$")
 

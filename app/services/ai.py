@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from app.ai.llm import LlmClient, LlmConfig, LlmError, key_hint
+from app.ai.llm import ConnectionTestResult, LlmClient, LlmConfig, LlmError, key_hint
 from app.ai.solutions import SolutionScheduler, SolutionService
 from app.core.cache import CachedValue
 from app.core.clock import Clock
@@ -24,7 +24,7 @@ NOT_CONFIGURED = {"configured": False, "provider": None, "model": None, "base_ur
 class AiService:
     def __init__(
         self, repository: LlmConfigRepository, box: SecretBox, clock: Clock, tasks: TaskGroup,
-        llm: LlmClient, solutions: SolutionService,
+        llm: LlmClient, solutions: SolutionService, scheduler: SolutionScheduler | None = None,
     ) -> None:
         self.repository = repository
         self.box = box
@@ -32,7 +32,7 @@ class AiService:
         self.tasks = tasks
         self.llm = llm
         self.solutions = solutions
-        self.scheduler: SolutionScheduler | None = None
+        self.scheduler = scheduler
         # Read for every new incident: kept briefly, dropped on every change made here.
         self._stored: CachedValue[dict[str, Any] | None] = CachedValue(repository.get, clock)
 
@@ -82,6 +82,10 @@ class AiService:
         finally:
             self._stored.invalidate()
         self.solutions.cache.clear()
+
+    async def test_connection(self, config: LlmConfig) -> ConnectionTestResult:
+        """One call to the provider with ``config`` (docs/api.md#llm-configuration); nothing is stored."""
+        return await self.llm.test_connection(config)
 
     # --- solutions (the PodService AiSolutions hook) -------------------------------------------------------
 

@@ -167,6 +167,9 @@ class AuthService:
 
     # --- user administration -------------------------------------------------------------------------------
 
+    async def list_users(self) -> list[dict[str, Any]]:
+        return await self.users.all()
+
     async def create_user(self, username: str, password: str, role: str) -> dict[str, Any]:
         if await self.users.by_username(username) is not None:
             raise ApiError(409, "Username already exists")

@@ -14,9 +14,9 @@ import yaml
 from neo4j import AsyncDriver
 
 from app.core.errors import ApiError, DependencyUnavailable
-from app.incluster.manifests import strip_object
 from app.kube import resource
 from app.kube.access import KubeAccess
+from app.kube.manifests import strip_object
 from graph import queries
 
 log = logging.getLogger("kure.diagram")
@@ -45,7 +45,7 @@ def clean_manifest(obj: dict[str, Any]) -> dict[str, Any]:
 class DiagramService:
     def __init__(
         self,
-        driver: Callable[[], AsyncDriver | None],
+        driver: AsyncDriver | None,
         kube: KubeAccess,
         *,
         database: str | None = None,
@@ -59,7 +59,7 @@ class DiagramService:
     async def _graph(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
         try:
             result: dict[str, Any] = await call(
-                self._driver(), *args, database=self._database, timeout_seconds=self._timeout, **kwargs
+                self._driver, *args, database=self._database, timeout_seconds=self._timeout, **kwargs
             )
             return result
         except queries.GraphUnavailable:

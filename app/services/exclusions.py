@@ -1,6 +1,11 @@
 """Monitoring exclusions (docs/api.md#exclusions): enforced on ingest, published to agents and scanners.
 
-Ingest consults them on every report, so the (small) lists are a :class:`~app.core.cache.CachedValue`.
+Two parts, so that the services depend on each other in one direction only:
+
+- :class:`ExclusionRules` answers "is this excluded?" for ingest (pod reports and security findings). Ingest
+  consults it on every report, so the (small) lists are a :class:`~app.core.cache.CachedValue`.
+- :class:`ExclusionService` changes the lists. Excluding a namespace or a pod pattern also removes what is already
+  stored for it, so it is built *after* the pod and security services, with their purge operations handed in.
 """
 
 from __future__ import annotations
@@ -16,9 +21,9 @@ from app.core.timefmt import iso
 from app.ws.hub import Hub
 from storage.exclusions import ExclusionRepository
 
-# Set by the security area: delete a namespace's ACTIVE findings, return their ids (no broadcast).
+# The security area's: delete a namespace's ACTIVE findings, return their ids (no broadcast).
 FindingPurge = Callable[[str], Awaitable[list[int]]]
-# Set by the pods area: delete open records in (namespace or all) whose pod name matches (glob or all)
+# The pods area's: delete open records in (namespace or all) whose pod name matches (glob or all)
 # → [(namespace, pod_name, ids)], no broadcast.
 OpenPodPurge = Callable[[str | None, str | None], Awaitable[list[tuple[str, str, list[int]]]]]
 
@@ -32,16 +37,13 @@ def present_pod(row: dict[str, Any]) -> dict[str, Any]:
             "created_at": iso(row["created_at"])}
 
 
-class ExclusionService:
-    def __init__(self, repository: ExclusionRepository, hub: Hub, clock: Clock) -> None:
-        self.repository = repository
-        self.hub = hub
-        self.clock = clock
-        self.purge_open_pods: OpenPodPurge | None = None
-        self.purge_findings: FindingPurge | None = None
-        self._lists: CachedValue[tuple[set[str], list[tuple[str, str | None]]]] = CachedValue(self._load, clock)
+class ExclusionRules:
+    """The exclusion lists as ingest reads them: cached, and dropped whenever :class:`ExclusionService` changes
+    them."""
 
-    # --- checks used by ingest -----------------------------------------------------------------------------
+    def __init__(self, repository: ExclusionRepository, clock: Clock) -> None:
+        self.repository = repository
+        self._lists: CachedValue[tuple[set[str], list[tuple[str, str | None]]]] = CachedValue(self._load, clock)
 
     async def _load(self) -> tuple[set[str], list[tuple[str, str | None]]]:
         namespaces = {row["namespace"] for row in await self.repository.namespaces()}
@@ -62,6 +64,28 @@ class ExclusionService:
                 return pattern
         return None
 
+
+class ExclusionService:
+    def __init__(
+        self,
+        repository: ExclusionRepository,
+        rules: ExclusionRules,
+        hub: Hub,
+        clock: Clock,
+        *,
+        purge_open_pods: OpenPodPurge,
+        purge_findings: FindingPurge,
+    ) -> None:
+        self.repository = repository
+        self.rules = rules
+        self.hub = hub
+        self.clock = clock
+        self._purge_open_pods = purge_open_pods
+        self._purge_findings = purge_findings
+
+    def invalidate(self) -> None:
+        self.rules.invalidate()
+
     # --- namespaces ----------------------------------------------------------------------------------------
 
     async def list_namespaces(self) -> list[dict[str, Any]]:
@@ -71,15 +95,12 @@ class ExclusionService:
         row, created = await self.repository.add_namespace(namespace, self.clock.now())
         self.invalidate()
         if created:
-            if self.purge_open_pods is not None:
-                for ns, pod, ids in await self.purge_open_pods(namespace, None):
-                    self.hub.publish("pod_deleted", {"namespace": ns, "pod_name": pod, "ids": ids,
-                                                     "reason": "namespace_excluded"})
-            if self.purge_findings is not None:
-                finding_ids = await self.purge_findings(namespace)
-                if finding_ids:
-                    self.hub.publish("security_finding_deleted",
-                                     {"ids": finding_ids, "reason": "namespace_excluded"})
+            for ns, pod, ids in await self._purge_open_pods(namespace, None):
+                self.hub.publish("pod_deleted", {"namespace": ns, "pod_name": pod, "ids": ids,
+                                                 "reason": "namespace_excluded"})
+            finding_ids = await self._purge_findings(namespace)
+            if finding_ids:
+                self.hub.publish("security_finding_deleted", {"ids": finding_ids, "reason": "namespace_excluded"})
             self.hub.publish("namespace_exclusion", {"namespace": namespace, "action": "excluded"})
         return present_namespace(row), created
 
@@ -98,10 +119,9 @@ class ExclusionService:
         row, created = await self.repository.add_pod_pattern(pod_name, namespace, self.clock.now())
         self.invalidate()
         if created:
-            if self.purge_open_pods is not None:
-                for ns, pod, ids in await self.purge_open_pods(namespace, pod_name):
-                    self.hub.publish("pod_deleted", {"namespace": ns, "pod_name": pod, "ids": ids,
-                                                     "reason": "pod_excluded"})
+            for ns, pod, ids in await self._purge_open_pods(namespace, pod_name):
+                self.hub.publish("pod_deleted", {"namespace": ns, "pod_name": pod, "ids": ids,
+                                                 "reason": "pod_excluded"})
             self.hub.publish("pod_exclusion", {"pod_name": pod_name, "namespace": namespace, "action": "excluded"})
         return present_pod(row), created
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from app.incluster.images import is_trusted, parse_image
+from app.kube.images import is_trusted, parse_image
 
 Json = dict[str, Any]
 

@@ -45,12 +45,20 @@ EVIDENCE_FIELDS = (
 RECENT_RECORDS = 20
 
 
+class ExclusionChecks(Protocol):
+    """What ingest asks the exclusion lists (app/services/exclusions.py)."""
+
+    async def namespace_excluded(self, namespace: str) -> bool: ...
+
+    async def matching_pod_pattern(self, namespace: str, pod_name: str) -> str | None: ...
+
+
 class Notifier(Protocol):
     def notify(self, event: str, data: dict[str, Any], severity: str | None = None) -> None: ...
 
 
 class AiSolutions(Protocol):
-    """The AI side of docs/api.md#solutions, wired when an LLM store exists (app/services/ai.py)."""
+    """The AI side of docs/api.md#solutions (app/services/ai.py)."""
 
     def schedule(self, record_id: int, report: dict[str, Any]) -> None:
         """Generate in the background and store + broadcast on success; never blocks."""
@@ -72,8 +80,8 @@ def notification_data(doc: dict[str, Any]) -> dict[str, Any]:
 
 class PodService:
     def __init__(
-        self, repository: PodFailureRepository, exclusions: Any, hub: Hub, notifier: Notifier, clock: Clock,
-        secrets: Iterable[str] = (),
+        self, repository: PodFailureRepository, exclusions: ExclusionChecks, hub: Hub, notifier: Notifier,
+        clock: Clock, *, ai: AiSolutions | None = None, secrets: Iterable[str] = (),
     ) -> None:
         self.repository = repository
         self.exclusions = exclusions
@@ -81,7 +89,7 @@ class PodService:
         self.notifier = notifier
         self.clock = clock
         self.secrets = tuple(secrets)
-        self.ai: AiSolutions | None = None
+        self.ai = ai
         # Reports for one pod are merged one at a time in this process. Real MongoDB applies each merge
         # atomically anyway; FerretDB 1.x (SQLite) loses concurrent $inc's on one document without this. Across
         # replicas the unique open slot still guarantees one open record (docs/storage.md).
@@ -291,14 +299,6 @@ class PodService:
         self.hub.publish("solution_updated", {"id": record_id, "solution": solution, "solution_source": source})
         return present_summary(updated)
 
-    async def store_ai_solution(self, record_id: int, solution: str, for_reason: str) -> None:
-        """Store a background AI answer unless the record's reason changed meanwhile; broadcast on success."""
-        doc = await self.repository.get(record_id, summary=True)
-        if doc is None or doc.get("failure_reason") != for_reason:
-            return
-        await self.repository.update_by_id(record_id, {"solution": solution, "solution_source": "ai"})
-        self.hub.publish("solution_updated", {"id": record_id, "solution": solution, "solution_source": "ai"})
-
     # --- exclusions and retention --------------------------------------------------------------------------
 
     async def purge_open(self, namespace: str | None, pattern: str | None) -> list[tuple[str, str, list[int]]]:
@@ -324,3 +324,21 @@ class PodService:
         if deleted:
             log.info("Retention removed %d closed pod-failure records", deleted)
         return deleted
+
+
+class SolutionWriter:
+    """Stores a background AI answer on its record and broadcasts it: the callback the solution scheduler
+    (app/ai/solutions.py) hands each answer to. Separate from :class:`PodService` so that the AI service, which the
+    pod service calls, does not need the pod service back."""
+
+    def __init__(self, repository: PodFailureRepository, hub: Hub) -> None:
+        self.repository = repository
+        self.hub = hub
+
+    async def store(self, record_id: int, solution: str, for_reason: str) -> None:
+        """Store a background AI answer unless the record's reason changed meanwhile; broadcast on success."""
+        doc = await self.repository.get(record_id, summary=True)
+        if doc is None or doc.get("failure_reason") != for_reason:
+            return
+        await self.repository.update_by_id(record_id, {"solution": solution, "solution_source": "ai"})
+        self.hub.publish("solution_updated", {"id": record_id, "solution": solution, "solution_source": "ai"})

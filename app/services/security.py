@@ -10,8 +10,8 @@ Rules kept here:
   moment T (in MongoDB, so a restart neither loses nor leaks a window); the sweep deletes the active findings whose
   ``last_seen`` is still before T.
   Whoever closes the window (completion, failure, timeout, restart) takes it atomically, so it is swept once.
-- Collaborators owned by other areas (namespace exclusions, notifications, the LLM configuration) are looked up
-  lazily by name on the app state, so wiring order does not matter and a missing one means "none configured".
+- Collaborators owned by other areas (the exclusion rules, notifications, the LLM configuration) are handed in at
+  construction (app/wiring/container.py); a missing one means "none configured".
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from app.ai.llm import LlmClient, LlmConfig
 from app.core.clock import Clock
 from app.core.errors import ApiError
 from app.core.metrics import SCAN_DURATION, SECURITY_FINDINGS
-from app.core.tasks import TaskGroup
 from app.core.timefmt import iso
 from app.schemas.security import FindingReport
 from app.services.registries import UNTRUSTED_REGISTRY_CHECK, matching_registry, registry_keys
@@ -38,11 +37,12 @@ from storage.trusted_registries import TrustedRegistryRepository
 log = logging.getLogger("kure.security")
 
 FINDING_NOT_FOUND = "Security finding not found"
-# The timeout sweep is checked at least this often, so a window closes at most this late after its deadline.
+# The timeout sweep (a background job, app/wiring/jobs.py) is checked at least this often, so a window closes at
+# most this late after its deadline.
 MAX_SWEEP_CHECK_SECONDS = 30.0
 
 class LlmConfigSource(Protocol):
-    """What the fix route needs from the LLM configuration store (``state.ai``)."""
+    """What the fix route needs from the LLM configuration store (app/services/ai.py)."""
 
     async def config(self) -> LlmConfig | None: ...
 
@@ -112,11 +112,6 @@ class SecurityService:
         self.llm_config = llm_config
         self.llm = llm
         self._secrets = secrets
-
-    def start(self, tasks: TaskGroup) -> None:
-        """Run the timeout sweep periodically; it also closes a window left open across a restart."""
-        interval = min(MAX_SWEEP_CHECK_SECONDS, float(self.sweep_seconds))
-        tasks.every(interval, self.sweep_expired, "security-scan-sweep", initial_delay=interval)
 
     # --- ingest (docs/api.md#reporting-a-finding, docs/api.md#deduplicating-findings) ---------------------------------
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from app.incluster.redaction import (
+from app.kube.redaction import (
     MAX_TEXT_BYTES,
     REDACTED,
     is_secret_name,

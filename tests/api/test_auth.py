@@ -12,7 +12,7 @@ from quart import Quart
 from quart.typing import TestClientProtocol
 
 from app.core.clock import ManualClock
-from app.state import AppState
+from app.wiring import Services, backend_of
 from tests.conftest import PASSWORD, SERVICE_HEADERS
 
 UserClient = Callable[..., Awaitable[TestClientProtocol]]
@@ -61,7 +61,7 @@ async def test_cookie_is_secure_by_default(settings_factory: Callable[..., Any],
 
     application = create_app(settings_factory(kure_cookie_secure=True), mongo=mongo)
     async with application.test_app():
-        await application.extensions["kure"].indexes_ready.wait()
+        await backend_of(application).jobs.indexes_ready.wait()
         response = await signup(application.test_client())
         assert "Secure" in session_cookie(response)
 
@@ -73,10 +73,10 @@ async def test_second_signup_conflicts(client: TestClientProtocol, app: Quart) -
     assert await response.get_json() == {"detail": "Setup already completed"}
 
 
-async def test_concurrent_signups_create_exactly_one_admin(app: Quart, state: AppState) -> None:
+async def test_concurrent_signups_create_exactly_one_admin(app: Quart, services: Services) -> None:
     responses = await asyncio.gather(*(signup(app.test_client(), f"user{i}") for i in range(2)))
     assert sorted(r.status_code for r in responses) == [201, 409]
-    assert await state.users.count() == 1
+    assert await services.repositories.users.count() == 1
 
 
 async def test_signup_validation(client: TestClientProtocol) -> None:
@@ -86,8 +86,8 @@ async def test_signup_validation(client: TestClientProtocol) -> None:
     assert ["body", "username"] in locs and ["body", "password"] in locs
 
 
-async def test_login_logout_and_stale_cookie(app: Quart, state: AppState) -> None:
-    await state.auth.create_user("Carol", PASSWORD, "read")
+async def test_login_logout_and_stale_cookie(app: Quart, services: Services) -> None:
+    await services.auth.create_user("Carol", PASSWORD, "read")
     client = app.test_client()
     response = await client.post("/api/auth/login", json={"username": "carol", "password": PASSWORD})
     assert response.status_code == 200  # usernames match case-insensitively
@@ -111,8 +111,8 @@ async def test_logout_without_session_is_idempotent(client: TestClientProtocol) 
     assert "Max-Age=0" in session_cookie(response)
 
 
-async def test_bad_credentials(app: Quart, state: AppState) -> None:
-    await state.auth.create_user("dave", PASSWORD, "read")
+async def test_bad_credentials(app: Quart, services: Services) -> None:
+    await services.auth.create_user("dave", PASSWORD, "read")
     for body in ({"username": "dave", "password": "wrong-password"},
                  {"username": "nobody", "password": PASSWORD}):
         response = await app.test_client().post("/api/auth/login", json=body)
@@ -120,8 +120,8 @@ async def test_bad_credentials(app: Quart, state: AppState) -> None:
         assert await response.get_json() == {"detail": "Invalid username or password"}
 
 
-async def test_login_rate_limit_sliding_window(app: Quart, state: AppState, clock: ManualClock) -> None:
-    await state.auth.create_user("erin", PASSWORD, "read")
+async def test_login_rate_limit_sliding_window(app: Quart, services: Services, clock: ManualClock) -> None:
+    await services.auth.create_user("erin", PASSWORD, "read")
     client = app.test_client()
     for _ in range(5):
         response = await client.post("/api/auth/login", json={"username": "ERIN", "password": "nope-nope"})
@@ -132,7 +132,7 @@ async def test_login_rate_limit_sliding_window(app: Quart, state: AppState, cloc
     assert await response.get_json() == {"detail": "Too many login attempts"}
     assert 1 <= int(response.headers["Retry-After"]) <= 30
     # Other usernames from the same client are not limited.
-    await state.auth.create_user("frank", PASSWORD, "read")
+    await services.auth.create_user("frank", PASSWORD, "read")
     ok = await client.post("/api/auth/login", json={"username": "frank", "password": PASSWORD})
     assert ok.status_code == 200
     clock.advance(30)
@@ -147,9 +147,9 @@ async def test_rate_limit_uses_forwarded_for_only_from_trusted_proxies(
 
     application = create_app(settings_factory(kure_trusted_proxies="127.0.0.0/8"), clock=clock, mongo=mongo)
     async with application.test_app():
-        state: AppState = application.extensions["kure"]
-        await state.indexes_ready.wait()
-        await state.auth.create_user("gina", PASSWORD, "read")
+        services: Services = backend_of(application).services
+        await backend_of(application).jobs.indexes_ready.wait()
+        await services.auth.create_user("gina", PASSWORD, "read")
         client = application.test_client()
         bad = {"username": "gina", "password": "wrong-password"}
         proxy = {"client": ("127.0.0.1", 40000)}  # the socket peer is a trusted proxy
@@ -165,29 +165,29 @@ async def test_rate_limit_uses_forwarded_for_only_from_trusted_proxies(
         assert await attempt("203.0.113.8") == 401  # another client behind the same proxy
 
 
-async def test_role_change_applies_on_next_request(app: Quart, state: AppState, user_client: UserClient) -> None:
+async def test_role_change_applies_on_next_request(app: Quart, services: Services, user_client: UserClient) -> None:
     admin = await user_client("admin")
     writer = await user_client("write", "willow")
     assert (await writer.get("/api/admin/users")).status_code == 403
-    target = await state.users.by_username("willow")
+    target = await services.repositories.users.by_username("willow")
     assert target is not None
     response = await admin.patch(f"/api/admin/users/{target['_id']}", json={"role": "admin"})
     assert response.status_code == 200
     assert (await writer.get("/api/admin/users")).status_code == 200
 
 
-async def test_deleting_a_user_kills_its_sessions(app: Quart, state: AppState, user_client: UserClient) -> None:
+async def test_deleting_a_user_kills_its_sessions(app: Quart, services: Services, user_client: UserClient) -> None:
     admin = await user_client("admin")
     victim = await user_client("read", "victor")
     assert (await victim.get("/api/auth/me")).status_code == 200
-    target = await state.users.by_username("victor")
+    target = await services.repositories.users.by_username("victor")
     assert target is not None
     assert (await admin.delete(f"/api/admin/users/{target['_id']}")).status_code == 204
     assert (await victim.get("/api/auth/me")).status_code == 401
 
 
-async def test_password_change_revokes_other_sessions(app: Quart, state: AppState) -> None:
-    await state.auth.create_user("hana", PASSWORD, "read")
+async def test_password_change_revokes_other_sessions(app: Quart, services: Services) -> None:
+    await services.auth.create_user("hana", PASSWORD, "read")
     first, second = app.test_client(), app.test_client()
     for c in (first, second):
         assert (await c.post("/api/auth/login", json={"username": "hana", "password": PASSWORD})).status_code == 200
@@ -204,9 +204,9 @@ async def test_password_change_revokes_other_sessions(app: Quart, state: AppStat
     assert relogin.status_code == 200
 
 
-async def test_user_admin_rules(app: Quart, state: AppState, user_client: UserClient) -> None:
+async def test_user_admin_rules(app: Quart, services: Services, user_client: UserClient) -> None:
     admin = await user_client("admin", "root")
-    me = await state.users.by_username("root")
+    me = await services.repositories.users.by_username("root")
     assert me is not None
     created = await admin.post("/api/admin/users", json={"username": "Ivy", "password": PASSWORD, "role": "read"})
     assert created.status_code == 201
@@ -228,17 +228,17 @@ async def test_user_admin_rules(app: Quart, state: AppState, user_client: UserCl
     assert all(set(u) == {"id", "username", "role", "created_at", "last_login_at"} for u in listing)
 
 
-async def test_last_admin_cannot_be_demoted_or_deleted(state: AppState) -> None:
-    only = await state.auth.create_user("solo", PASSWORD, "admin")
-    other = await state.auth.create_user("helper", PASSWORD, "admin")
-    await state.auth.delete_user(only, other["_id"])
+async def test_last_admin_cannot_be_demoted_or_deleted(services: Services) -> None:
+    only = await services.auth.create_user("solo", PASSWORD, "admin")
+    other = await services.auth.create_user("helper", PASSWORD, "admin")
+    await services.auth.delete_user(only, other["_id"])
     from app.core.errors import ApiError
 
     with pytest.raises(ApiError) as raised:
-        await state.auth.update_user(other, only["_id"], "read", None)
+        await services.auth.update_user(other, only["_id"], "read", None)
     assert (raised.value.status, raised.value.detail) == (400, "Cannot demote the last admin")
     with pytest.raises(ApiError) as raised:
-        await state.auth.delete_user(other, only["_id"])
+        await services.auth.delete_user(other, only["_id"])
     assert (raised.value.status, raised.value.detail) == (400, "Cannot delete the last admin")
 
 
@@ -266,9 +266,9 @@ async def test_allowed_origins_setting(settings_factory: Callable[..., Any], mon
 
     application = create_app(settings_factory(kure_allowed_origins="https://dash.example.com"), mongo=mongo)
     async with application.test_app():
-        state: AppState = application.extensions["kure"]
-        await state.indexes_ready.wait()
-        await state.auth.create_user("olga", PASSWORD, "read")
+        services: Services = backend_of(application).services
+        await backend_of(application).jobs.indexes_ready.wait()
+        await services.auth.create_user("olga", PASSWORD, "read")
         client = application.test_client()
         await client.post("/api/auth/login", json={"username": "olga", "password": PASSWORD})
         ok = await client.post("/api/auth/logout", headers={"Origin": "https://DASH.example.com"})
@@ -283,18 +283,18 @@ async def test_service_token_is_not_a_user(client: TestClientProtocol) -> None:
     assert await response.get_json() == {"detail": "User session required"}
 
 
-async def test_no_plaintext_secrets_at_rest(app: Quart, state: AppState) -> None:
+async def test_no_plaintext_secrets_at_rest(app: Quart, services: Services) -> None:
     client = app.test_client()
     response = await signup(client)
     session_id_cookie = cookie_value(session_cookie(response))
     await client.get("/api/auth/me")
     dump = ""
-    for name in await state.mongo.db.list_collection_names():
-        async for doc in state.mongo.db[name].find({}):
+    for name in await services.mongo.db.list_collection_names():
+        async for doc in services.mongo.db[name].find({}):
             dump += repr(doc)
     assert PASSWORD not in dump
-    assert state.secrets.service_token not in dump
-    assert state.secrets.session_secret not in dump
+    assert services.secrets.service_token not in dump
+    assert services.secrets.session_secret not in dump
     assert session_id_cookie.split(".")[0] not in dump
-    user = await state.users.by_username("alice")
+    user = await services.repositories.users.by_username("alice")
     assert user is not None and user["password_hash"].startswith("$argon2id$")

@@ -15,8 +15,8 @@ from openapi_spec_validator import validate as validate_openapi
 from quart import Quart
 from quart.typing import TestClientProtocol
 
-from app.core.guards import guard
 from app.factory import create_app
+from app.http.guards import guard
 from tests.conftest import SERVICE_HEADERS
 
 

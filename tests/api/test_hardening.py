@@ -15,9 +15,9 @@ import pytest
 from quart import Quart
 from quart.typing import TestClientProtocol
 
-from app.core.security_headers import CONTENT_SECURITY_POLICY
-from app.core.validation import TOO_DEEP
-from app.state import AppState
+from app.http.security_headers import CONTENT_SECURITY_POLICY
+from app.http.validation import TOO_DEEP
+from app.wiring import Services
 from tests.conftest import PASSWORD, SERVICE_HEADERS
 
 UserClient = Callable[..., Awaitable[TestClientProtocol]]
@@ -130,28 +130,28 @@ async def test_a_signed_cookie_that_is_no_session_id_is_401(app: Quart, payload:
 
 
 async def test_logout_with_a_service_token_header_still_ends_the_cookie_session(
-    app: Quart, state: AppState
+    app: Quart, services: Services
 ) -> None:
-    await state.auth.create_user("leaver", PASSWORD, "read")
+    await services.auth.create_user("leaver", PASSWORD, "read")
     client = app.test_client()
-    user = await state.users.by_username("leaver")
+    user = await services.repositories.users.by_username("leaver")
     assert user is not None
     for headers in ({"X-Service-Token": "anything"}, SERVICE_HEADERS):
         await client.post("/api/auth/login", json={"username": "leaver", "password": PASSWORD})
         cookie = client.cookie_jar  # type: ignore[attr-defined]
         token = next(c.value for c in cookie if c.name == "kure_session")
-        assert await state.mongo.db["sessions"].count_documents({"user_id": user["_id"]}) == 1
+        assert await services.mongo.db["sessions"].count_documents({"user_id": user["_id"]}) == 1
         response = await client.post("/api/auth/logout", headers=headers)
         assert response.status_code == 204
-        assert await state.mongo.db["sessions"].count_documents({"user_id": user["_id"]}) == 0
+        assert await services.mongo.db["sessions"].count_documents({"user_id": user["_id"]}) == 0
         # The old cookie, replayed, is worth nothing.
         replay = app.test_client()
         replay.set_cookie("localhost", "kure_session", token)
         assert (await replay.get("/api/auth/me")).status_code == 401
 
 
-async def test_logout_with_a_token_header_still_applies_the_csrf_rule(app: Quart, state: AppState) -> None:
-    await state.auth.create_user("csrf-leaver", PASSWORD, "read")
+async def test_logout_with_a_token_header_still_applies_the_csrf_rule(app: Quart, services: Services) -> None:
+    await services.auth.create_user("csrf-leaver", PASSWORD, "read")
     client = app.test_client()
     await client.post("/api/auth/login", json={"username": "csrf-leaver", "password": PASSWORD})
     response = await client.post("/api/auth/logout",
@@ -161,11 +161,11 @@ async def test_logout_with_a_token_header_still_applies_the_csrf_rule(app: Quart
 
 
 async def test_an_admin_cannot_set_their_own_password_without_the_current_one(
-    app: Quart, state: AppState, user_client: UserClient
+    app: Quart, services: Services, user_client: UserClient
 ) -> None:
     admin = await user_client("admin", "root-admin")
-    me = await state.users.by_username("root-admin")
-    other = await state.auth.create_user("someone", PASSWORD, "read")
+    me = await services.repositories.users.by_username("root-admin")
+    other = await services.auth.create_user("someone", PASSWORD, "read")
     assert me is not None
     response = await admin.patch(f"/api/admin/users/{me['_id']}", json={"password": "a-new-password-1"})
     assert response.status_code == 400
@@ -204,80 +204,80 @@ class Yielding:
         return call
 
 
-def interleave(state: AppState) -> None:
-    users = state.users
+def interleave(services: Services) -> None:
+    users = services.repositories.users
     for name in ("_users", "_ledger_docs"):
         setattr(users, name, Yielding(getattr(users, name)))
 
 
-async def admin_count(state: AppState) -> int:
-    return await state.users.count_admins()
+async def admin_count(services: Services) -> int:
+    return await services.repositories.users.count_admins()
 
 
-async def test_two_admins_demoting_each_other_leave_one_admin(state: AppState) -> None:
+async def test_two_admins_demoting_each_other_leave_one_admin(services: Services) -> None:
     for _ in range(5):
-        first = await state.auth.create_user(f"a-{uuid.uuid4().hex[:6]}", PASSWORD, "admin")
-        second = await state.auth.create_user(f"b-{uuid.uuid4().hex[:6]}", PASSWORD, "admin")
+        first = await services.auth.create_user(f"a-{uuid.uuid4().hex[:6]}", PASSWORD, "admin")
+        second = await services.auth.create_user(f"b-{uuid.uuid4().hex[:6]}", PASSWORD, "admin")
         # Only these two are admins.
-        for user in await state.users.all():
+        for user in await services.repositories.users.all():
             if user["role"] == "admin" and user["_id"] not in (first["_id"], second["_id"]):
-                await state.auth.delete_user(first, user["_id"])
-        interleave(state)
+                await services.auth.delete_user(first, user["_id"])
+        interleave(services)
         results = await asyncio.gather(
-            state.auth.update_user(first, second["_id"], "read", None),
-            state.auth.update_user(second, first["_id"], "write", None),
+            services.auth.update_user(first, second["_id"], "read", None),
+            services.auth.update_user(second, first["_id"], "write", None),
             return_exceptions=True,
         )
         failures = [r for r in results if isinstance(r, Exception)]
         assert len(failures) == 1, results
         assert getattr(failures[0], "detail", None) == "Cannot demote the last admin"
-        assert await admin_count(state) == 1
+        assert await admin_count(services) == 1
         # Restore a second admin for the next round.
-        survivor = next(u for u in await state.users.all() if u["role"] == "admin")
+        survivor = next(u for u in await services.repositories.users.all() if u["role"] == "admin")
         other = first if survivor["_id"] == second["_id"] else second
-        await state.auth.update_user(survivor, other["_id"], "admin", None)
+        await services.auth.update_user(survivor, other["_id"], "admin", None)
 
 
-async def test_two_admins_deleting_each_other_leave_one_admin(state: AppState) -> None:
-    first = await state.auth.create_user("del-a", PASSWORD, "admin")
-    second = await state.auth.create_user("del-b", PASSWORD, "admin")
-    interleave(state)
+async def test_two_admins_deleting_each_other_leave_one_admin(services: Services) -> None:
+    first = await services.auth.create_user("del-a", PASSWORD, "admin")
+    second = await services.auth.create_user("del-b", PASSWORD, "admin")
+    interleave(services)
     results = await asyncio.gather(
-        state.auth.delete_user(first, second["_id"]),
-        state.auth.delete_user(second, first["_id"]),
+        services.auth.delete_user(first, second["_id"]),
+        services.auth.delete_user(second, first["_id"]),
         return_exceptions=True,
     )
     failures = [r for r in results if isinstance(r, Exception)]
     assert len(failures) == 1 and getattr(failures[0], "detail", None) == "Cannot delete the last admin"
-    assert await admin_count(state) == 1
+    assert await admin_count(services) == 1
 
 
-async def test_demote_and_delete_racing_leave_one_admin(state: AppState) -> None:
-    first = await state.auth.create_user("mix-a", PASSWORD, "admin")
-    second = await state.auth.create_user("mix-b", PASSWORD, "admin")
-    interleave(state)
+async def test_demote_and_delete_racing_leave_one_admin(services: Services) -> None:
+    first = await services.auth.create_user("mix-a", PASSWORD, "admin")
+    second = await services.auth.create_user("mix-b", PASSWORD, "admin")
+    interleave(services)
     await asyncio.gather(
-        state.auth.update_user(first, second["_id"], "read", None),
-        state.auth.delete_user(second, first["_id"]),
+        services.auth.update_user(first, second["_id"], "read", None),
+        services.auth.delete_user(second, first["_id"]),
         return_exceptions=True,
     )
-    assert await admin_count(state) == 1
+    assert await admin_count(services) == 1
 
 
-async def test_the_admin_guard_is_built_for_an_existing_database(state: AppState) -> None:
+async def test_the_admin_guard_is_built_for_an_existing_database(services: Services) -> None:
     """A database from before the guard: admins exist, the guard document does not."""
-    a = await state.auth.create_user("old-a", PASSWORD, "admin")
-    b = await state.auth.create_user("old-b", PASSWORD, "admin")
-    await state.mongo.db["admin_ledger"].delete_many({})
-    await state.auth.update_user(a, b["_id"], "read", None)
+    a = await services.auth.create_user("old-a", PASSWORD, "admin")
+    b = await services.auth.create_user("old-b", PASSWORD, "admin")
+    await services.mongo.db["admin_ledger"].delete_many({})
+    await services.auth.update_user(a, b["_id"], "read", None)
     with pytest.raises(Exception, match="Cannot demote the last admin"):
-        await state.auth.update_user(b, a["_id"], "read", None)
+        await services.auth.update_user(b, a["_id"], "read", None)
 
 
 # --- login limits --------------------------------------------------------------------------------------------
 
 
-async def test_password_spraying_from_one_address_is_limited(app: Quart, state: AppState) -> None:
+async def test_password_spraying_from_one_address_is_limited(app: Quart, services: Services) -> None:
     client = app.test_client()
     for index in range(30):
         response = await client.post("/api/auth/login", json={"username": f"victim{index}", "password": "Winter2026"})
@@ -287,10 +287,10 @@ async def test_password_spraying_from_one_address_is_limited(app: Quart, state: 
     assert await response.get_json() == {"detail": "Too many login attempts"}
     assert 1 <= int(response.headers["Retry-After"]) <= 300
     # The limit lives in MongoDB, per address; the refused attempt was not counted; the window slides.
-    keys = [k for k in await state.mongo.db["login_attempts"].distinct("key") if k.startswith("ip|")]
+    keys = [k for k in await services.mongo.db["login_attempts"].distinct("key") if k.startswith("ip|")]
     assert len(keys) == 1
-    assert await state.mongo.db["login_attempts"].count_documents({"key": keys[0]}) == 30
-    state.clock.advance(301)  # type: ignore[attr-defined]
+    assert await services.mongo.db["login_attempts"].count_documents({"key": keys[0]}) == 30
+    services.clock.advance(301)  # type: ignore[attr-defined]
     response = await client.post("/api/auth/login", json={"username": "victim0", "password": "Winter2026"})
     assert response.status_code == 401
 
@@ -336,7 +336,7 @@ async def test_security_headers_on_every_kind_of_response(client: TestClientProt
 
 
 def test_the_body_of_a_deep_request_never_reaches_recursion() -> None:
-    from app.core.validation import json_depth_exceeds
+    from app.http.validation import json_depth_exceeds
 
     deep: Any = []
     for _ in range(10_000):  # far deeper than Python's recursion limit

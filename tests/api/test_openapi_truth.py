@@ -12,8 +12,8 @@ from jsonschema import Draft202012Validator
 from quart import Quart
 from quart.typing import TestClientProtocol
 
-from app.core.validation import RESPONSES_ATTRIBUTE
-from app.state import AppState
+from app.http.validation import RESPONSES_ATTRIBUTE
+from app.wiring import Services
 from tests.conftest import SERVICE_HEADERS
 
 UserClient = Callable[..., Awaitable[TestClientProtocol]]
@@ -62,29 +62,29 @@ def _media_type(content_type: str) -> str:
     return content_type.split(";", 1)[0].strip().lower()
 
 
-async def _seed(state: AppState) -> None:
+async def _seed(services: Services) -> None:
     from app.schemas.security import FindingReport
 
-    await state.pods.insert_open({
+    await services.repositories.pods.insert_open({
         "namespace": "default", "pod_name": "web", "failure_reason": "CrashLoopBackOff", "failure_message": "",
         "node_name": None, "phase": None, "owner_kind": None, "owner_name": None, "labels": {},
         "creation_timestamp": None, "events": [], "container_statuses": [], "manifest": "", "logs": "",
         "solution": "## Root Cause", "solution_source": "rules", "status": "new", "occurrences": 1,
-        "first_seen": state.clock.now(), "last_seen": state.clock.now(), "resolved_at": None, "ignored_at": None,
+        "first_seen": services.clock.now(), "last_seen": services.clock.now(), "resolved_at": None, "ignored_at": None,
         "resolution_note": None,
     })
-    await state.security.report(FindingReport.model_validate({
+    await services.security.report(FindingReport.model_validate({
         "resource_type": "Pod", "resource_name": "web", "namespace": "default", "check_name": "privileged_container",
         "severity": "high", "message": "m", "remediation": "r", "details": {"container": "app"}}))
-    await state.trusted_registries.add("registry.example.com", state.clock.now())
+    await services.repositories.trusted_registries.add("registry.example.com", services.clock.now())
 
 
 async def test_every_answer_matches_its_documentation(
-    app: Quart, client: TestClientProtocol, state: AppState, user_client: UserClient
+    app: Quart, client: TestClientProtocol, services: Services, user_client: UserClient
 ) -> None:
     document = await (await client.get("/openapi.json")).get_json()
     components = document["components"]
-    await _seed(state)
+    await _seed(services)
     admin = await user_client("admin")
     callers: list[tuple[str, TestClientProtocol, dict[str, str]]] = [
         ("anonymous", app.test_client(), {}),

@@ -14,7 +14,7 @@ import pytest
 from quart import Quart
 from quart.typing import TestClientProtocol
 
-from app.core.guards import route_guards
+from app.http.guards import route_guards
 from tests.conftest import SERVICE_HEADERS
 
 # (method, rule) → guard, transcribed from docs/api.md#routes / docs/api.md#role-matrix. Rules use the app's Quart

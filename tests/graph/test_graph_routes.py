@@ -16,6 +16,7 @@ from quart.typing import TestClientProtocol
 
 from app.settings import Settings
 from app.simulator.kubeapi import FakeKubeApi
+from app.wiring import backend_of
 from storage.mongo import MongoHandle
 from tests.graph.conftest import FIXTURES, NEO4J_URI, load_graph
 
@@ -169,7 +170,7 @@ async def test_unreachable_graph_is_503_after_path_validation(
     settings = settings_factory(neo4j_uri=neo4j_uri, kure_graph_query_timeout=2)
     application = create_app(settings, clock=ManualClock(utcnow()), mongo=mongo)
     async with application.test_app():
-        state = application.extensions["kure"]
+        state = backend_of(application).services
         await state.auth.create_user("reader", "correct-horse-battery", "read")
         client = application.test_client()
         await client.post("/api/auth/login", json={"username": "reader", "password": "correct-horse-battery"})

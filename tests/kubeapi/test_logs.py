@@ -14,7 +14,7 @@ from mongomock_motor import AsyncMongoMockClient
 from quart.typing import TestClientProtocol
 
 from app.settings import Settings
-from app.state import AppState
+from app.wiring import Services
 from storage.mongo import MongoHandle
 
 from .cluster import AuditLog, Cluster, eventually, service_account_user
@@ -99,7 +99,7 @@ async def test_read_tail_and_previous_through_the_api_server_log_proxy(
 
 async def test_follow_stream_through_the_api_server_log_proxy(
     user_client: Callable[[str], Awaitable[TestClientProtocol]], web_pod: dict[str, Any], namespace: str,
-    kubelet: FakeKubelet, state: AppState,
+    kubelet: FakeKubelet, services: Services,
 ) -> None:
     client = await user_client("read")
     connection = client.request(f"/api/pods/{namespace}/web/logs/stream?tail_lines=2")
@@ -123,7 +123,7 @@ async def test_follow_stream_through_the_api_server_log_proxy(
         kubelet.end(namespace, "web", "app")
         await read_until(END)
         await asyncio.wait_for(connection._task, 15)
-        assert state.logs.active_streams == 0
+        assert services.logs.active_streams == 0
         _, query, _ = kubelet.requests[-1]
         assert (query["follow"], query["tailLines"]) == ("true", "2")
     finally:

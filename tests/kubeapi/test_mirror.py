@@ -17,7 +17,7 @@ from quart.typing import TestClientProtocol
 
 from app.kube import KubeApiError
 from app.settings import Settings
-from app.state import AppState
+from app.wiring import Services
 from storage.mongo import MongoHandle
 from tests.mirror.records import add_failure
 
@@ -63,10 +63,10 @@ async def _source_pod(cluster: Cluster, namespace: str, name: str = "web") -> di
 
 
 async def test_mirror_is_created_and_deleted_on_the_real_server(
-    cluster: Cluster, namespace: str, writer: TestClientProtocol, state: AppState, audit: AuditLog,
+    cluster: Cluster, namespace: str, writer: TestClientProtocol, services: Services, audit: AuditLog,
 ) -> None:
     source = await _source_pod(cluster, namespace)
-    await add_failure(state, 1, manifest=source, namespace=namespace)
+    await add_failure(services, 1, manifest=source, namespace=namespace)
     response = await writer.post("/api/mirror/deploy/1")
     assert response.status_code == 201, await response.get_data(as_text=True)
     mirror = await response.get_json()
@@ -103,7 +103,7 @@ async def _until_enforced(cluster: Cluster, namespace: str) -> None:
 
 
 async def test_restricted_namespace_refuses_a_non_compliant_mirror_and_says_why(
-    cluster: Cluster, writer: TestClientProtocol, state: AppState,
+    cluster: Cluster, writer: TestClientProtocol, services: Services,
 ) -> None:
     namespace = await cluster.new_namespace("kt-restricted")
     try:
@@ -114,7 +114,7 @@ async def test_restricted_namespace_refuses_a_non_compliant_mirror_and_says_why(
                               "spec": {"containers": [{"name": "app", "image": "registry.example.com/web:1.4"}]}})
         await cluster.patch("Namespace", None, namespace, {"metadata": {"labels": RESTRICTED}})
         await _until_enforced(cluster, namespace)
-        await add_failure(state, 1, manifest="", namespace=namespace)
+        await add_failure(services, 1, manifest="", namespace=namespace)
         fixed = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "namespace": namespace},
                  "spec": {"containers": [{"name": "app", "image": "registry.example.com/web:1.5"}]}}
         response = await writer.post("/api/mirror/deploy/1", json={"manifest": yaml.safe_dump(fixed)})
@@ -123,17 +123,17 @@ async def test_restricted_namespace_refuses_a_non_compliant_mirror_and_says_why(
         assert detail.startswith("Kubernetes API error: Forbidden: ")
         assert 'violates PodSecurity "restricted:latest"' in detail
         assert "runAsNonRoot != true" in detail
-        assert await state.mirrors.count() == 0
+        assert await services.repositories.mirrors.count() == 0
         assert [p["metadata"]["name"] for p in await cluster.items("Pod", namespace)] == ["web"]
     finally:
         await cluster.drop_namespace(namespace)
 
 
 async def test_gate_refuses_a_mirror_that_adds_privileges_before_the_server_sees_it(
-    cluster: Cluster, namespace: str, writer: TestClientProtocol, state: AppState, audit: AuditLog,
+    cluster: Cluster, namespace: str, writer: TestClientProtocol, services: Services, audit: AuditLog,
 ) -> None:
     source = await _source_pod(cluster, namespace)
-    await add_failure(state, 1, manifest=source, namespace=namespace)
+    await add_failure(services, 1, manifest=source, namespace=namespace)
     privileged = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
                   "spec": {"hostNetwork": True, "containers": [
                       {"name": "app", "image": "registry.example.com/web:1.4",

@@ -13,7 +13,7 @@ from quart import Quart
 from app.factory import create_app
 from app.settings import Settings
 from app.simulator.kubeapi import FakeKubeApi
-from app.state import AppState
+from app.wiring import Services, backend_of
 from app.ws.hub import HubClient
 
 
@@ -67,9 +67,8 @@ class StartedApp:
         self.app = app
 
     @property
-    def state(self) -> AppState:
-        state: AppState = self.app.extensions["kure"]
-        return state
+    def services(self) -> Services:
+        return backend_of(self.app).services
 
 
 @pytest.fixture
@@ -82,7 +81,7 @@ async def start_app() -> AsyncIterator[Callable[..., Awaitable[StartedApp]]]:
         await ctx.__aenter__()
         running.append(ctx)
         started = StartedApp(application)
-        await asyncio.wait_for(started.state.indexes_ready.wait(), 15)
+        await asyncio.wait_for(backend_of(application).jobs.indexes_ready.wait(), 15)
         return started
 
     yield start
@@ -90,10 +89,10 @@ async def start_app() -> AsyncIterator[Callable[..., Awaitable[StartedApp]]]:
         await ctx.__aexit__(None, None, None)
 
 
-def listen(state: AppState) -> HubClient:
+def listen(services: Services) -> HubClient:
     """Register a WebSocket-less hub client to observe broadcasts."""
     client = HubClient(user_id=None, session_id=None)
-    state.hub.register(client)
+    services.hub.register(client)
     return client
 
 

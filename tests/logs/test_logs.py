@@ -16,7 +16,7 @@ from quart.typing import TestClientProtocol
 
 from app.settings import Settings
 from app.simulator.kubeapi import FakeKubeApi
-from app.state import AppState
+from app.wiring import Services
 from tests.conftest import SERVICE_HEADERS
 from tests.logs.kube import StartedApp, eventually, pod
 
@@ -136,7 +136,7 @@ async def test_without_kubernetes_both_routes_answer_503(
     clock: Any,
 ) -> None:
     started = await start_app(settings_factory(kure_kubernetes="off"), clock=clock, mongo=mongo)
-    await started.state.auth.create_user("reader", "correct-horse-battery", "read")
+    await started.services.auth.create_user("reader", "correct-horse-battery", "read")
     reader = started.app.test_client()
     await reader.post("/api/auth/login", json={"username": "reader", "password": "correct-horse-battery"})
     for suffix in ("logs", "logs/stream"):
@@ -166,7 +166,7 @@ async def test_unreachable_api_server_answers_503(
     response = await client.get("/api/pods/default/web/logs/stream", headers=SERVICE_HEADERS)
     assert response.status_code == 503
     assert await response.get_json() == {"detail": "Kubernetes client not available"}
-    assert started.state.kubernetes.state == "down"
+    assert started.services.dependencies.kubernetes.state == "down"
 
 
 # --- SSE stream ------------------------------------------------------------------------------------------
@@ -209,7 +209,7 @@ async def streams(client: TestClientProtocol) -> AsyncIterator[Callable[..., Awa
 
 
 async def test_stream_frames_history_then_live_lines_then_end(
-    streams: Callable[..., Awaitable[Stream]], fake_kube: FakeKubeApi, state: AppState
+    streams: Callable[..., Awaitable[Stream]], fake_kube: FakeKubeApi, services: Services
 ) -> None:
     fake_kube.apply(pod("api"))
     fake_kube.set_log("default", "api", ["old 1", "old 2", "old 3"])
@@ -227,19 +227,19 @@ async def test_stream_frames_history_then_live_lines_then_end(
     fake_kube.append_log("default", "api", "windows line\r", "", "last")
     await stream.read_until(b"data: last\n\n")
     assert stream.data.endswith(b"data: windows line\n\ndata: \n\ndata: last\n\n")
-    assert state.logs.active_streams == 1
+    assert services.logs.active_streams == 1
 
     fake_kube.end_log("default", "api")
     await stream.read_until(END)
     assert stream.data.endswith(b"data: last\n\n" + END)
     await asyncio.wait_for(stream.connection._task, 10)  # the response ends after the end event
-    assert state.logs.active_streams == 0
+    assert services.logs.active_streams == 0
 
 
 async def test_stream_keep_alive_when_idle(
-    streams: Callable[..., Awaitable[Stream]], fake_kube: FakeKubeApi, state: AppState
+    streams: Callable[..., Awaitable[Stream]], fake_kube: FakeKubeApi, services: Services
 ) -> None:
-    state.logs.keepalive_seconds = 0.05
+    services.logs.keepalive_seconds = 0.05
     fake_kube.apply(pod("quiet"))
     stream = await streams("/api/pods/default/quiet/logs/stream", SERVICE_HEADERS)
     await stream.read_until(b": keep-alive\n\n")
@@ -251,7 +251,7 @@ async def test_stream_keep_alive_when_idle(
 
 
 async def test_departed_client_closes_the_kubernetes_connection(
-    streams: Callable[..., Awaitable[Stream]], fake_kube: FakeKubeApi, state: AppState
+    streams: Callable[..., Awaitable[Stream]], fake_kube: FakeKubeApi, services: Services
 ) -> None:
     fake_kube.apply(pod("chatty"))
     stream = await streams("/api/pods/default/chatty/logs/stream", SERVICE_HEADERS)
@@ -262,7 +262,7 @@ async def test_departed_client_closes_the_kubernetes_connection(
 
     await stream.connection.disconnect()
     await asyncio.wait_for(stream.connection._task, 10)
-    assert state.logs.active_streams == 0
+    assert services.logs.active_streams == 0
 
     # The fake notices the closed socket at its next write, as a real API server would.
     def follower_gone() -> bool:
@@ -273,14 +273,14 @@ async def test_departed_client_closes_the_kubernetes_connection(
 
 
 async def test_stream_limit_answers_429_and_frees_slots(
-    streams: Callable[..., Awaitable[Stream]], client: TestClientProtocol, fake_kube: FakeKubeApi, state: AppState
+    streams: Callable[..., Awaitable[Stream]], client: TestClientProtocol, fake_kube: FakeKubeApi, services: Services
 ) -> None:
-    state.logs.max_streams = 2
+    services.logs.max_streams = 2
     fake_kube.apply(pod("busy"))
     path = "/api/pods/default/busy/logs/stream"
     first = await streams(path, SERVICE_HEADERS)
     await streams(path, SERVICE_HEADERS)
-    await eventually(lambda: state.logs.active_streams == 2)
+    await eventually(lambda: services.logs.active_streams == 2)
     response = await client.get(path, headers=SERVICE_HEADERS)
     assert response.status_code == 429
     assert await response.get_json() == {"detail": "Too many concurrent log streams"}
@@ -288,7 +288,7 @@ async def test_stream_limit_answers_429_and_frees_slots(
 
     await first.connection.disconnect()
     await asyncio.wait_for(first.connection._task, 10)
-    assert state.logs.active_streams == 1
+    assert services.logs.active_streams == 1
     third = await streams(path, SERVICE_HEADERS)
     fake_kube.append_log("default", "busy", "served again")
     await third.read_until(b"data: served again\n\n")
@@ -296,15 +296,15 @@ async def test_stream_limit_answers_429_and_frees_slots(
 
 async def test_one_user_cannot_hold_every_stream_slot(
     streams: Callable[..., Awaitable[Stream]], user_client: Callable[[str], Awaitable[TestClientProtocol]],
-    fake_kube: FakeKubeApi, state: AppState,
+    fake_kube: FakeKubeApi, services: Services,
 ) -> None:
-    state.logs.max_streams_per_principal = 2
+    services.logs.max_streams_per_principal = 2
     fake_kube.apply(pod("busy"))
     path = "/api/pods/default/busy/logs/stream"
     hog, other = await user_client("read"), await user_client("read")
     first = await streams(path, via=hog)
     await streams(path, via=hog)
-    await eventually(lambda: state.logs.active_streams == 2)
+    await eventually(lambda: services.logs.active_streams == 2)
     response = await hog.get(path)
     assert response.status_code == 429
     assert await response.get_json() == {
@@ -313,7 +313,7 @@ async def test_one_user_cannot_hold_every_stream_slot(
     # Everybody else still gets a stream: another user, and the service token.
     await streams(path, via=other)
     await streams(path, SERVICE_HEADERS)
-    await eventually(lambda: state.logs.active_streams == 4)
+    await eventually(lambda: services.logs.active_streams == 4)
     # A closed stream gives the slot back to its user.
     await first.connection.disconnect()
     await asyncio.wait_for(first.connection._task, 10)
@@ -323,17 +323,17 @@ async def test_one_user_cannot_hold_every_stream_slot(
 
 
 async def test_failed_prechecks_do_not_hold_a_slot(
-    client: TestClientProtocol, fake_kube: FakeKubeApi, state: AppState
+    client: TestClientProtocol, fake_kube: FakeKubeApi, services: Services
 ) -> None:
-    state.logs.max_streams = 1
+    services.logs.max_streams = 1
     for _ in range(3):
         response = await client.get("/api/pods/default/ghost/logs/stream", headers=SERVICE_HEADERS)
         assert response.status_code == 404
-    assert state.logs.active_streams == 0
+    assert services.logs.active_streams == 0
 
 
 async def test_head_answers_the_stream_headers_without_following(
-    client: TestClientProtocol, fake_kube: FakeKubeApi, state: AppState
+    client: TestClientProtocol, fake_kube: FakeKubeApi, services: Services
 ) -> None:
     fake_kube.apply(pod("headed"))
     response = await asyncio.wait_for(
@@ -341,7 +341,7 @@ async def test_head_answers_the_stream_headers_without_following(
     )
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/event-stream; charset=utf-8"
-    assert state.logs.active_streams == 0
+    assert services.logs.active_streams == 0
 
 
 async def test_stream_authentication(
@@ -437,7 +437,7 @@ async def test_kubernetes_error_mid_stream_sends_an_error_event(
     await stream.read_until(ERROR)
     assert stream.data == b"data: about to break\n\n" + ERROR
     await asyncio.wait_for(connection._task, 10)
-    assert started.state.logs.active_streams == 0
+    assert started.services.logs.active_streams == 0
 
 
 async def test_container_not_started_yet(
@@ -452,20 +452,20 @@ async def test_container_not_started_yet(
     # Nothing to follow: the stream opens and ends at once, as the follow would when the container stops.
     assert response.status_code == 200
     assert await response.get_data() == END
-    assert started.state.logs.active_streams == 0
+    assert started.services.logs.active_streams == 0
     reader = started.app.test_client()
-    await started.state.auth.create_user("reader", "correct-horse-battery", "read")
+    await started.services.auth.create_user("reader", "correct-horse-battery", "read")
     await reader.post("/api/auth/login", json={"username": "reader", "password": "correct-horse-battery"})
     response = await reader.get("/api/pods/default/p/logs")
     assert response.status_code == 200
     assert (await response.get_json())["logs"] == ""
 
 
-async def test_health_reports_the_cluster(client: TestClientProtocol, state: AppState) -> None:
+async def test_health_reports_the_cluster(client: TestClientProtocol, services: Services) -> None:
     # The startup probe (GET /version) runs in the background; /health reflects it.
     async def reported_ok() -> bool:
         body = await (await client.get("/health")).get_json()
         return bool(body["checks"]["kubernetes"] == "ok")
 
     await eventually(reported_ok)
-    assert await state.kube.probe() is True
+    assert await services.kube.probe() is True

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from app.simulator.kubeapi import FakeKubeApi
-from app.state import AppState
+from app.wiring import Services
 from tests.logs.kube import pod
 
 
@@ -33,7 +33,7 @@ def live_manifest(name: str = "web", namespace: str = "default", **spec: Any) ->
     return obj
 
 
-async def add_failure(state: AppState, pod_id: int = 1, *, manifest: dict[str, Any] | str | None = None,
+async def add_failure(services: Services, pod_id: int = 1, *, manifest: dict[str, Any] | str | None = None,
                       pod_name: str = "web", namespace: str = "default", live: FakeKubeApi | None = None,
                       source: dict[str, Any] | None = None, **fields: Any) -> int:
     """Store a pod-failure record (``manifest`` is the agent's evidence, by default the live pod's YAML); with
@@ -44,7 +44,7 @@ async def add_failure(state: AppState, pod_id: int = 1, *, manifest: dict[str, A
     if live is not None and live.get("Pod", namespace, pod_name) is None:
         live.apply(live_pod)
     text = manifest if isinstance(manifest, str) else yaml.safe_dump(manifest)
-    await state.mongo.db["pod_failures"].insert_one({
+    await services.mongo.db["pod_failures"].insert_one({
         "_id": pod_id, "pod_name": pod_name, "namespace": namespace, "manifest": text,
         "failure_reason": "CrashLoopBackOff", "failure_message": "Back-off restarting failed container",
         "solution": "## Root Cause\nstored", "solution_source": "rules", "events": [], "container_statuses": [],

@@ -16,7 +16,7 @@ from app.core.clock import ManualClock
 from app.core.timefmt import iso
 from app.settings import Settings
 from app.simulator.kubeapi import FakeKubeApi
-from app.state import AppState
+from app.wiring import Services
 from tests.logs.kube import StartedApp, listen, messages, pod
 from tests.mirror.records import add_failure, live_manifest
 
@@ -32,9 +32,9 @@ async def writer(user_client: Callable[[str], Awaitable[TestClientProtocol]]) ->
 
 
 async def test_preview_without_llm_returns_the_cleaned_source(
-    writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
+    writer: TestClientProtocol, services: Services, fake_kube: FakeKubeApi
 ) -> None:
-    await add_failure(state, live=fake_kube)
+    await add_failure(services, live=fake_kube)
     response = await writer.post("/api/mirror/preview/1")
     assert response.status_code == 200
     body = await response.get_json()
@@ -46,17 +46,17 @@ async def test_preview_without_llm_returns_the_cleaned_source(
     assert "status" not in fixed and "uid" not in fixed["metadata"] and "nodeName" not in fixed["spec"]
     assert fixed["spec"]["volumes"] == []
     assert "terminationMessagePath" not in fixed["spec"]["containers"][0]
-    assert await state.mirrors.count() == 0  # nothing stored
+    assert await services.repositories.mirrors.count() == 0  # nothing stored
 
 
 async def test_preview_reads_the_live_pod_never_the_stored_manifest(
-    writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
+    writer: TestClientProtocol, services: Services, fake_kube: FakeKubeApi
 ) -> None:
     # The stored report claims privileges the running pod does not have: it is evidence, not a source.
     forged = live_manifest()
     forged["spec"].update(hostPID=True, hostNetwork=True)
-    await add_failure(state, 1, manifest=forged, live=fake_kube, source=live_manifest())
-    await add_failure(state, 2, manifest="", pod_name="ghost")
+    await add_failure(services, 1, manifest=forged, live=fake_kube, source=live_manifest())
+    await add_failure(services, 2, manifest="", pod_name="ghost")
     body = await (await writer.post("/api/mirror/preview/1")).get_json()
     fixed = yaml.safe_load(body["fixed_manifest"])
     assert fixed["metadata"]["name"] == "web" and "uid" not in fixed["metadata"]
@@ -66,14 +66,14 @@ async def test_preview_reads_the_live_pod_never_the_stored_manifest(
     assert await response.get_json() == {"detail": "Pod 'ghost' not found in namespace 'default'"}
 
 
-async def test_preview_errors(writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi) -> None:
+async def test_preview_errors(writer: TestClientProtocol, services: Services, fake_kube: FakeKubeApi) -> None:
     response = await writer.post("/api/mirror/preview/99")
     assert response.status_code == 404
     assert await response.get_json() == {"detail": "Pod failure not found"}
     # A stored manifest that is no pod at all does not matter: the source is the live pod.
-    await add_failure(state, 1, manifest=yaml.safe_dump({"kind": "Deployment", "metadata": {"name": "web"}}),
+    await add_failure(services, 1, manifest=yaml.safe_dump({"kind": "Deployment", "metadata": {"name": "web"}}),
                       live=fake_kube)
-    await add_failure(state, 2, manifest="kind: [unclosed", live=fake_kube)
+    await add_failure(services, 2, manifest="kind: [unclosed", live=fake_kube)
     for pod_id in (1, 2):
         response = await writer.post(f"/api/mirror/preview/{pod_id}")
         assert response.status_code == 200, pod_id
@@ -84,10 +84,10 @@ async def test_preview_errors(writer: TestClientProtocol, state: AppState, fake_
 
 
 async def test_deploy_defaults(
-    writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi, clock: ManualClock
+    writer: TestClientProtocol, services: Services, fake_kube: FakeKubeApi, clock: ManualClock
 ) -> None:
-    await add_failure(state, live=fake_kube)
-    watcher = listen(state)
+    await add_failure(services, live=fake_kube)
+    watcher = listen(services)
     response = await writer.post("/api/mirror/deploy/1")
     assert response.status_code == 201
     mirror = await response.get_json()
@@ -123,10 +123,10 @@ async def test_deploy_defaults(
 
 
 async def test_deploy_ttl_from_setting_and_body(
-    writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
+    writer: TestClientProtocol, services: Services, fake_kube: FakeKubeApi
 ) -> None:
-    await add_failure(state, live=fake_kube)
-    await state.app_settings.set("mirror_ttl_seconds", 300)
+    await add_failure(services, live=fake_kube)
+    await services.app_settings.set("mirror_ttl_seconds", 300)
     assert (await (await writer.post("/api/mirror/deploy/1")).get_json())["ttl_seconds"] == 300
     response = await writer.post("/api/mirror/deploy/1", json={"ttl_seconds": 45})
     assert (await response.get_json())["ttl_seconds"] == 45
@@ -137,9 +137,9 @@ async def test_deploy_ttl_from_setting_and_body(
 
 
 async def test_deploy_user_manifest_gets_the_forced_fields(
-    writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
+    writer: TestClientProtocol, services: Services, fake_kube: FakeKubeApi
 ) -> None:
-    await add_failure(state, live=fake_kube)
+    await add_failure(services, live=fake_kube)
     user = live_manifest()
     user["metadata"].update(name="my-own-name", labels={"app": "web", "tier": "x"})
     user["spec"]["containers"][0]["resources"] = {"limits": {"memory": "512Mi"}}
@@ -164,8 +164,8 @@ async def test_deploy_user_manifest_gets_the_forced_fields(
     assert fake_kube.count("Pod") == 2  # the source and the first mirror
 
 
-async def test_deploy_manifest_errors(writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi) -> None:
-    await add_failure(state, live=fake_kube)
+async def test_deploy_manifest_errors(writer: TestClientProtocol, services: Services, fake_kube: FakeKubeApi) -> None:
+    await add_failure(services, live=fake_kube)
     cases = {
         "kind: [unclosed": "Manifest is not valid YAML",
         yaml.safe_dump({"kind": "Deployment", "metadata": {"name": "x"}}): "Manifest must be a single Pod (kind: Pod)",
@@ -177,11 +177,11 @@ async def test_deploy_manifest_errors(writer: TestClientProtocol, state: AppStat
         response = await writer.post("/api/mirror/deploy/1", json={"manifest": text})
         assert response.status_code == 400, text
         assert await response.get_json() == {"detail": detail}
-    assert await state.mirrors.count() == 0
+    assert await services.repositories.mirrors.count() == 0
 
 
-async def test_deploy_privilege_gate(writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi) -> None:
-    await add_failure(state, live=fake_kube)
+async def test_deploy_privilege_gate(writer: TestClientProtocol, services: Services, fake_kube: FakeKubeApi) -> None:
+    await add_failure(services, live=fake_kube)
     user = live_manifest()
     user["spec"]["hostPID"] = True
     user["spec"]["containers"][0]["securityContext"] = {"privileged": True}
@@ -191,15 +191,17 @@ async def test_deploy_privilege_gate(writer: TestClientProtocol, state: AppState
         "detail": "Manifest adds privileges over the source pod: "
                   "added field 'spec.containers[app].securityContext.privileged'; added field 'spec.hostPID'"
     }
-    assert fake_kube.count("Pod") == 1 and await state.mirrors.count() == 0
+    assert fake_kube.count("Pod") == 1 and await services.repositories.mirrors.count() == 0
     # The identical manifest passes.
     response = await writer.post("/api/mirror/deploy/1", json={"manifest": yaml.safe_dump(live_manifest())})
     assert response.status_code == 201
 
 
-async def test_deploy_shortens_long_names(writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi) -> None:
+async def test_deploy_shortens_long_names(
+    writer: TestClientProtocol, services: Services, fake_kube: FakeKubeApi
+) -> None:
     long_name = "payments-reconciliation-worker-7d9f8b6c4d-abc12-extra-long-name"
-    await add_failure(state, pod_name=long_name, live=fake_kube)
+    await add_failure(services, pod_name=long_name, live=fake_kube)
     mirror = await (await writer.post("/api/mirror/deploy/1")).get_json()
     name = mirror["mirror_pod_name"]
     assert len(name) <= 63 and name.endswith(f"-mirror-{mirror['mirror_id']}")
@@ -209,11 +211,11 @@ async def test_deploy_shortens_long_names(writer: TestClientProtocol, state: App
 
 
 async def test_deploy_cap_of_20(
-    writer: TestClientProtocol, state: AppState, clock: ManualClock, fake_kube: FakeKubeApi
+    writer: TestClientProtocol, services: Services, clock: ManualClock, fake_kube: FakeKubeApi
 ) -> None:
-    await add_failure(state, live=fake_kube)
+    await add_failure(services, live=fake_kube)
     for i in range(20):
-        await state.mirrors.insert({
+        await services.repositories.mirrors.insert({
             "_id": f"{i:012x}", "mirror_pod_name": f"web-mirror-{i:012x}", "namespace": "default",
             "source_pod_name": "web", "pod_failure_id": 1, "status": "Running", "ttl_seconds": 180,
             "created_at": clock.now(), "expires_at": clock.now() + timedelta(seconds=180), "is_fallback": True,
@@ -222,29 +224,29 @@ async def test_deploy_cap_of_20(
     response = await writer.post("/api/mirror/deploy/1")
     assert response.status_code == 409
     assert await response.get_json() == {"detail": "Too many active mirrors (limit 20)"}
-    await state.mirrors.delete("000000000000")
+    await services.repositories.mirrors.delete("000000000000")
     assert (await writer.post("/api/mirror/deploy/1")).status_code == 201
 
 
 async def test_deploy_kubernetes_error_stores_nothing(
-    writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
+    writer: TestClientProtocol, services: Services, fake_kube: FakeKubeApi
 ) -> None:
-    await add_failure(state, live=fake_kube)
-    watcher = listen(state)
+    await add_failure(services, live=fake_kube)
+    watcher = listen(services)
     fake_kube.fail_next("pods", 500)
     response = await writer.post("/api/mirror/deploy/1")
     assert response.status_code == 502
     assert await response.get_json() == {"detail": "Kubernetes API error: Internal Server Error"}
-    assert await state.mirrors.count() == 0 and messages(watcher) == []
+    assert await services.repositories.mirrors.count() == 0 and messages(watcher) == []
     assert (await writer.post("/api/mirror/deploy/99")).status_code == 404
 
 
 # --- status ----------------------------------------------------------------------------------------------
 
 
-async def deploy(writer: TestClientProtocol, state: AppState, live: FakeKubeApi, pod_id: int = 1) -> dict[str, Any]:
-    if await state.pods.get(pod_id) is None:
-        await add_failure(state, pod_id, live=live)
+async def deploy(writer: TestClientProtocol, services: Services, live: FakeKubeApi, pod_id: int = 1) -> dict[str, Any]:
+    if await services.repositories.pods.get(pod_id) is None:
+        await add_failure(services, pod_id, live=live)
     response = await writer.post(f"/api/mirror/deploy/{pod_id}")
     assert response.status_code == 201
     mirror: dict[str, Any] = await response.get_json()
@@ -252,9 +254,9 @@ async def deploy(writer: TestClientProtocol, state: AppState, live: FakeKubeApi,
 
 
 async def test_status_reads_the_live_pod_and_broadcasts_phase_changes(
-    writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
+    writer: TestClientProtocol, services: Services, fake_kube: FakeKubeApi
 ) -> None:
-    mirror = await deploy(writer, state, fake_kube)
+    mirror = await deploy(writer, services, fake_kube)
     name, mirror_id = mirror["mirror_pod_name"], mirror["mirror_id"]
 
     def running(obj: dict[str, Any]) -> None:
@@ -276,7 +278,7 @@ async def test_status_reads_the_live_pod_and_broadcasts_phase_changes(
     fake_kube.apply({"kind": "Event", "metadata": {"name": "other.1", "namespace": "default"},
                      "involvedObject": {"kind": "Pod", "name": "web", "namespace": "default"},
                      "type": "Warning", "reason": "BackOff", "lastTimestamp": "2026-03-26T10:09:00Z"})
-    watcher = listen(state)
+    watcher = listen(services)
     response = await writer.get(f"/api/mirror/status/{mirror_id}")
     assert response.status_code == 200
     status = await response.get_json()
@@ -297,18 +299,18 @@ async def test_status_reads_the_live_pod_and_broadcasts_phase_changes(
 
 
 async def test_status_of_a_vanished_pod_drops_the_record(
-    writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
+    writer: TestClientProtocol, services: Services, fake_kube: FakeKubeApi
 ) -> None:
-    mirror = await deploy(writer, state, fake_kube)
+    mirror = await deploy(writer, services, fake_kube)
     fake_kube.delete("Pod", "default", mirror["mirror_pod_name"])
-    watcher = listen(state)
+    watcher = listen(services)
     response = await writer.get(f"/api/mirror/status/{mirror['mirror_id']}")
     assert response.status_code == 404
     assert await response.get_json() == {"detail": f"Mirror '{mirror['mirror_id']}' not found"}
     assert messages(watcher) == [{"type": "mirror_deleted", "data": {
         "mirror_id": mirror["mirror_id"], "mirror_pod_name": mirror["mirror_pod_name"], "namespace": "default",
         "reason": "gone"}}]
-    assert await state.mirrors.count() == 0
+    assert await services.repositories.mirrors.count() == 0
     assert (await writer.get(f"/api/mirror/status/{mirror['mirror_id']}")).status_code == 404
 
 
@@ -329,10 +331,10 @@ async def test_unknown_and_malformed_mirror_ids(writer: TestClientProtocol) -> N
 
 
 async def test_delete_removes_pod_and_record(
-    writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
+    writer: TestClientProtocol, services: Services, fake_kube: FakeKubeApi
 ) -> None:
-    first, second = await deploy(writer, state, fake_kube), await deploy(writer, state, fake_kube)
-    watcher = listen(state)
+    first, second = await deploy(writer, services, fake_kube), await deploy(writer, services, fake_kube)
+    watcher = listen(services)
     response = await writer.delete(f"/api/mirror/{first['mirror_id']}")
     assert response.status_code == 204
     assert await response.get_data() == b""
@@ -343,28 +345,28 @@ async def test_delete_removes_pod_and_record(
     # An already absent pod is not an error.
     fake_kube.delete("Pod", "default", second["mirror_pod_name"])
     assert (await writer.delete(f"/api/mirror/{second['mirror_id']}")).status_code == 204
-    assert await state.mirrors.count() == 0
+    assert await services.repositories.mirrors.count() == 0
 
 
 async def test_delete_kubernetes_error_keeps_the_record(
-    writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
+    writer: TestClientProtocol, services: Services, fake_kube: FakeKubeApi
 ) -> None:
-    mirror = await deploy(writer, state, fake_kube)
+    mirror = await deploy(writer, services, fake_kube)
     fake_kube.forbid("pods")
     response = await writer.delete(f"/api/mirror/{mirror['mirror_id']}")
     assert response.status_code == 502
     assert await response.get_json() == {"detail": "Kubernetes API error: Forbidden"}
-    assert await state.mirrors.get(mirror["mirror_id"]) is not None
+    assert await services.repositories.mirrors.get(mirror["mirror_id"]) is not None
     fake_kube.allow("pods")
     assert (await writer.delete(f"/api/mirror/{mirror['mirror_id']}")).status_code == 204
 
 
 async def test_active_lists_newest_first(
-    writer: TestClientProtocol, state: AppState, clock: ManualClock, fake_kube: FakeKubeApi
+    writer: TestClientProtocol, services: Services, clock: ManualClock, fake_kube: FakeKubeApi
 ) -> None:
-    older = await deploy(writer, state, fake_kube)
+    older = await deploy(writer, services, fake_kube)
     clock.advance(5)
-    newer = await deploy(writer, state, fake_kube)
+    newer = await deploy(writer, services, fake_kube)
     active = await (await writer.get("/api/mirror/active")).get_json()
     assert [m["mirror_id"] for m in active] == [newer["mirror_id"], older["mirror_id"]]
     assert all(set(m) == set(older) - {"fixed_manifest", "explanation"} for m in active)
@@ -378,11 +380,11 @@ async def test_without_kubernetes(
     clock: ManualClock,
 ) -> None:
     started = await start_app(settings_factory(kure_kubernetes="off"), clock=clock, mongo=mongo)
-    state = started.state
-    await state.auth.create_user("w", "correct-horse-battery", "write")
+    services = started.services
+    await services.auth.create_user("w", "correct-horse-battery", "write")
     client = started.app.test_client()
     await client.post("/api/auth/login", json={"username": "w", "password": "correct-horse-battery"})
-    await add_failure(state, 1)
+    await add_failure(services, 1)
     # The source is always read live: without a cluster there is nothing to preview.
     response = await client.post("/api/mirror/preview/1")
     assert response.status_code == 503
@@ -391,7 +393,7 @@ async def test_without_kubernetes(
     response = await client.post("/api/mirror/deploy/1")
     assert response.status_code == 503
     assert await response.get_json() == {"detail": "Kubernetes client not available"}
-    await state.mirrors.insert({
+    await services.repositories.mirrors.insert({
         "_id": "00000000000a", "mirror_pod_name": "web-mirror-00000000000a", "namespace": "default",
         "source_pod_name": "web", "pod_failure_id": 1, "status": "Running", "ttl_seconds": 180,
         "created_at": clock.now(), "expires_at": clock.now() + timedelta(seconds=180), "is_fallback": True,
@@ -413,17 +415,17 @@ def fenced(obj: dict[str, Any], explanation: str) -> str:
 
 
 async def test_preview_and_deploy_use_the_ai_fix(
-    writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
+    writer: TestClientProtocol, services: Services, fake_kube: FakeKubeApi
 ) -> None:
     from app.ai.llm import LlmConfig
     from tests.fakes.openai_server import FakeOpenAI, Reply
 
-    await add_failure(state, live=fake_kube)
+    await add_failure(services, live=fake_kube)
     fixed = clean_manifest(live_manifest())
     fixed["spec"]["containers"][0]["resources"] = {"limits": {"memory": "1Gi"}}
     answer = fenced(fixed, "## Changes Made\n1. Raised the memory limit.")
     async with FakeOpenAI(default=Reply.text(answer)) as fake:
-        await state.ai.configure(LlmConfig("openai_compatible", "sk-key-0123456789", "m", fake.base_url))
+        await services.ai.configure(LlmConfig("openai_compatible", "sk-key-0123456789", "m", fake.base_url))
         body = await (await writer.post("/api/mirror/preview/1")).get_json()
         assert body["is_fallback"] is False
         assert body["explanation"] == "## Changes Made\n1. Raised the memory limit."
@@ -447,7 +449,7 @@ async def test_preview_and_deploy_use_the_ai_fix(
 
         # A failing provider falls back to the cleaned source.
         fake.push(Reply.error(500), Reply.error(500), Reply.error(500))
-        state.llm.max_retries = 0
+        services.llm.max_retries = 0
         body = await (await writer.post("/api/mirror/preview/1")).get_json()
         assert body["is_fallback"] is True
         assert body["fixed_manifest"] == dump_yaml(clean_manifest(live_manifest()))

@@ -14,7 +14,7 @@ from quart.typing import TestClientProtocol
 
 from app.services.mirror import PRIVILEGE_PREFIX
 from app.simulator.kubeapi import FakeKubeApi
-from app.state import AppState
+from app.wiring import Services
 from tests.conftest import SERVICE_HEADERS
 from tests.mirror.attacks import ATTACKS, FIXES, NAMESPACE, POD_NAME, TRUSTED, container, preview, source_pod
 from tests.mirror.records import add_failure
@@ -34,10 +34,10 @@ async def deploy(writer: TestClientProtocol, manifest: Json | None = None) -> tu
 
 
 async def test_every_attack_is_refused_with_its_field_paths(
-    writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
+    writer: TestClientProtocol, services: Services, fake_kube: FakeKubeApi
 ) -> None:
-    await add_failure(state, pod_name=POD_NAME, namespace=NAMESPACE, live=fake_kube, source=source_pod())
-    await state.trusted_registries.add(TRUSTED[0], state.clock.now())
+    await add_failure(services, pod_name=POD_NAME, namespace=NAMESPACE, live=fake_kube, source=source_pod())
+    await services.repositories.trusted_registries.add(TRUSTED[0], services.clock.now())
     wrong: list[str] = []
     for case in ATTACKS:
         status, body = await deploy(writer, case.manifest())
@@ -45,14 +45,14 @@ async def test_every_attack_is_refused_with_its_field_paths(
         if (status, body) != (400, {"detail": expected}):
             wrong.append(f"{case.name}: {status} {body}")
     assert wrong == []
-    assert fake_kube.count("Pod") == 1 and await state.mirrors.count() == 0
+    assert fake_kube.count("Pod") == 1 and await services.repositories.mirrors.count() == 0
 
 
 async def test_every_legitimate_fix_deploys(
-    writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
+    writer: TestClientProtocol, services: Services, fake_kube: FakeKubeApi
 ) -> None:
-    await add_failure(state, pod_name=POD_NAME, namespace=NAMESPACE, live=fake_kube, source=source_pod())
-    await state.trusted_registries.add(TRUSTED[0], state.clock.now())
+    await add_failure(services, pod_name=POD_NAME, namespace=NAMESPACE, live=fake_kube, source=source_pod())
+    await services.repositories.trusted_registries.add(TRUSTED[0], services.clock.now())
     for name, change in FIXES:
         requested = copy.deepcopy(preview())
         change(requested)
@@ -69,11 +69,11 @@ async def test_every_legitimate_fix_deploys(
             assert deployed["image"] == wanted.get("image", deployed["image"]), name
             assert deployed.get("command") == wanted.get("command"), name
             assert deployed.get("env") == wanted.get("env"), name
-        await state.mirrors.delete(body["mirror_id"])  # stay under the cap of 20
+        await services.repositories.mirrors.delete(body["mirror_id"])  # stay under the cap of 20
 
 
 async def test_the_stored_report_is_evidence_only(
-    writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
+    writer: TestClientProtocol, services: Services, fake_kube: FakeKubeApi
 ) -> None:
     """A service-token holder stores a privileged manifest for kube-system; one click deploys the live pod."""
     forged = source_pod()
@@ -129,14 +129,14 @@ def template_holder(kind: str, name: str, *, template: Json | None = None, owner
     ],
 )
 async def test_a_gone_pod_falls_back_to_its_controllers_live_template(
-    writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi,
+    writer: TestClientProtocol, services: Services, fake_kube: FakeKubeApi,
     owner_kind: str, owner_name: str, live_objects: list[tuple[str, str]], marker: str,
 ) -> None:
     for kind, name in live_objects:
         spec = copy.deepcopy(preview()["spec"])
         next(c for c in spec["containers"] if c["name"] == "app")["command"] = [kind]
         fake_kube.apply(template_holder(kind, name, template=spec))
-    await add_failure(state, pod_name=POD_NAME, namespace=NAMESPACE, owner_kind=owner_kind, owner_name=owner_name,
+    await add_failure(services, pod_name=POD_NAME, namespace=NAMESPACE, owner_kind=owner_kind, owner_name=owner_name,
                       labels={"app": "web", "pod-template-hash": "7d9f8b6c4"})
     response = await writer.post("/api/mirror/preview/1")
     assert response.status_code == 200
@@ -156,30 +156,30 @@ async def test_a_gone_pod_falls_back_to_its_controllers_live_template(
 
 
 async def test_owner_from_the_stored_manifest_and_no_live_source(
-    writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
+    writer: TestClientProtocol, services: Services, fake_kube: FakeKubeApi
 ) -> None:
     # No owner fields in the record: the stored manifest's controller reference names the ReplicaSet.
-    await add_failure(state, 1, pod_name=POD_NAME, namespace=NAMESPACE, manifest=source_pod())
+    await add_failure(services, 1, pod_name=POD_NAME, namespace=NAMESPACE, manifest=source_pod())
     response = await writer.post("/api/mirror/preview/1")
     assert response.status_code == 404
     assert await response.get_json() == {"detail": f"Pod '{POD_NAME}' not found in namespace '{NAMESPACE}'"}
     fake_kube.apply(template_holder("ReplicaSet", "web-7d9f8b6c4"))
     assert (await writer.post("/api/mirror/preview/1")).status_code == 200
     # A controller kind that has no pod template (a Node's static pod) is no source.
-    await add_failure(state, 2, pod_name="etcd-node-1", namespace=NAMESPACE, manifest="",
+    await add_failure(services, 2, pod_name="etcd-node-1", namespace=NAMESPACE, manifest="",
                       owner_kind="Node", owner_name="node-1")
     assert (await writer.post("/api/mirror/preview/2")).status_code == 404
     # Names Kubernetes would refuse never reach an API path: the record simply has no source.
-    await add_failure(state, 3, pod_name="../../secrets", namespace=NAMESPACE, manifest="",
+    await add_failure(services, 3, pod_name="../../secrets", namespace=NAMESPACE, manifest="",
                       owner_kind="ReplicaSet", owner_name="../x")
     assert (await writer.post("/api/mirror/preview/3")).status_code == 404
     assert not any(".." in path for _, path in fake_kube.request_log)
 
 
 async def test_a_malformed_user_manifest_is_refused_not_crashed(
-    writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
+    writer: TestClientProtocol, services: Services, fake_kube: FakeKubeApi
 ) -> None:
-    await add_failure(state, pod_name=POD_NAME, namespace=NAMESPACE, live=fake_kube, source=source_pod())
+    await add_failure(services, pod_name=POD_NAME, namespace=NAMESPACE, live=fake_kube, source=source_pod())
     requested = preview()
     container(requested)["volumeMounts"] = [{"name": ["not", "a", "name"], "mountPath": "/x"}]
     status, body = await deploy(writer, requested)

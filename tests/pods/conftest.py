@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from quart.typing import TestClientProtocol
 
-from app.state import AppState
+from app.wiring import Services
 from app.ws.hub import HubClient
 from tests.conftest import SERVICE_HEADERS
 
@@ -51,9 +51,9 @@ def report(client: TestClientProtocol) -> Reporter:
 class Feed:
     """A hub subscriber that records every broadcast, as a WebSocket client would receive it."""
 
-    def __init__(self, state: AppState) -> None:
+    def __init__(self, services: Services) -> None:
         self.client = HubClient(user_id=None, session_id=None)
-        state.hub.register(self.client)
+        services.hub.register(self.client)
 
     def messages(self) -> list[dict[str, Any]]:
         out = []
@@ -66,8 +66,8 @@ class Feed:
 
 
 @pytest.fixture
-def feed(state: AppState) -> Feed:
-    return Feed(state)
+def feed(services: Services) -> Feed:
+    return Feed(services)
 
 
 class RecordingNotifier:
@@ -79,8 +79,8 @@ class RecordingNotifier:
 
 
 @pytest.fixture
-def notifications(state: AppState) -> RecordingNotifier:
+def notifications(services: Services) -> RecordingNotifier:
     """Replace delivery with a recorder: which notifications the product decided to send."""
     recorder = RecordingNotifier()
-    state.pod_service.notifier = recorder
+    services.pods.notifier = recorder
     return recorder

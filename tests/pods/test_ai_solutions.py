@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from quart.typing import TestClientProtocol
 
-from app.state import AppState
+from app.wiring import Services
 from tests.conftest import SERVICE_HEADERS
 from tests.fakes.openai_server import FakeOpenAI, Reply
 from tests.pods.conftest import Feed, Reporter
@@ -20,11 +20,11 @@ API_KEY = "sk-test-0123456789abcd"
 
 
 @pytest.fixture
-async def fake_llm(state: AppState) -> AsyncIterator[FakeOpenAI]:
+async def fake_llm(services: Services) -> AsyncIterator[FakeOpenAI]:
     async def no_sleep(_: float) -> None:
         return None
 
-    state.llm._sleep = no_sleep  # retries without waiting their backoff
+    services.llm._sleep = no_sleep  # retries without waiting their backoff
     async with FakeOpenAI(default=Reply.text("## Root Cause\nThe AI looked at it.\n## Fix\nDo X.")) as fake:
         yield fake
 
@@ -39,7 +39,7 @@ async def configure(admin: TestClientProtocol, fake: FakeOpenAI) -> Any:
         "provider": "openai_compatible", "api_key": API_KEY, "model": "kure-test", "base_url": fake.base_url})
 
 
-async def test_configuration_lifecycle(admin: TestClientProtocol, fake_llm: FakeOpenAI, state: AppState,
+async def test_configuration_lifecycle(admin: TestClientProtocol, fake_llm: FakeOpenAI, services: Services,
                                        client: TestClientProtocol) -> None:
     empty = await (await admin.get("/api/admin/llm/status")).get_json()
     assert empty == {"configured": False, "provider": None, "model": None, "base_url": None, "key_hint": None}
@@ -47,7 +47,7 @@ async def test_configuration_lifecycle(admin: TestClientProtocol, fake_llm: Fake
     assert response.status_code == 200
     assert await response.get_json() == {"configured": True, "provider": "openai_compatible", "model": "kure-test",
                                          "base_url": fake_llm.base_url, "key_hint": "…abcd"}
-    stored = await state.mongo.db["llm_config"].find_one({})
+    stored = await services.mongo.db["llm_config"].find_one({})
     assert API_KEY not in repr(stored)
     config = await (await client.get("/api/config", headers=SERVICE_HEADERS)).get_json()
     assert (config["ai_enabled"], config["ai_provider"], config["ai_model"]) == (True, "openai_compatible", "kure-test")
@@ -89,7 +89,7 @@ async def test_connection_test_messages(admin: TestClientProtocol, fake_llm: Fak
 
 
 async def test_ingest_schedules_ai_solution_without_waiting(
-    admin: TestClientProtocol, fake_llm: FakeOpenAI, report: Reporter, feed: Feed, state: AppState
+    admin: TestClientProtocol, fake_llm: FakeOpenAI, report: Reporter, feed: Feed, services: Services
 ) -> None:
     await configure(admin, fake_llm)
     fake_llm.push(Reply.text("## Root Cause\nSlow but smart.", delay=2))
@@ -98,8 +98,8 @@ async def test_ingest_schedules_ai_solution_without_waiting(
     # The agent got the rule solution while the LLM is still thinking.
     assert record["solution_source"] == "rules"
     assert [m["type"] for m in feed.messages()] == ["pod_failure"]
-    await state.tasks.drain()  # the background config read that schedules the generation ...
-    await asyncio.wait_for(state.ai.scheduler.drain(), 15)  # ... then the generation itself
+    await services.tasks.drain()  # the background config read that schedules the generation ...
+    await asyncio.wait_for(services.ai.scheduler.drain(), 15)  # ... then the generation itself
     updated = [m for m in feed.messages() if m["type"] == "solution_updated"]
     assert updated == [{"type": "solution_updated", "data": {
         "id": record["id"], "solution": "## Root Cause\nSlow but smart.", "solution_source": "ai"}}]
@@ -108,25 +108,25 @@ async def test_ingest_schedules_ai_solution_without_waiting(
 
 
 async def test_identical_failures_share_the_cached_answer(
-    admin: TestClientProtocol, fake_llm: FakeOpenAI, report: Reporter, state: AppState
+    admin: TestClientProtocol, fake_llm: FakeOpenAI, report: Reporter, services: Services
 ) -> None:
     await configure(admin, fake_llm)
     await report(pod="api-1")
-    await state.tasks.drain()
-    await state.ai.scheduler.drain()
+    await services.tasks.drain()
+    await services.ai.scheduler.drain()
     await report(pod="api-2")  # same reason, image and message: the cache answers
-    await state.tasks.drain()
-    await state.ai.scheduler.drain()
+    await services.tasks.drain()
+    await services.ai.scheduler.drain()
     assert len(fake_llm.chat_requests) == 1
 
 
 async def test_retry_solution_bypasses_cache_and_reports_failure(
-    admin: TestClientProtocol, fake_llm: FakeOpenAI, report: Reporter, state: AppState, feed: Feed
+    admin: TestClientProtocol, fake_llm: FakeOpenAI, report: Reporter, services: Services, feed: Feed
 ) -> None:
     await configure(admin, fake_llm)
     record = await (await report()).get_json()
-    await state.tasks.drain()
-    await state.ai.scheduler.drain()
+    await services.tasks.drain()
+    await services.ai.scheduler.drain()
     fake_llm.push(Reply.text("## Root Cause\nFresh answer."))
     retried = await admin.post(f"/api/pods/failed/{record['id']}/retry-solution")
     assert (await retried.get_json())["solution"] == "## Root Cause\nFresh answer."
@@ -143,17 +143,17 @@ async def test_retry_solution_bypasses_cache_and_reports_failure(
 
 
 async def test_planted_secrets_never_reach_the_llm(
-    admin: TestClientProtocol, fake_llm: FakeOpenAI, report: Reporter, state: AppState
+    admin: TestClientProtocol, fake_llm: FakeOpenAI, report: Reporter, services: Services
 ) -> None:
     await configure(admin, fake_llm)
     manifest = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: web-1\nspec:\n  containers:\n  - name: app\n"
                 "    image: web:1\n    env:\n    - name: DB_PASSWORD\n      value: hunter2-planted-secret\n")
     await report(manifest=manifest,
-                 logs=f"connecting with token={state.secrets.service_token}\npassword=hunter2-planted-secret\n")
-    await state.tasks.drain()
-    await state.ai.scheduler.drain()
+                 logs=f"connecting with token={services.secrets.service_token}\npassword=hunter2-planted-secret\n")
+    await services.tasks.drain()
+    await services.ai.scheduler.drain()
     [request] = fake_llm.chat_requests
     prompt = request.prompt_text
     assert "hunter2-planted-secret" not in prompt
-    assert state.secrets.service_token not in prompt
+    assert services.secrets.service_token not in prompt
     assert "web-1" in prompt  # the evidence itself still arrives

@@ -16,7 +16,7 @@ import pytest
 from quart.typing import TestClientProtocol
 
 from app.core.logformat import CHATTY_HTTP_LOGGERS, configure_logging, register_secret, scrub
-from app.state import AppState
+from app.wiring import Services
 from tests.fakes.webhook import WebhookReceiver
 from tests.pods.conftest import Reporter
 
@@ -32,14 +32,14 @@ async def receiver() -> AsyncIterator[WebhookReceiver]:
 
 
 @pytest.fixture
-def no_backoff(state: AppState) -> list[float]:
+def no_backoff(services: Services) -> list[float]:
     """Record retry delays instead of sleeping them."""
     delays: list[float] = []
 
     async def sleep(seconds: float) -> None:
         delays.append(seconds)
 
-    state.notifier.sleep = sleep
+    services.notifier.sleep = sleep
     return delays
 
 
@@ -54,7 +54,7 @@ async def create(admin: TestClientProtocol, provider: str, url: str, **extra: An
                                   **extra})
 
 
-async def test_crud_masks_and_encrypts(admin: TestClientProtocol, state: AppState) -> None:
+async def test_crud_masks_and_encrypts(admin: TestClientProtocol, services: Services) -> None:
     url = "https://user:pw@hooks.slack.com:8443/services/T000/B000/XXXXabcd"
     created = await create(admin, "slack", url)
     assert created.status_code == 201
@@ -62,7 +62,7 @@ async def test_crud_masks_and_encrypts(admin: TestClientProtocol, state: AppStat
     assert setting["config"] == {"webhook_url": "https://hooks.slack.com:8443…abcd"}
     assert setting["events"] == ["pod_failure", "pod_resolved", "security_finding"]
     assert setting["min_severity"] == "high" and setting["enabled"] is True
-    stored = await state.mongo.db["notification_settings"].find_one({"_id": "slack"})
+    stored = await services.mongo.db["notification_settings"].find_one({"_id": "slack"})
     assert url not in repr(stored) and "XXXX" not in repr(stored)
 
     dup = await create(admin, "slack", url)
@@ -76,7 +76,7 @@ async def test_crud_masks_and_encrypts(admin: TestClientProtocol, state: AppStat
     assert put.status_code == 200
     updated = await put.get_json()
     assert updated["config"] == setting["config"] and updated["enabled"] is False
-    assert state.notifier.stored_config(await state.notifier.stored("slack"))["webhook_url"] == url
+    assert services.notifier.stored_config(await services.notifier.stored("slack"))["webhook_url"] == url
 
     listing = await (await admin.get("/api/admin/notifications")).get_json()
     assert [s["provider"] for s in listing] == ["slack"]
@@ -112,7 +112,7 @@ async def test_create_validation(admin: TestClientProtocol, payload: dict[str, A
 
 
 async def test_pod_failure_reaches_the_generic_webhook_signed(
-    admin: TestClientProtocol, receiver: WebhookReceiver, report: Reporter, state: AppState
+    admin: TestClientProtocol, receiver: WebhookReceiver, report: Reporter, services: Services
 ) -> None:
     await create(admin, "webhook", receiver.url(), config={"secret": "topsecret"}, events=["pod_failure"])
     record = await (await report()).get_json()
@@ -126,18 +126,18 @@ async def test_pod_failure_reaches_the_generic_webhook_signed(
     assert request.headers["X-Kure-Signature"] == f"sha256={expected}"
 
     await report()  # a re-report of the open incident never notifies
-    await state.tasks.drain()
+    await services.tasks.drain()
     await asyncio.sleep(0.05)
     assert len(receiver.requests) == 1
 
 
 async def test_a_setting_changed_while_reports_flow_applies_to_the_next_incident(
-    admin: TestClientProtocol, receiver: WebhookReceiver, report: Reporter, state: AppState
+    admin: TestClientProtocol, receiver: WebhookReceiver, report: Reporter, services: Services
 ) -> None:
     # The settings are kept in memory between incidents; the test clock never moves, so only the change itself
     # can make the next incident see them.
     await report(pod="before")
-    await state.tasks.drain()
+    await services.tasks.drain()
     assert (await create(admin, "webhook", receiver.url(), events=["pod_failure"])).status_code == 201
     await report(pod="after-create")
     [request] = await receiver.wait_for(1)
@@ -145,7 +145,7 @@ async def test_a_setting_changed_while_reports_flow_applies_to_the_next_incident
 
     assert (await admin.put("/api/admin/notifications/webhook", json={"enabled": False})).status_code == 200
     await report(pod="after-disable")
-    await state.tasks.drain()
+    await services.tasks.drain()
     await asyncio.sleep(0.05)
     assert len(receiver.requests) == 1
 
@@ -167,30 +167,30 @@ async def test_native_payloads_carry_the_facts(
 
 
 async def test_retries_on_5xx_then_gives_up(
-    admin: TestClientProtocol, receiver: WebhookReceiver, report: Reporter, state: AppState, no_backoff: list[float]
+    admin: TestClientProtocol, receiver: WebhookReceiver, report: Reporter, services: Services, no_backoff: list[float]
 ) -> None:
     receiver.statuses.extend([500, 503, 429])
     await create(admin, "webhook", receiver.url())
     await report()
     await receiver.wait_for(4)
     assert no_backoff == [1.0, 2.0, 4.0]
-    await state.tasks.drain()
+    await services.tasks.drain()
     receiver.statuses.extend([404])
     await report(pod="other")
     await receiver.wait_for(5)
-    await state.tasks.drain()
+    await services.tasks.drain()
     assert len(receiver.requests) == 5  # a 4xx other than 429 is not retried
 
 
 async def test_filters_disabled_events_and_severity(
-    admin: TestClientProtocol, receiver: WebhookReceiver, state: AppState
+    admin: TestClientProtocol, receiver: WebhookReceiver, services: Services
 ) -> None:
     await create(admin, "webhook", receiver.url(), events=["security_finding"], min_severity="high")
     await create(admin, "slack", receiver.url("/disabled"), enabled=False)
-    state.notifier.notify("pod_failure", {"id": 1})
-    state.notifier.notify("security_finding", {"id": 2, "severity": "medium"}, severity="medium")
-    state.notifier.notify("security_finding", {"id": 3, "severity": "critical"}, severity="critical")
-    await state.tasks.drain()
+    services.notifier.notify("pod_failure", {"id": 1})
+    services.notifier.notify("security_finding", {"id": 2, "severity": "medium"}, severity="medium")
+    services.notifier.notify("security_finding", {"id": 3, "severity": "critical"}, severity="critical")
+    await services.tasks.drain()
     requests = await receiver.wait_for(1)
     assert [r.json()["data"]["id"] for r in requests] == [3]
     assert all(r.path == "/hook" for r in requests)
@@ -229,7 +229,7 @@ def server_log() -> Iterator[io.StringIO]:
 
 
 async def test_webhook_urls_and_secrets_never_reach_the_log(
-    admin: TestClientProtocol, receiver: WebhookReceiver, state: AppState, report: Reporter,
+    admin: TestClientProtocol, receiver: WebhookReceiver, services: Services, report: Reporter,
     server_log: io.StringIO,
 ) -> None:
     secret_path = "/services/T0ABCDEF/B0GHIJKL/xoxb-path-secret-4f9a"

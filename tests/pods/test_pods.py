@@ -12,7 +12,7 @@ from quart import Quart
 from quart.typing import TestClientProtocol
 
 from app.core.clock import ManualClock
-from app.state import AppState
+from app.wiring import Services, backend_of
 from tests.conftest import SERVICE_HEADERS
 from tests.pods.conftest import Feed, RecordingNotifier, Reporter, report_body
 
@@ -132,7 +132,7 @@ async def test_report_on_ignored_record_is_a_quiet_update(
     assert [e for e, _, _ in notifications.sent] == ["pod_failure"]
 
 
-async def test_concurrent_duplicate_reports_create_one_record(app: Quart, state: AppState) -> None:
+async def test_concurrent_duplicate_reports_create_one_record(app: Quart, services: Services) -> None:
     clients = [app.test_client() for _ in range(50)]
     responses = await asyncio.gather(*(
         c.post("/api/pods/failed", json=report_body("racer"), headers=SERVICE_HEADERS) for c in clients
@@ -140,7 +140,8 @@ async def test_concurrent_duplicate_reports_create_one_record(app: Quart, state:
     assert all(r.status_code == 200 for r in responses)
     ids = {(await r.get_json())["id"] for r in responses}
     assert len(ids) == 1
-    records, total = await state.pods.find_page(("new", "investigating", "resolved", "ignored"), None, None, 10, 0)
+    statuses = ("new", "investigating", "resolved", "ignored")
+    records, total = await services.repositories.pods.find_page(statuses, None, None, 10, 0)
     assert total == 1
     assert records[0]["occurrences"] == 50
 
@@ -356,23 +357,24 @@ async def test_retry_solution_without_llm_gives_rules(report: Reporter, user_cli
 
 
 async def test_retention_deletes_only_old_closed_records(
-    report: Reporter, user_client: UserClient, state: AppState, clock: ManualClock
+    report: Reporter, user_client: UserClient, app: Quart, services: Services, clock: ManualClock
 ) -> None:
+    jobs = backend_of(app).jobs
     admin = await user_client("admin")
     resolved = await body(await report(pod="old-resolved"))
     ignored = await body(await report(pod="old-ignored"))
     open_record = await body(await report(pod="still-open"))
     await admin.put(f"/api/pods/{resolved['id']}/status", json={"status": "resolved"})
     await admin.delete(f"/api/pods/failed/{ignored['id']}")
-    assert await state.apply_retention() == 0  # both settings 0 = disabled
+    assert await jobs.apply_retention() == 0  # both settings 0 = disabled
     await admin.post("/api/admin/settings/history_retention_minutes", json={"value": "10"})
     await admin.post("/api/admin/settings/ignored_retention_minutes", json={"value": 20})
     clock.advance(11 * 60)
-    assert await state.apply_retention() == 1
-    assert await state.pods.get(resolved["id"]) is None
-    assert await state.pods.get(ignored["id"]) is not None
+    assert await jobs.apply_retention() == 1
+    assert await services.repositories.pods.get(resolved["id"]) is None
+    assert await services.repositories.pods.get(ignored["id"]) is not None
     clock.advance(10 * 60)
     clock.advance(24 * 3600)
-    assert await state.apply_retention() == 1
-    assert await state.pods.get(ignored["id"]) is None
-    assert await state.pods.get(open_record["id"]) is not None  # open records are never deleted
+    assert await jobs.apply_retention() == 1
+    assert await services.repositories.pods.get(ignored["id"]) is None
+    assert await services.repositories.pods.get(open_record["id"]) is not None  # open records are never deleted

@@ -18,6 +18,7 @@ from quart import Quart
 from app.core.clock import ManualClock
 from app.factory import create_app
 from app.settings import Settings
+from app.wiring import backend_of
 from storage.mongo import MongoHandle
 from tests.conftest import MONGO_TEST_URI, SERVICE_HEADERS, service_missing
 from tests.pods.conftest import report_body
@@ -59,7 +60,7 @@ async def counted(settings: Settings, clock: ManualClock) -> AsyncIterator[tuple
     application = create_app(settings, clock=clock, mongo=handle)
     try:
         async with application.test_app():
-            await asyncio.wait_for(application.extensions["kure"].indexes_ready.wait(), 15)
+            await asyncio.wait_for(backend_of(application).jobs.indexes_ready.wait(), 15)
             yield application, commands
     finally:
         await client.drop_database(handle.db.name)

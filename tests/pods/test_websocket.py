@@ -14,7 +14,7 @@ from quart.testing.connections import WebsocketDisconnectError
 from quart.typing import TestClientProtocol
 
 from app.factory import create_app
-from app.state import AppState
+from app.wiring import Services, backend_of
 from app.ws.hub import QUEUE_SIZE, TOO_MANY_CONNECTIONS_CODE, Hub, HubClient
 from tests.conftest import PASSWORD, SERVICE_HEADERS
 
@@ -26,7 +26,7 @@ UserClient = Callable[..., Awaitable[TestClientProtocol]]
 async def fast_ping_app(settings_factory: Callable[..., Any], mongo: Any) -> AsyncIterator[Quart]:
     application = create_app(settings_factory(kure_ws_ping_seconds=0.2), mongo=mongo)
     async with application.test_app():
-        await asyncio.wait_for(application.extensions["kure"].indexes_ready.wait(), 15)
+        await asyncio.wait_for(backend_of(application).jobs.indexes_ready.wait(), 15)
         yield application
 
 
@@ -47,10 +47,10 @@ async def close_code(ws: Any) -> int:
     raise AssertionError("the server did not close the WebSocket")
 
 
-async def test_token_query_parameter_receives_broadcasts(client: TestClientProtocol, state: AppState) -> None:
+async def test_token_query_parameter_receives_broadcasts(client: TestClientProtocol, services: Services) -> None:
     async with client.websocket(f"/api/ws?token={TOKEN}") as ws:
         await asyncio.sleep(0.05)
-        state.hub.publish("namespace_exclusion", {"namespace": "kube-system", "action": "excluded"})
+        services.hub.publish("namespace_exclusion", {"namespace": "kube-system", "action": "excluded"})
         assert await next_message(ws) == {"type": "namespace_exclusion",
                                           "data": {"namespace": "kube-system", "action": "excluded"}}
 
@@ -72,28 +72,28 @@ async def test_missing_or_invalid_credentials_close_4401(client: TestClientProto
         assert await close_code(ws) == 4401
 
 
-async def test_cookie_session_and_csrf(app: Quart, state: AppState) -> None:
-    await state.auth.create_user("wsuser", PASSWORD, "read")
+async def test_cookie_session_and_csrf(app: Quart, services: Services) -> None:
+    await services.auth.create_user("wsuser", PASSWORD, "read")
     client = app.test_client()
     await client.post("/api/auth/login", json={"username": "wsuser", "password": PASSWORD})
     async with client.websocket("/api/ws", headers={"Origin": "https://evil.example"}) as ws:
         assert await close_code(ws) == 4403
     async with client.websocket("/api/ws") as ws:
         await asyncio.sleep(0.05)
-        state.hub.publish("pod_deleted", {"namespace": "n", "pod_name": "p", "ids": [1], "reason": "recovered"})
+        services.hub.publish("pod_deleted", {"namespace": "n", "pod_name": "p", "ids": [1], "reason": "recovered"})
         assert (await next_message(ws))["type"] == "pod_deleted"
 
 
 async def test_ping_and_revoked_session_closes_4401(fast_ping_app: Quart) -> None:
-    state: AppState = fast_ping_app.extensions["kure"]
-    await state.auth.create_user("pinger", PASSWORD, "read")
+    services: Services = backend_of(fast_ping_app).services
+    await services.auth.create_user("pinger", PASSWORD, "read")
     client = fast_ping_app.test_client()
     await client.post("/api/auth/login", json={"username": "pinger", "password": PASSWORD})
     async with client.websocket("/api/ws") as ws:
         assert await next_message(ws, skip_pings=False) == {"type": "ping", "data": {}}
-        user = await state.users.by_username("pinger")
+        user = await services.repositories.users.by_username("pinger")
         assert user is not None
-        await state.sessions.delete_for_user(user["_id"])
+        await services.repositories.sessions.delete_for_user(user["_id"])
         assert await close_code(ws) == 4401
 
 
@@ -103,10 +103,10 @@ async def test_oversized_client_frame_closes_1009(client: TestClientProtocol) ->
         assert await close_code(ws) == 1009
 
 
-async def test_one_user_cannot_open_hundreds_of_websockets(app: Quart, state: AppState) -> None:
-    state.hub.max_per_principal = 3
-    await state.auth.create_user("hoarder", PASSWORD, "read")
-    await state.auth.create_user("neighbour", PASSWORD, "read")
+async def test_one_user_cannot_open_hundreds_of_websockets(app: Quart, services: Services) -> None:
+    services.hub.max_per_principal = 3
+    await services.auth.create_user("hoarder", PASSWORD, "read")
+    await services.auth.create_user("neighbour", PASSWORD, "read")
     hoarder, neighbour = app.test_client(), app.test_client()
     await hoarder.post("/api/auth/login", json={"username": "hoarder", "password": PASSWORD})
     await neighbour.post("/api/auth/login", json={"username": "neighbour", "password": PASSWORD})
@@ -114,27 +114,27 @@ async def test_one_user_cannot_open_hundreds_of_websockets(app: Quart, state: Ap
         for _ in range(3):
             await stack.enter_async_context(hoarder.websocket("/api/ws"))
         await asyncio.sleep(0.05)
-        assert state.hub.client_count == 3
+        assert services.hub.client_count == 3
         async with hoarder.websocket("/api/ws") as refused:
             assert await close_code(refused) == TOO_MANY_CONNECTIONS_CODE == 4429
         async with neighbour.websocket("/api/ws") as welcome:
             await asyncio.sleep(0.05)
-            state.hub.publish("pod_deleted", {"namespace": "n", "pod_name": "p", "ids": [1], "reason": "recovered"})
+            services.hub.publish("pod_deleted", {"namespace": "n", "pod_name": "p", "ids": [1], "reason": "recovered"})
             assert (await next_message(welcome))["type"] == "pod_deleted"
     await asyncio.sleep(0.05)
-    assert state.hub.client_count == 0 and state.hub.connections_of("service") == 0
+    assert services.hub.client_count == 0 and services.hub.connections_of("service") == 0
     async with hoarder.websocket("/api/ws") as again:  # the slots came back when the sockets closed
         await asyncio.sleep(0.05)
-        state.hub.publish("pod_deleted", {"namespace": "n", "pod_name": "p", "ids": [2], "reason": "recovered"})
+        services.hub.publish("pod_deleted", {"namespace": "n", "pod_name": "p", "ids": [2], "reason": "recovered"})
         assert (await next_message(again))["type"] == "pod_deleted"
 
 
-async def test_websocket_counts_connections(client: TestClientProtocol, state: AppState) -> None:
+async def test_websocket_counts_connections(client: TestClientProtocol, services: Services) -> None:
     async with client.websocket(f"/api/ws?token={TOKEN}"):
         await asyncio.sleep(0.05)
-        assert state.hub.client_count == 1
+        assert services.hub.client_count == 1
     await asyncio.sleep(0.05)
-    assert state.hub.client_count == 0
+    assert services.hub.client_count == 0
 
 
 # --- hub rules (no server needed) ---------------------------------------------------------------------------
@@ -166,8 +166,8 @@ async def test_shutdown_closes_with_1001() -> None:
 
 
 async def test_session_store_outage_closes_1011(fast_ping_app: Quart, monkeypatch: pytest.MonkeyPatch) -> None:
-    state: AppState = fast_ping_app.extensions["kure"]
-    await state.auth.create_user("outage", PASSWORD, "read")
+    services: Services = backend_of(fast_ping_app).services
+    await services.auth.create_user("outage", PASSWORD, "read")
     client = fast_ping_app.test_client()
     await client.post("/api/auth/login", json={"username": "outage", "password": PASSWORD})
     async with client.websocket("/api/ws") as ws:
@@ -178,5 +178,5 @@ async def test_session_store_outage_closes_1011(fast_ping_app: Quart, monkeypatc
 
             raise ServerSelectionTimeoutError("down")
 
-        monkeypatch.setattr(state.auth, "resolve_session", unavailable)
+        monkeypatch.setattr(services.auth, "resolve_session", unavailable)
         assert await close_code(ws) == 1011

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.incluster.images import is_trusted, parse_image, valid_trusted_registry
+from app.kube.images import is_trusted, parse_image, valid_trusted_registry
 
 pytestmark = pytest.mark.unit
 

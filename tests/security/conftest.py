@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from quart.typing import TestClientProtocol
 
-from app.state import AppState
+from app.wiring import Services
 from app.ws.hub import HubClient
 from tests.conftest import SERVICE_HEADERS
 
@@ -17,9 +17,9 @@ from tests.conftest import SERVICE_HEADERS
 class HubListener:
     """A registered hub client whose queued frames the test reads back, in publication order."""
 
-    def __init__(self, state: AppState) -> None:
+    def __init__(self, services: Services) -> None:
         self.client = HubClient(user_id=None, session_id=None)
-        state.hub.register(self.client)
+        services.hub.register(self.client)
 
     def drain(self) -> list[tuple[str, dict[str, Any]]]:
         messages = []
@@ -33,10 +33,10 @@ class HubListener:
 
 
 @pytest.fixture
-def hub(state: AppState) -> Iterator[HubListener]:
-    listener = HubListener(state)
+def hub(services: Services) -> Iterator[HubListener]:
+    listener = HubListener(services)
     yield listener
-    state.hub.unregister(listener.client)
+    services.hub.unregister(listener.client)
 
 
 class RecordingNotifier:
@@ -50,9 +50,9 @@ class RecordingNotifier:
 
 
 @pytest.fixture
-def notifier(state: AppState, monkeypatch: pytest.MonkeyPatch) -> RecordingNotifier:
+def notifier(services: Services, monkeypatch: pytest.MonkeyPatch) -> RecordingNotifier:
     recorder = RecordingNotifier()
-    monkeypatch.setattr(state.notifier, "notify", recorder.notify)
+    monkeypatch.setattr(services.notifier, "notify", recorder.notify)
     return recorder
 
 

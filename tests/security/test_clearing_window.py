@@ -16,7 +16,7 @@ from app.core.clock import ManualClock
 from app.core.timefmt import iso
 from app.factory import create_app
 from app.services.security import SecurityService
-from app.state import AppState
+from app.wiring import Services, backend_of
 from storage.findings import FindingFilter, FindingRepository
 from storage.trusted_registries import TrustedRegistryRepository
 from tests.conftest import SERVICE_HEADERS
@@ -37,9 +37,9 @@ async def _status(client: TestClientProtocol, status: str, reason: str | None = 
     assert response.status_code == 204
 
 
-async def _stored(state: AppState) -> dict[str, dict[str, Any]]:
+async def _stored(services: Services) -> dict[str, dict[str, Any]]:
     """resource_name → stored finding (active and dismissed)."""
-    docs, _ = await state.findings.page(FindingFilter(include_dismissed=True), 1000, 0)
+    docs, _ = await services.repositories.findings.page(FindingFilter(include_dismissed=True), 1000, 0)
     return {doc["resource_name"]: doc for doc in docs}
 
 
@@ -53,12 +53,12 @@ async def _seed(post_finding: Poster, names: list[str]) -> dict[str, int]:
 
 
 async def test_completed_scan_sweeps_what_was_not_reported_again(
-    client: TestClientProtocol, post_finding: Poster, state: AppState, clock: ManualClock,
+    client: TestClientProtocol, post_finding: Poster, services: Services, clock: ManualClock,
     hub: HubListener, notifier: RecordingNotifier,
 ) -> None:
     ids = await _seed(post_finding, ["kept", "fixed", "dismissed", "also-fixed"])
-    await state.security.set_dismissed(ids["dismissed"], True)
-    before = await _stored(state)
+    await services.security.set_dismissed(ids["dismissed"], True)
+    before = await _stored(services)
     hub.drain()
     notifier.calls.clear()
 
@@ -79,7 +79,7 @@ async def test_completed_scan_sweeps_what_was_not_reported_again(
         ("security_finding_deleted", {"ids": sorted([ids["fixed"], ids["also-fixed"]]), "reason": "scan_clear"}),
         ("security_rescan_status", {"status": "completed", "reason": "startup"}),
     ]
-    stored = await _stored(state)
+    stored = await _stored(services)
     assert sorted(stored) == ["brand-new", "dismissed", "kept"]
     assert stored["dismissed"]["dismissed"] is True  # dismissals survive every scan
     assert stored["kept"]["id"] == ids["kept"] and stored["kept"]["message"] == "re-reported"
@@ -88,11 +88,11 @@ async def test_completed_scan_sweeps_what_was_not_reported_again(
     clock.advance(60)
     await _status(client, "completed")
     assert [kind for kind, _ in hub.drain()] == ["security_rescan_status"]
-    assert sorted(await _stored(state)) == ["brand-new", "dismissed", "kept"]
+    assert sorted(await _stored(services)) == ["brand-new", "dismissed", "kept"]
 
 
 async def test_failed_scan_closes_the_window_without_sweeping(
-    client: TestClientProtocol, post_finding: Poster, state: AppState, clock: ManualClock, hub: HubListener
+    client: TestClientProtocol, post_finding: Poster, services: Services, clock: ManualClock, hub: HubListener
 ) -> None:
     await _seed(post_finding, ["a", "b"])
     clock.advance(10)
@@ -101,12 +101,12 @@ async def test_failed_scan_closes_the_window_without_sweeping(
     assert hub.drain()[-1] == ("security_rescan_status", {"status": "failed", "reason": "config error"})
     await _status(client, "completed")
     assert [kind for kind, _ in hub.drain()] == ["security_rescan_status"]
-    assert sorted(await _stored(state)) == ["a", "b"]
-    assert await state.security.sweep_expired(clock.now() + timedelta(days=1)) == []
+    assert sorted(await _stored(services)) == ["a", "b"]
+    assert await services.security.sweep_expired(clock.now() + timedelta(days=1)) == []
 
 
 async def test_second_clear_restarts_the_window(
-    client: TestClientProtocol, post_finding: Poster, state: AppState, clock: ManualClock, hub: HubListener
+    client: TestClientProtocol, post_finding: Poster, services: Services, clock: ManualClock, hub: HubListener
 ) -> None:
     await _seed(post_finding, ["old"])
     clock.advance(10)
@@ -119,23 +119,23 @@ async def test_second_clear_restarts_the_window(
     await post_finding(resource_name="old")
     hub.drain()
     await _status(client, "completed")
-    assert sorted(await _stored(state)) == ["old"]
+    assert sorted(await _stored(services)) == ["old"]
 
 
 async def test_started_status_leaves_the_window_alone(
-    client: TestClientProtocol, post_finding: Poster, state: AppState, clock: ManualClock
+    client: TestClientProtocol, post_finding: Poster, services: Services, clock: ManualClock
 ) -> None:
     await _seed(post_finding, ["a"])
     clock.advance(10)
     await _clear(client)
     await _status(client, "started", "trusted_registry_change")
-    assert await state.findings.current_window() is not None
+    assert await services.repositories.findings.current_window() is not None
     await _status(client, "completed")
-    assert await _stored(state) == {}
+    assert await _stored(services) == {}
 
 
 async def test_timeout_sweeps_when_no_completion_arrives(
-    client: TestClientProtocol, post_finding: Poster, state: AppState, clock: ManualClock, hub: HubListener
+    client: TestClientProtocol, post_finding: Poster, services: Services, clock: ManualClock, hub: HubListener
 ) -> None:
     ids = await _seed(post_finding, ["stale", "fresh"])
     clock.advance(10)
@@ -144,21 +144,21 @@ async def test_timeout_sweeps_when_no_completion_arrives(
     await post_finding(resource_name="fresh")
     hub.drain()
 
-    clock.advance(state.settings.kure_scan_sweep_seconds - 30)
-    assert await state.security.sweep_expired() == []  # before the deadline: nothing happens
-    assert sorted(await _stored(state)) == ["fresh", "stale"]
+    clock.advance(services.settings.kure_scan_sweep_seconds - 30)
+    assert await services.security.sweep_expired() == []  # before the deadline: nothing happens
+    assert sorted(await _stored(services)) == ["fresh", "stale"]
 
     clock.advance(30)
-    assert await state.security.sweep_expired() == [ids["stale"]]
+    assert await services.security.sweep_expired() == [ids["stale"]]
     assert hub.drain() == [("security_finding_deleted", {"ids": [ids["stale"]], "reason": "scan_clear"})]
-    assert await state.findings.current_window() is None
+    assert await services.repositories.findings.current_window() is None
     # A late completion finds no window.
     await _status(client, "completed")
-    assert sorted(await _stored(state)) == ["fresh"]
+    assert sorted(await _stored(services)) == ["fresh"]
 
 
 async def test_window_survives_a_backend_restart(
-    client: TestClientProtocol, post_finding: Poster, state: AppState, clock: ManualClock, hub: HubListener
+    client: TestClientProtocol, post_finding: Poster, services: Services, clock: ManualClock, hub: HubListener
 ) -> None:
     ids = await _seed(post_finding, ["stale", "fresh"])
     clock.advance(10)
@@ -168,18 +168,18 @@ async def test_window_survives_a_backend_restart(
     hub.drain()
 
     # A new process on the same database: fresh repositories and service, nothing shared in memory.
-    db = state.mongo.db
+    db, counters = services.mongo.db, services.repositories.counters
     restarted = SecurityService(
-        FindingRepository(db, state.counters), TrustedRegistryRepository(db, state.counters), state.hub, clock,
-        sweep_seconds=state.settings.kure_scan_sweep_seconds,
+        FindingRepository(db, counters), TrustedRegistryRepository(db, counters), services.hub, clock,
+        sweep_seconds=services.settings.kure_scan_sweep_seconds,
     )
     await restarted.rescan_status("completed", "startup")
     assert hub.drain()[0] == ("security_finding_deleted", {"ids": [ids["stale"]], "reason": "scan_clear"})
-    assert sorted(await _stored(state)) == ["fresh"]
+    assert sorted(await _stored(services)) == ["fresh"]
 
 
 async def test_sweep_without_findings_to_delete_broadcasts_nothing(
-    client: TestClientProtocol, state: AppState, hub: HubListener
+    client: TestClientProtocol, services: Services, hub: HubListener
 ) -> None:
     assert await _clear(client) == 0
     await _status(client, "completed", None)
@@ -192,8 +192,8 @@ async def test_the_running_app_sweeps_an_expired_window_by_itself(
     """The periodic job is wired at start-up (here every second, as KURE_SCAN_SWEEP_SECONDS=1 asks)."""
     application = create_app(settings_factory(kure_scan_sweep_seconds=1), clock=clock, mongo=mongo)
     async with application.test_app():
-        state: AppState = application.extensions["kure"]
-        await asyncio.wait_for(state.indexes_ready.wait(), 15)
+        services: Services = backend_of(application).services
+        await asyncio.wait_for(backend_of(application).jobs.indexes_ready.wait(), 15)
         client = application.test_client()
         status = (await client.post("/api/security/findings", json=finding_body(), headers=SERVICE_HEADERS))
         assert status.status_code == 200
@@ -201,8 +201,8 @@ async def test_the_running_app_sweeps_an_expired_window_by_itself(
         await _clear(client)
         clock.advance(5)  # past the deadline; no completion is ever sent
         for _ in range(100):
-            if await state.findings.current_window() is None:
+            if await services.repositories.findings.current_window() is None:
                 break
             await asyncio.sleep(0.05)
-        assert await state.findings.current_window() is None
-        assert await _stored(state) == {}
+        assert await services.repositories.findings.current_window() is None
+        assert await _stored(services) == {}

@@ -17,7 +17,7 @@ from quart.typing import TestClientProtocol
 
 from app.core.clock import ManualClock
 from app.core.timefmt import iso
-from app.state import AppState
+from app.wiring import Services
 from tests.conftest import SERVICE_HEADERS
 from tests.security.conftest import HubListener, Poster, RecordingNotifier, finding_body
 
@@ -185,9 +185,9 @@ async def test_cluster_scoped_findings_have_empty_namespace(post_finding: Poster
 
 
 async def test_excluded_namespace_is_answered_202_and_not_stored(
-    post_finding: Poster, state: AppState, user_client: UserClient, hub: HubListener
+    post_finding: Poster, services: Services, user_client: UserClient, hub: HubListener
 ) -> None:
-    await state.exclusions.exclude_namespace("kube-system")
+    await services.exclusions.exclude_namespace("kube-system")
     hub.drain()
     status, body = await post_finding(namespace="kube-system")
     assert (status, body) == (202, {"excluded": True, "detail": "Namespace 'kube-system' is excluded"})
@@ -198,7 +198,7 @@ async def test_excluded_namespace_is_answered_202_and_not_stored(
 
 
 async def test_excluding_a_namespace_deletes_its_active_findings_only(
-    post_finding: Poster, state: AppState, user_client: UserClient, hub: HubListener
+    post_finding: Poster, services: Services, user_client: UserClient, hub: HubListener
 ) -> None:
     writer = await user_client("write")
     _, active = await post_finding(namespace="team-a")
@@ -206,7 +206,7 @@ async def test_excluding_a_namespace_deletes_its_active_findings_only(
     _, elsewhere = await post_finding(namespace="team-b")
     await writer.delete(f"/api/security/findings/{dismissed['id']}")
     hub.drain()
-    await state.exclusions.exclude_namespace("team-a")
+    await services.exclusions.exclude_namespace("team-a")
     messages = hub.drain()
     assert ("security_finding_deleted", {"ids": [active["id"]], "reason": "namespace_excluded"}) in messages
     listing = await (await writer.get("/api/security/findings?include_dismissed=true")).get_json()
@@ -475,7 +475,7 @@ spec:
 
 
 async def test_fix_with_a_configured_llm_returns_its_manifest(
-    post_finding: Poster, user_client: UserClient, state: AppState
+    post_finding: Poster, user_client: UserClient, services: Services
 ) -> None:
     from app.ai.llm import LlmConfig
     from tests.fakes.openai_server import FakeOpenAI, Reply
@@ -485,7 +485,7 @@ async def test_fix_with_a_configured_llm_returns_its_manifest(
     _, without_manifest = await post_finding(resource_name="no-manifest")
     writer = await user_client("write")
     async with FakeOpenAI() as fake:
-        await state.ai.configure(LlmConfig("openai_compatible", "sk-key-0123456789", "m", fake.base_url))
+        await services.ai.configure(LlmConfig("openai_compatible", "sk-key-0123456789", "m", fake.base_url))
         fake.push(Reply.text(f"```yaml\n{FIXED_POD}```\n## Changes Made\n1. Dropped privileged mode."))
         response = await writer.post(f"/api/security/findings/{created['id']}/fix")
         assert response.status_code == 200

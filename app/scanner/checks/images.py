@@ -3,7 +3,7 @@ docs/agent-scanner.md#image-references-and-trusted-registries; an unparseable re
 
 from __future__ import annotations
 
-from app.incluster.images import ImageRef, is_trusted, parse_image
+from app.kube.images import ImageRef, is_trusted, parse_image
 
 from .base import PT_KINDS, Context, FindingDraft, Obj, check, container_finding, containers
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from app.incluster.redaction import (
+from app.kube.redaction import (
     REDACTED,
     REDACTED_JWT,
     REDACTED_PRIVATE_KEY,

@@ -1,4 +1,4 @@
-"""What a route answers, declared next to the route and rendered into ``/openapi.json`` (app/core/openapi.py).
+"""What a route answers, declared next to the route and rendered into ``/openapi.json`` (app/http/openapi.py).
 
 A route declares its successful answers (``@validate(responses=...)`` / ``@document(...)``): a JSON body
 (:class:`Body`, or a bare model / ``list[Model]`` as shorthand), a paginated list (:func:`paged`, with

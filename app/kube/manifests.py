@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from app.incluster.redaction import REDACTED, redact_manifest
+from app.kube.redaction import REDACTED, redact_manifest
 
 # libyaml's emitter when available: the same YAML, several times faster on large scans.
 _Dumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)

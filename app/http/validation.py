@@ -10,15 +10,12 @@ models.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from functools import wraps
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
-from annotated_types import Ge, Le
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, ValidationError, create_model
 from quart import request
 from quart_schema.validation import (
     QUART_SCHEMA_QUERYSTRING_ATTRIBUTE,
@@ -27,37 +24,14 @@ from quart_schema.validation import (
 )
 
 from app.core.errors import ApiError, pydantic_items
-from app.core.responses import Reply, as_reply
-from app.core.timefmt import parse_timestamp
+from app.http.responses import Reply, as_reply
+from app.schemas.base import PathInt
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
 #: Nesting limit of a JSON body. The deepest legitimate body (a finding's ``details``, at most 32 levels below its
 #: object) stays far below it; deeper bodies are refused before validation (and before any recursion can fail).
 MAX_JSON_DEPTH = 64
 TOO_DEEP = f"JSON body is nested too deeply (at most {MAX_JSON_DEPTH} levels)"
-#: The integers a stored document can hold (MongoDB's int64); anything beyond is a 422, never an overflow.
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
-
-_INT_RE = re.compile(r"^-?[0-9]+$")
-_INT64_MESSAGE = "must be an integer between -9223372036854775808 and 9223372036854775807"
-
-
-def _strict_int_text(value: object) -> object:
-    if isinstance(value, str):
-        if not _INT_RE.match(value):
-            raise ValueError("must be a base-10 integer")
-        if len(value) > 20:
-            raise ValueError(_INT64_MESSAGE)
-        return int(value)
-    return value
-
-
-def _int64(value: int) -> int:
-    if not INT64_MIN <= value <= INT64_MAX:
-        raise ValueError(_INT64_MESSAGE)
-    return value
-
-
 def json_depth_exceeds(value: object, limit: int = MAX_JSON_DEPTH) -> bool:
     """Whether ``value`` nests arrays/objects deeper than ``limit`` (iterative: no recursion to exhaust)."""
     stack: list[tuple[object, int]] = [(value, 1)]
@@ -73,68 +47,6 @@ def json_depth_exceeds(value: object, limit: int = MAX_JSON_DEPTH) -> bool:
             return True
         stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
     return False
-
-
-def text_bool(true: tuple[str, ...], false: tuple[str, ...]) -> Callable[[object], object]:
-    """A before-validator for booleans written as text in a query: the given words, case-insensitive; anything
-    else is a 422 naming them (``true, false, 1, 0`` for the pairs ("true", "1") and ("false", "0"))."""
-    accepted = ", ".join(word for pair in zip(true, false, strict=True) for word in pair)
-
-    def parse(value: object) -> object:
-        if isinstance(value, str):
-            lowered = value.lower()
-            if lowered in true:
-                return True
-            if lowered in false:
-                return False
-            raise ValueError(f"must be one of {accepted}")
-        return value
-
-    return parse
-
-
-# A JSON integer a document can store (64 bits); the bounds are part of the OpenAPI schema too.
-# (Use it bare: pydantic drops a field's own `Field(ge=...)` when an annotated alias carries the same kind of bound.)
-Int64 = Annotated[int, Ge(INT64_MIN), Le(INT64_MAX)]
-# A query integer: digits with an optional leading '-', nothing else, within 64 bits; give it a range with Field.
-TextInt = Annotated[int, BeforeValidator(_strict_int_text), AfterValidator(_int64)]
-# A path integer (an id): the same text rule, the 64-bit range in the schema.
-PathInt = Annotated[int, Ge(INT64_MIN), Le(INT64_MAX), BeforeValidator(_strict_int_text)]
-# A query boolean: true/false/1/0, case-insensitive.
-QueryBool = Annotated[bool, BeforeValidator(text_bool(("true", "1"), ("false", "0")))]
-MirrorId = Annotated[str, Field(pattern=r"^[0-9a-f]{12}$")]
-
-
-def _input_timestamp(value: object) -> object:
-    if isinstance(value, str):
-        try:
-            return parse_timestamp(value)
-        except ValueError:
-            raise ValueError("must be an ISO-8601 timestamp") from None
-    if isinstance(value, datetime):
-        return value
-    raise ValueError("must be an ISO-8601 timestamp string")
-
-
-# An input timestamp (docs/api.md#timestamps): ISO-8601 with Z or an offset; no zone means UTC; anything else is a 422.
-InputTimestamp = Annotated[datetime, BeforeValidator(_input_timestamp)]
-
-
-class RequestModel(BaseModel):
-    """Base of every JSON request body: strict types (no silent coercion), unknown fields ignored."""
-
-    model_config = ConfigDict(strict=True, extra="ignore")
-
-
-class QueryModel(BaseModel):
-    """Base of every query-string model; values arrive as text, so types use TextInt/QueryBool."""
-
-    model_config = ConfigDict(extra="ignore")
-
-
-class Pagination(QueryModel):
-    limit: TextInt = Field(default=200, ge=1, le=1000)
-    offset: TextInt = Field(default=0, ge=0, le=INT64_MAX)
 
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
@@ -205,7 +117,7 @@ def parse_body(model: type[BaseModel], payload: Any) -> BaseModel:
         raise ApiError(422, pydantic_items(exc, "body")) from None
 
 
-#: View attributes read by the OpenAPI provider (app/core/openapi.py).
+#: View attributes read by the OpenAPI provider (app/http/openapi.py).
 RESPONSES_ATTRIBUTE = "_kure_responses"
 PATH_MODEL_ATTRIBUTE = "_kure_path_model"
 ERRORS_ATTRIBUTE = "_kure_errors"
@@ -235,7 +147,7 @@ def validate(
 
     ``path`` maps a URL variable to ``int`` (the base-10 integer rule of docs/api.md#identifiers) or an annotated type
     such as :data:`MirrorId`; parsed values replace the raw strings in the view's keyword arguments. ``responses``
-    are the route's successful answers and ``errors`` the error statuses of its own checks (app/core/responses.py).
+    are the route's successful answers and ``errors`` the error statuses of its own checks (app/http/responses.py).
     """
 
     path_model = _path_model(path) if path else None

@@ -14,10 +14,10 @@ import time
 
 from quart import Quart, Response, g, request
 
-from app.core.logformat import configure_logging, scrub
+from app.core.logformat import scrub
 from app.core.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
-__all__ = ["configure_logging", "install_request_logging", "route_template", "scrub"]
+__all__ = ["install_request_logging", "route_template", "scrub"]
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 

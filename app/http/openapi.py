@@ -1,6 +1,6 @@
 """OpenAPI generation: quart-schema's parameters and request bodies, and responses exactly as the routes answer.
 
-The responses of an operation come from the route's declarations (app/core/responses.py), never guessed:
+The responses of an operation come from the route's declarations (app/http/responses.py), never guessed:
 
 - its successful answers (JSON bodies as named components, arrays as arrays, ``text/plain``, ``text/event-stream``,
   ``text/html``, no content), each with the headers it carries (``X-Total-Count``, ``Retry-After``,
@@ -23,9 +23,9 @@ from pydantic import TypeAdapter
 from quart_schema.openapi import OpenAPIProvider
 from werkzeug.routing import Rule
 
-from app.core.guards import GUARD_ATTRIBUTE
-from app.core.responses import ERROR_DESCRIPTIONS, ERROR_HEADERS, HEADERS, Body, NoContent, Reply, Text
-from app.core.validation import (
+from app.http.guards import GUARD_ATTRIBUTE
+from app.http.responses import ERROR_DESCRIPTIONS, ERROR_HEADERS, HEADERS, Body, NoContent, Reply, Text
+from app.http.validation import (
     ERRORS_ATTRIBUTE,
     INPUTS_ATTRIBUTE,
     PATH_MODEL_ATTRIBUTE,

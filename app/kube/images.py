@@ -1,7 +1,7 @@
 """Image references and trusted registries (docs/agent-scanner.md#image-references-and-trusted-registries,
 docs/api.md#trusted-registries).
 
-Pure functions shared by the agent and the scanner.
+Pure functions shared by the agent, the scanner and the backend.
 """
 
 from __future__ import annotations
@@ -16,9 +16,53 @@ _PATH_COMPONENT = re.compile(r"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")
 _TAG = re.compile(r"^[a-z0-9_][a-z0-9_.-]{0,127}$")
 _REGISTRY = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::[0-9]{1,5})?$")
 
-# docs/api.md#trusted-registries: host[:port][/path], host a DNS name or IPv4 address.
-_DNS_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_TRUSTED = re.compile(rf"^(?:{_DNS_LABEL}(?:\.{_DNS_LABEL})*)(?::(?P<port>[0-9]{{1,5}}))?(?:/[a-z0-9._-]+)*$")
+# The trusted-registry grammar (docs/api.md#trusted-registries), applied after lower-casing: ``host[:port][/path]``
+# where host is a DNS name or an IPv4 address, port is 1-65535 written without leading zeros, and path is one or
+# more ``/``-separated segments of ``[a-z0-9._-]``; at most 255 characters. A scheme, a trailing ``/``, a tag or a
+# digest therefore never match. The backend (trusted-registry routes) and the scanner (its setting) share it.
+MAX_REGISTRY_LENGTH = 255
+MAX_HOST_LENGTH = 253
+
+_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+_OCTET = re.compile(r"^(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$")
+_PORT = re.compile(r"^[1-9][0-9]{0,4}$")
+_SEGMENT = re.compile(r"^[a-z0-9._-]+$")
+
+
+def _valid_host(host: str) -> bool:
+    if not host or len(host) > MAX_HOST_LENGTH:
+        return False
+    labels = host.split(".")
+    if labels[-1].isdigit():
+        # A numeric last label is only meaningful as an IPv4 address (no top-level domain is numeric).
+        return len(labels) == 4 and all(_OCTET.match(label) for label in labels)
+    return all(_LABEL.match(label) for label in labels)
+
+
+def registry_error(value: str) -> str | None:
+    """Why the normalised ``value`` breaks the grammar, or None when it is valid."""
+    if not value:
+        return "must not be empty"
+    if len(value) > MAX_REGISTRY_LENGTH:
+        return f"must be at most {MAX_REGISTRY_LENGTH} characters"
+    hostport, slash, path = value.partition("/")
+    host, colon, port = hostport.partition(":")
+    if not _valid_host(host):
+        return "host must be a DNS name or an IPv4 address (no scheme)"
+    if colon and (not _PORT.match(port) or int(port) > 65535):
+        return "port must be 1-65535"
+    if slash and not all(_SEGMENT.match(segment) for segment in path.split("/")):
+        return "path segments must match [a-z0-9._-]+ (no trailing '/', tag or digest)"
+    return None
+
+
+def normalise_registry(value: str) -> str:
+    """Lower-case and validate a registry value; raise ValueError naming the rule it breaks."""
+    normalised = value.lower()
+    problem = registry_error(normalised)
+    if problem is not None:
+        raise ValueError(f"registry must match host[:port][/path]: {problem}")
+    return normalised
 
 
 @dataclass(frozen=True)
@@ -91,11 +135,4 @@ def is_trusted(image: ImageRef, trusted: Iterable[str]) -> bool:
 
 def valid_trusted_registry(value: str) -> bool:
     """The grammar docs/api.md#trusted-registries accepts for a trusted registry (after lower-casing)."""
-    text = value.strip().lower()
-    if not text or len(text) > 255:
-        return False
-    match = _TRUSTED.match(text)
-    if not match:
-        return False
-    port = match.group("port")
-    return port is None or 1 <= int(port) <= 65535
+    return registry_error(value.strip().lower()) is None
