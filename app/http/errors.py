@@ -13,8 +13,9 @@ from typing import Any
 from quart import Quart, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
-from app.core.errors import DB_UNAVAILABLE, GRAPH_UNAVAILABLE, ApiError
+from app.core.errors import DB_UNAVAILABLE, GRAPH_UNAVAILABLE, KUBE_UNAVAILABLE, ApiError
 from app.http.routing import allowed_methods
+from app.kube.errors import KubeError, KubeRefused, KubeUnavailable
 
 log = logging.getLogger("kure.errors")
 
@@ -39,7 +40,24 @@ def _is_graph_outage(exc: BaseException) -> bool:
     return isinstance(exc, ServiceUnavailable | SessionExpired)
 
 
+def kube_error_answer(exc: KubeError) -> tuple[int, str]:
+    """The status and detail of a Kubernetes failure: no or an unreachable cluster is 503; an error answer of the
+    API server is 502, named by its reason phrase (and followed by the server's message when the request carried
+    only what the user wrote, app/kube/errors.py)."""
+    if isinstance(exc, KubeRefused):
+        detail = f"Kubernetes API error: {exc.reason or exc.status}"
+        return 502, f"{detail}: {exc.message}" if exc.explain and exc.message else detail
+    if isinstance(exc, KubeUnavailable):
+        return 503, KUBE_UNAVAILABLE
+    return 502, "Kubernetes API error"
+
+
 def register_error_handlers(app: Quart) -> None:
+    @app.errorhandler(KubeError)
+    async def _kube_error(exc: KubeError) -> Response:
+        status, detail = kube_error_answer(exc)
+        return _body(status, detail)
+
     @app.errorhandler(ApiError)
     async def _api_error(exc: ApiError) -> Response:
         return _body(exc.status, exc.detail, exc.headers)

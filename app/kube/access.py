@@ -1,34 +1,45 @@
-"""The backend's shared Kubernetes client handle (one ApiClient per process, loaded lazily)."""
+"""The backend's one Kubernetes call path: a shared ApiClient, loaded lazily, and every call made through it.
+
+:class:`KubeAccess` owns what each call needs and no caller repeats: the read timeout, retries of idempotent reads
+with the project's one :class:`~app.core.backoff.Backoff`, the reachability report that keeps ``/health``'s
+``kubernetes`` state current, and the translation of failures into the domain errors of app/kube/errors.py
+(an unavailable cluster, a refusing API server). Services never see a transport exception.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import aiohttp
 from kubernetes_asyncio import client
 
-from app.core.errors import KUBE_UNAVAILABLE, ApiError, DependencyUnavailable
+from app.core.backoff import Backoff
 
 from .config import check_connection, create_api_client, load_kube_config
+from .errors import KubeRefused, KubeUnavailable
 from .names import name_error, namespace_error, object_name_rule
 from .resources import resource
-from .rest import KubeApiError, request_json
+from .rest import JSON, KubeApiError, QueryParams, open_request, request_json, request_text
 
 #: Read timeout of one non-streaming Kubernetes call.
 CALL_TIMEOUT = 30.0
+#: Idempotent reads are tried this many times when the API server cannot be reached (about 0.2 s, then 0.4 s
+#: apart): a restarting API server or a dropped connection is not reported as an outage at once.
+READ_ATTEMPTS = 3
+RETRY_INITIAL, RETRY_MAX = 0.2, 2.0
 
 log = logging.getLogger("kure.kube")
 
 # Transport failures before or during an answer: the API server is unreachable, not "answering an error".
 TRANSPORT_ERRORS: tuple[type[Exception], ...] = (aiohttp.ClientError, OSError, TimeoutError)
+# Of those, the ones where no request reached the server: only these are retried (a timeout is not: the server
+# may be working on it, and waiting again would only multiply the caller's wait).
+NOT_SENT: tuple[type[Exception], ...] = (aiohttp.ClientConnectorError, ConnectionRefusedError)
 
-
-def api_error(exc: KubeApiError) -> ApiError:
-    """502 for an error answer of the API server, named by its HTTP reason phrase (docs/api.md#errors)."""
-    return ApiError(502, f"Kubernetes API error: {exc.reason or exc.status}")
+T = TypeVar("T")
 
 
 class KubeAccess:
@@ -43,10 +54,13 @@ class KubeAccess:
         kubeconfig: str | None,
         mode: str,
         on_status: Callable[[bool], None] | None = None,
+        *,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
         self._kubeconfig = kubeconfig
         self._mode = mode
         self._on_status = on_status
+        self._sleep = sleep
         self._api: client.ApiClient | None = None
         self._loaded = False
         self._lock = asyncio.Lock()
@@ -63,9 +77,10 @@ class KubeAccess:
         return self._api
 
     async def require(self) -> client.ApiClient:
+        """The shared ApiClient; :class:`KubeUnavailable` when there is none."""
         api = await self.api()
         if api is None:
-            raise DependencyUnavailable(KUBE_UNAVAILABLE)
+            raise KubeUnavailable()
         return api
 
     async def probe(self) -> bool:
@@ -86,32 +101,70 @@ class KubeAccess:
             await self._api.close()
         self._api = None
 
+    # --- the call path ---------------------------------------------------------------------------------------
+
+    async def _call(self, operation: Callable[[client.ApiClient], Awaitable[T]], *, attempts: int = 1) -> T:
+        """Run one request: no client → :class:`KubeUnavailable`; an error answer → :class:`KubeRefused` (the
+        server is reachable); a transport failure → retried up to ``attempts`` times with backoff, then
+        :class:`KubeUnavailable` (the server is down)."""
+        api = await self.require()
+        backoff = Backoff(RETRY_INITIAL, RETRY_MAX)
+        for attempt in range(1, attempts + 1):
+            try:
+                result = await operation(api)
+            except KubeApiError as exc:
+                self.report(True)
+                raise KubeRefused.from_answer(exc) from None
+            except TRANSPORT_ERRORS as exc:
+                if attempt < attempts and isinstance(exc, NOT_SENT):
+                    await self._sleep(backoff.next_delay())
+                    continue
+                self.report(False)
+                log.warning("Kubernetes API unreachable: %s", type(exc).__name__)
+                raise KubeUnavailable(type(exc).__name__) from None
+            self.report(True)
+            return result
+        raise AssertionError("unreachable: attempts >= 1")
+
+    async def call(
+        self, method: str, path: str, *, query: QueryParams | None = None, body: JSON | None = None,
+        read_timeout: float = CALL_TIMEOUT,
+    ) -> JSON:
+        """One request returning a JSON object. Reads (GET) are retried when the server cannot be reached."""
+        attempts = READ_ATTEMPTS if method == "GET" else 1
+        return await self._call(
+            lambda api: request_json(api, method, path, query=query, body=body, read_timeout=read_timeout),
+            attempts=attempts,
+        )
+
+    async def text(self, path: str, *, query: QueryParams | None = None, read_timeout: float = CALL_TIMEOUT) -> str:
+        """GET a text resource (a container's log)."""
+        return await self._call(
+            lambda api: request_text(api, path, query=query, read_timeout=read_timeout), attempts=READ_ATTEMPTS
+        )
+
+    async def stream(
+        self, path: str, *, query: QueryParams | None = None, accept: str = "*/*"
+    ) -> aiohttp.ClientResponse:
+        """Open a long-lived GET (following a log); the caller releases the response. Not retried: a stream that
+        cannot open is reported at once."""
+        return await self._call(lambda api: open_request(api, "GET", path, query=query, accept=accept,
+                                                         read_timeout=None))
+
     async def read(
         self, kind: str, namespace: str | None, name: str, *, read_timeout: float = CALL_TIMEOUT
-    ) -> dict[str, Any] | None:
+    ) -> JSON | None:
         """GET one object by its exact API kind: ``None`` when it does not exist — or cannot, because a name
-        breaks Kubernetes' naming rules (app/kube/names.py; such a name never reaches a URL). A Kubernetes error
-        answer is a 502, an unreachable API server a 503, no client a 503."""
+        breaks Kubernetes' naming rules (app/kube/names.py; such a name never reaches a URL)."""
         res = resource(kind)
-        api = await self.require()  # 503 first: without a cluster nothing can be said about any name
+        await self.require()  # unavailable first: without a cluster nothing can be said about any name
         if name_error(name, object_name_rule(kind)) is not None:
             return None
         if res.namespaced and (namespace is None or namespace_error(namespace) is not None):
             return None
         try:
-            obj = await request_json(api, "GET", res.item_path(namespace, name), read_timeout=read_timeout)
-        except KubeApiError as exc:
-            self.report(True)
+            return await self.call("GET", res.item_path(namespace, name), read_timeout=read_timeout)
+        except KubeRefused as exc:
             if exc.status == 404:
                 return None
-            raise api_error(exc) from None
-        except TRANSPORT_ERRORS as exc:
-            raise self.unreachable(exc) from None
-        self.report(True)
-        return obj
-
-    def unreachable(self, exc: BaseException) -> ApiError:
-        """503 ``Kubernetes client not available`` for a transport failure, which also marks the API server down."""
-        self.report(False)
-        log.warning("Kubernetes API unreachable: %s", type(exc).__name__)
-        return DependencyUnavailable(KUBE_UNAVAILABLE)
+            raise

@@ -3,10 +3,10 @@
 Everything here is asyncio: the log read, the follow stream, the keep-alive timer and the client-departure
 handling run on the event loop (no threads), so a hundred open streams cost a hundred idle sockets, not threads.
 
-:class:`app.kube.access.KubeAccess` is the application's one ApiClient, shared with the mirror and diagram
-services; it also translates Kubernetes failures into the contract's errors: no client or an unreachable API
-server → 503 ``Kubernetes client not available``; an API error answer → 502 ``Kubernetes API error: <HTTP reason
-phrase>``.
+:class:`app.kube.access.KubeAccess` is the application's one Kubernetes call path, shared with the mirror and
+diagram services; its domain errors (app/kube/errors.py) become the contract's answers in app/http/errors.py: no
+client or an unreachable API server → 503 ``Kubernetes client not available``; an API error answer → 502
+``Kubernetes API error: <HTTP reason phrase>``.
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ from typing import Any
 from urllib.parse import quote
 
 import aiohttp
-from kubernetes_asyncio import client
 
 from app.core.errors import ApiError
-from app.kube import KubeApiError, open_request, request_text
-from app.kube.access import CALL_TIMEOUT, TRANSPORT_ERRORS, KubeAccess, api_error
+from app.kube.access import TRANSPORT_ERRORS, KubeAccess
+from app.kube.errors import KubeRefused
 
 log = logging.getLogger("kure.logs")
 
@@ -201,7 +200,7 @@ class LogService:
         self._streams_by_principal: dict[str, int] = {}
 
     async def _resolve(
-        self, api: client.ApiClient, namespace: str, pod_name: str, container: str | None
+        self, namespace: str, pod_name: str, container: str | None
     ) -> tuple[str, list[str]]:
         """The shared pre-checks of docs/api.md#logs after the client check: pod exists, container known."""
         pod = await read_pod(self.kube, namespace, pod_name)
@@ -220,32 +219,26 @@ class LogService:
         self, namespace: str, pod_name: str, container: str | None, tail_lines: int, previous: bool
     ) -> dict[str, Any]:
         """docs/api.md#reading-logs: the last ``tail_lines`` lines of one container."""
-        api = await self.kube.require()
-        name, containers = await self._resolve(api, namespace, pod_name, container)
+        name, containers = await self._resolve(namespace, pod_name, container)
         query: list[tuple[str, str | int | bool]] = [("container", name), ("tailLines", tail_lines)]
         if previous:
             query.append(("previous", True))
         try:
-            text = await request_text(api, pod_path(namespace, pod_name, "log"), query=query,
-                                      read_timeout=CALL_TIMEOUT)
-        except KubeApiError as exc:
-            self.kube.report(True)
+            text = await self.kube.text(pod_path(namespace, pod_name, "log"), query=query)
+        except KubeRefused as exc:
             if exc.status == 400:
                 # No previous instance, or the container has not started yet: nothing to show, not an error.
                 text = ""
             elif exc.status == 404:
                 raise pod_not_found(namespace, pod_name) from None
             else:
-                raise api_error(exc) from None
-        except TRANSPORT_ERRORS as exc:
-            raise self.kube.unreachable(exc) from None
+                raise
         return {"pod_name": pod_name, "namespace": namespace, "container": name, "containers": containers,
                 "logs": text}
 
     async def check(self, namespace: str, pod_name: str, container: str | None) -> None:
         """The stream's pre-checks without opening a stream (``HEAD``)."""
-        api = await self.kube.require()
-        await self._resolve(api, namespace, pod_name, container)
+        await self._resolve(namespace, pod_name, container)
 
     def streams_of(self, principal: str) -> int:
         return self._streams_by_principal.get(principal, 0)
@@ -258,7 +251,7 @@ class LogService:
         ``principal`` names who holds the slot (``user:<id>`` or ``service``), for the per-principal cap.
         Errors are raised before any byte is sent, so they are ordinary JSON answers.
         """
-        api = await self.kube.require()
+        await self.kube.require()
         if self.active_streams >= self.max_streams:
             raise ApiError(429, TOO_MANY_STREAMS, {"Retry-After": STREAM_RETRY_AFTER})
         if self.streams_of(principal) >= self.max_streams_per_principal:
@@ -280,26 +273,21 @@ class LogService:
                     self._streams_by_principal.pop(principal, None)
 
         try:
-            name, _ = await self._resolve(api, namespace, pod_name, container)
+            name, _ = await self._resolve(namespace, pod_name, container)
             query: list[tuple[str, str | int | bool]] = [
                 ("container", name), ("follow", True), ("tailLines", tail_lines),
             ]
             upstream: aiohttp.ClientResponse | None
             try:
-                upstream = await open_request(
-                    api, "GET", pod_path(namespace, pod_name, "log"), query=query, accept="*/*", read_timeout=None
-                )
-            except KubeApiError as exc:
-                self.kube.report(True)
+                upstream = await self.kube.stream(pod_path(namespace, pod_name, "log"), query=query)
+            except KubeRefused as exc:
                 if exc.status == 400:
                     # The container has not started (or cannot be followed): the stream ends at once.
                     upstream = None
                 elif exc.status == 404:
                     raise pod_not_found(namespace, pod_name) from None
                 else:
-                    raise api_error(exc) from None
-            except TRANSPORT_ERRORS as exc:
-                raise self.kube.unreachable(exc) from None
+                    raise
         except BaseException:
             release()
             raise

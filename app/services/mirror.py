@@ -23,16 +23,14 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
-from kubernetes_asyncio import client
-
 from app.ai.fixes import FixResult, mirror_preview
 from app.ai.llm import LlmClient, LlmConfig
 from app.ai.manifest import ManifestError, clean_manifest, dump_yaml, load_single_object
 from app.core.clock import Clock
 from app.core.errors import ApiError
 from app.core.timefmt import iso, parse_timestamp
-from app.kube import KubeApiError, request_json
-from app.kube.access import CALL_TIMEOUT, TRANSPORT_ERRORS, KubeAccess, api_error
+from app.kube.access import KubeAccess
+from app.kube.errors import KubeError, KubeRefused
 from app.kube.objects import pod_template
 from app.services.logs import pod_not_found, pod_path, read_pod
 from app.services.mirror_gate import decide
@@ -360,7 +358,7 @@ class MirrorService:
 
     async def deploy(self, pod_id: int, ttl_seconds: int | None, manifest: str | None) -> dict[str, Any]:
         record = await self._record(pod_id)
-        api = await self.kube.require()
+        await self.kube.require()
         if await self.repository.count() >= self.max_active:
             raise self._too_many()
         live = await self.live_source(record)
@@ -387,7 +385,7 @@ class MirrorService:
                 raise self._too_many()
             mirror_id = secrets.token_hex(6)
             body = force_mirror_fields(decision.pod, source_pod, namespace, mirror_id)
-            created = await self._create_pod(api, namespace, body)
+            created = await self._create_pod(namespace, body)
             now = self.clock.now()
             doc = {
                 "_id": mirror_id,
@@ -407,7 +405,7 @@ class MirrorService:
                 await self.repository.insert(doc)
             except BaseException:
                 # Without its record the pod would only be found by the orphan sweep; remove it now.
-                await self._delete_pod_quietly(api, namespace, doc["mirror_pod_name"])
+                await self._delete_pod_quietly(namespace, doc["mirror_pod_name"])
                 raise
         self.hub.publish("mirror_created", summary(doc))
         return full(doc)
@@ -415,43 +413,32 @@ class MirrorService:
     def _too_many(self) -> ApiError:
         return ApiError(409, f"Too many active mirrors (limit {self.max_active})")
 
-    async def _create_pod(self, api: client.ApiClient, namespace: str, body: dict[str, Any]) -> dict[str, Any]:
+    async def _create_pod(self, namespace: str, body: dict[str, Any]) -> dict[str, Any]:
         try:
-            created = await request_json(api, "POST", pod_path(namespace), body=body, read_timeout=CALL_TIMEOUT)
-        except KubeApiError as exc:
-            self.kube.report(True)
+            return await self.kube.call("POST", pod_path(namespace), body=body)
+        except KubeRefused as exc:
             if exc.status in (403, 422) and exc.message:
                 # Admission or validation refused the manifest the user asked for (PodSecurity, a quota, an
                 # invalid field): the server's own words say what to change. They describe only that manifest.
-                raise ApiError(502, f"Kubernetes API error: {exc.reason or exc.status}: {exc.message}") from None
-            raise api_error(exc) from None
-        except TRANSPORT_ERRORS as exc:
-            raise self.kube.unreachable(exc) from None
-        self.kube.report(True)
-        return created
+                raise exc.explained() from None
+            raise
 
-    async def _delete_pod(self, api: client.ApiClient, namespace: str, name: str) -> None:
-        """Delete with grace period 0; an absent pod is fine. 502/503 otherwise."""
+    async def _delete_pod(self, namespace: str, name: str) -> None:
+        """Delete with grace period 0; an absent pod is fine."""
         try:
-            await request_json(
-                api, "DELETE", pod_path(namespace, name), query=[("gracePeriodSeconds", 0)],
+            await self.kube.call(
+                "DELETE", pod_path(namespace, name), query=[("gracePeriodSeconds", 0)],
                 body={"kind": "DeleteOptions", "apiVersion": "v1", "gracePeriodSeconds": 0},
-                read_timeout=CALL_TIMEOUT,
             )
-        except KubeApiError as exc:
-            self.kube.report(True)
+        except KubeRefused as exc:
             if exc.status != 404:
-                raise api_error(exc) from None
-            return
-        except TRANSPORT_ERRORS as exc:
-            raise self.kube.unreachable(exc) from None
-        self.kube.report(True)
+                raise
 
-    async def _delete_pod_quietly(self, api: client.ApiClient, namespace: str, name: str) -> None:
+    async def _delete_pod_quietly(self, namespace: str, name: str) -> None:
         try:
-            await self._delete_pod(api, namespace, name)
-        except ApiError as exc:
-            log.warning("Could not remove mirror pod %s/%s: %s", namespace, name, exc.detail)
+            await self._delete_pod(namespace, name)
+        except KubeError as exc:
+            log.warning("Could not remove mirror pod %s/%s: %s", namespace, name, exc)
 
     # -- status, delete, list
 
@@ -480,24 +467,20 @@ class MirrorService:
                              {"mirror_id": doc["_id"], "status": phase, "previous_status": doc["status"]})
         return {**doc, "status": phase}
 
-    async def _events(self, api: client.ApiClient, namespace: str, name: str) -> list[dict[str, Any]]:
+    async def _events(self, namespace: str, name: str) -> list[dict[str, Any]]:
         path = f"/api/v1/namespaces/{quote(namespace, safe='')}/events"
         selector = f"involvedObject.kind=Pod,involvedObject.name={name}"
         try:
-            answer = await request_json(api, "GET", path, query=[("fieldSelector", selector)],
-                                        read_timeout=CALL_TIMEOUT)
-        except KubeApiError as exc:
+            answer = await self.kube.call("GET", path, query=[("fieldSelector", selector)])
+        except KubeRefused as exc:
             # Events are context, not the status itself (and often not readable under tight RBAC).
             log.info("Events of mirror pod %s/%s not readable: %s", namespace, name, exc)
             return []
-        except TRANSPORT_ERRORS as exc:
-            raise self.kube.unreachable(exc) from None
         items = answer.get("items")
         return event_rows(item for item in items or () if isinstance(item, dict))
 
     async def status(self, mirror_id: str) -> dict[str, Any]:
         doc = await self._existing(mirror_id)
-        api = await self.kube.require()
         pod = await read_pod(self.kube, doc["namespace"], doc["mirror_pod_name"])
         if pod is None:
             async with self._lock:
@@ -508,19 +491,19 @@ class MirrorService:
             **summary(doc),
             "conditions": pod_conditions(pod),
             "container_statuses": pod_container_statuses(pod),
-            "events": await self._events(api, doc["namespace"], doc["mirror_pod_name"]),
+            "events": await self._events(doc["namespace"], doc["mirror_pod_name"]),
         }
 
-    async def _remove(self, api: client.ApiClient, doc: dict[str, Any], reason: str) -> None:
-        await self._delete_pod(api, doc["namespace"], doc["mirror_pod_name"])
+    async def _remove(self, doc: dict[str, Any], reason: str) -> None:
+        await self._delete_pod(doc["namespace"], doc["mirror_pod_name"])
         if await self.repository.delete(doc["_id"]):
             self._deleted(doc, reason)
 
     async def delete(self, mirror_id: str) -> None:
         doc = await self._existing(mirror_id)
-        api = await self.kube.require()
+        await self.kube.require()
         async with self._lock:
-            await self._remove(api, doc, "deleted")
+            await self._remove(doc, "deleted")
 
     async def active(self) -> list[dict[str, Any]]:
         return [summary(doc) for doc in await self.repository.newest_first()]
@@ -529,42 +512,35 @@ class MirrorService:
 
     async def reap(self) -> None:
         """One reaper tick: expire, refresh phases, delete orphans. Kubernetes errors wait for the next tick."""
-        api = await self.kube.api()
-        if api is None:
+        if await self.kube.api() is None:
             return
         async with self._lock:
             now = self.clock.now()
             for doc in await self.repository.expired(now):
                 try:
-                    await self._remove(api, doc, "expired")
-                except ApiError as exc:
-                    log.warning("Reaper: cannot delete expired mirror %s: %s", doc["_id"], exc.detail)
+                    await self._remove(doc, "expired")
+                except KubeError as exc:
+                    log.warning("Reaper: cannot delete expired mirror %s: %s", doc["_id"], exc)
             for doc in await self.repository.newest_first():
                 if doc["expires_at"] <= now:
                     continue  # its deletion failed above; retried next tick
                 try:
                     pod = await read_pod(self.kube, doc["namespace"], doc["mirror_pod_name"])
-                except ApiError as exc:
-                    log.warning("Reaper: cannot read mirror pod %s: %s", doc["mirror_pod_name"], exc.detail)
+                except KubeError as exc:
+                    log.warning("Reaper: cannot read mirror pod %s: %s", doc["mirror_pod_name"], exc)
                     continue
                 if pod is None:
                     await self._gone(doc)
                 else:
                     await self._observe(doc, _phase(pod))
-            await self._delete_orphans(api, now)
+            await self._delete_orphans(now)
 
-    async def _delete_orphans(self, api: client.ApiClient, now: Any) -> None:
+    async def _delete_orphans(self, now: Any) -> None:
         try:
-            answer = await request_json(api, "GET", "/api/v1/pods", query=[("labelSelector", f"{LABEL_MIRROR}=true")],
-                                        read_timeout=CALL_TIMEOUT)
-        except KubeApiError as exc:
-            self.kube.report(True)
+            answer = await self.kube.call("GET", "/api/v1/pods", query=[("labelSelector", f"{LABEL_MIRROR}=true")])
+        except KubeError as exc:
             log.warning("Reaper: cannot list mirror pods: %s", exc)
             return
-        except TRANSPORT_ERRORS as exc:
-            self.kube.unreachable(exc)
-            return
-        self.kube.report(True)
         known = await self.repository.ids()
         for pod in answer.get("items") or ():
             metadata = _dict(_dict(pod).get("metadata"))
@@ -579,4 +555,4 @@ class MirrorService:
                 continue
             namespace, name = str(metadata.get("namespace") or ""), str(metadata.get("name") or "")
             log.info("Reaper: deleting orphaned mirror pod %s/%s", namespace, name)
-            await self._delete_pod_quietly(api, namespace, name)
+            await self._delete_pod_quietly(namespace, name)
