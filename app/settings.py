@@ -12,16 +12,11 @@ from typing import Annotated, Literal
 from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.core.settings_values import first_error, split_csv
+
 
 class SettingsError(Exception):
     """A configuration value is invalid; the message names the variable."""
-
-
-def split_csv(value: object) -> object:
-    """A comma-separated environment value → its non-empty, stripped items (lists pass through)."""
-    if isinstance(value, str):
-        return [item.strip() for item in value.split(",") if item.strip()]
-    return value
 
 
 class Settings(BaseSettings):
@@ -178,10 +173,3 @@ def load_settings(**overrides: object) -> Settings:
         raise SettingsError(f"Invalid configuration: {name}: {message}") from None
 
 
-def first_error(exc: ValidationError) -> tuple[str, str]:
-    """(field, message) of the first error of a settings validation: what a one-line configuration error names
-    (the field is "" when the error is not about one field)."""
-    error = exc.errors()[0]
-    loc = error.get("loc") or ()
-    message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
-    return (str(loc[0]) if loc else ""), message

@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.agent.main import run_agent  # noqa: E402
-from app.incluster.settings import AgentSettings, load  # noqa: E402
+from app.agent.settings import AgentSettings  # noqa: E402
+from app.incluster.settings import load  # noqa: E402
 from app.simulator.kubeapi.server import FakeKubeApi  # noqa: E402
 from tests.agent.fake_backend import FakeBackend  # noqa: E402
 

@@ -26,11 +26,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.incluster.settings import ScannerSettings, load  # noqa: E402
+from app.incluster.settings import load  # noqa: E402
 from app.scanner.checks import CATALOGUE  # noqa: E402
 from app.scanner.engine import evaluate_object  # noqa: E402
 from app.scanner.main import run_scanner  # noqa: E402
 from app.scanner.scope import build_context, in_scope, key_of  # noqa: E402
+from app.scanner.settings import ScannerSettings  # noqa: E402
 from app.simulator.kubeapi.server import FakeKubeApi  # noqa: E402
 from tests.agent.fake_backend import FakeBackend  # noqa: E402
 

@@ -8,6 +8,7 @@ BIN=.venv/bin
 
 echo "== ruff"; $BIN/ruff check .
 echo "== mypy"; $BIN/mypy
+echo "== import-linter (the floor plan, docs/development.md#the-floor-plan)"; $BIN/lint-imports
 
 echo "== web: types, API types, component tests (Vitest), build, size"
 bash scripts/web.sh install || { echo "!! Node.js >= 20.19 and npm are required for the dashboard's tests" >&2; exit 1; }

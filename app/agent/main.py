@@ -15,12 +15,12 @@ from typing import Any
 from kubernetes_asyncio import client
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from app.agent.settings import AgentSettings
 from app.core.clock import Clock
 from app.incluster.backend import LeadershipLost, Outcome
 from app.incluster.informer import Store
 from app.incluster.lease import LeaseElector
 from app.incluster.runtime import Session, run_component, run_main, start_component, supervise
-from app.incluster.settings import AgentSettings
 from app.kube.reflector import Reflector, ReflectorOptions
 from app.kube.resources import resource
 from app.kube.rest import KubeApiError, request_json, request_text

@@ -23,9 +23,9 @@ from app.incluster.exclusions import parse_registries, registry_changes
 from app.incluster.informer import Store
 from app.incluster.lease import LeaseElector
 from app.incluster.runtime import Session, run_component, run_main, start_component, supervise
-from app.incluster.settings import ScannerSettings
 from app.kube.images import parse_image
 from app.kube.reflector import Reflector, ReflectorOptions
+from app.scanner.settings import ScannerSettings
 
 from .checks import CATALOGUE
 from .checks.base import PT_KINDS

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from app.agent.main import run_agent
-from app.incluster.settings import AgentSettings, load
+from app.agent.settings import AgentSettings
+from app.incluster.settings import load
 from app.simulator.kubeapi.server import FakeKubeApi
 
 from .fake_backend import FakeBackend

@@ -7,8 +7,10 @@ from __future__ import annotations
 import pytest
 
 from app.agent.main import main as agent_main
-from app.incluster.settings import AgentSettings, ConfigError, ScannerSettings, load
+from app.agent.settings import AgentSettings
+from app.incluster.settings import ConfigError, load
 from app.scanner.main import main as scanner_main
+from app.scanner.settings import ScannerSettings
 
 pytestmark = pytest.mark.unit
 

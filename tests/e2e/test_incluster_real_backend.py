@@ -16,8 +16,10 @@ import httpx
 import pytest
 
 from app.agent.main import run_agent
-from app.incluster.settings import AgentSettings, ScannerSettings, load
+from app.agent.settings import AgentSettings
+from app.incluster.settings import load
 from app.scanner.main import run_scanner
+from app.scanner.settings import ScannerSettings
 from app.simulator.kubeapi.resources import BY_KIND
 from app.simulator.kubeapi.server import FakeKubeApi
 from tests.agent.fixtures import load as load_agent_fixture

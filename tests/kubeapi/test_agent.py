@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from app.agent.main import run_agent
-from app.incluster.settings import AgentSettings, load
+from app.agent.settings import AgentSettings
+from app.incluster.settings import load
 from tests.agent.fake_backend import FakeBackend
 from tests.agent.fixtures import T0, replay
 from tests.agent.fixtures import load as load_scenario

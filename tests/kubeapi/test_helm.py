@@ -13,9 +13,11 @@ import pytest
 from neo4j import AsyncDriver
 
 from app.agent.main import run_agent
-from app.incluster.settings import AgentSettings, ScannerSettings, load
+from app.agent.settings import AgentSettings
+from app.incluster.settings import load
 from app.kube import load_kube_config
 from app.scanner.main import run_scanner
+from app.scanner.settings import ScannerSettings
 from graph.sync import GraphWatcher
 from tests.agent.fake_backend import FakeBackend
 from tests.graph.conftest import RunningWatcher, fast_options

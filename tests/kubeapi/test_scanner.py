@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from app.incluster.settings import ScannerSettings, load
+from app.incluster.settings import load
 from app.scanner.main import run_scanner
+from app.scanner.settings import ScannerSettings
 from tests.agent.fake_backend import FakeBackend
 from tests.scanner.fixtures import load as load_scanner_fixture
 

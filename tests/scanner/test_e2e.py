@@ -13,8 +13,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from app.incluster.settings import ScannerSettings, load
+from app.incluster.settings import load
 from app.scanner.main import run_scanner
+from app.scanner.settings import ScannerSettings
 from app.simulator.kubeapi.server import FakeKubeApi
 from tests.agent.fake_backend import FakeBackend, Request
 from tests.agent.rbac import allowed, rules_of
