@@ -29,6 +29,12 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) -}}
 {{- end -}}
 
+{{/* The agent's and the scanner's slim image (docker/Dockerfile, target incluster): the repository's name plus
+"-incluster", same tag. */}}
+{{- define "kure.inclusterImage" -}}
+{{- printf "%s-incluster:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) -}}
+{{- end -}}
+
 {{- define "kure.secretName" -}}
 {{- .Values.secrets.existingSecret | default (printf "%s-secrets" (include "kure.fullname" .)) -}}
 {{- end -}}

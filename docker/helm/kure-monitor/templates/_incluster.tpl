@@ -122,7 +122,7 @@ spec:
                     {{- include "kure.selectorLabels" (dict "root" $root "component" .component) | nindent 20 }}
       containers:
         - name: {{ .component }}
-          image: {{ include "kure.image" $root }}
+          image: {{ include "kure.inclusterImage" $root }}
           imagePullPolicy: {{ $root.Values.image.pullPolicy }}
           args: ["kure-monitor", {{ .component | quote }}]
           ports:
