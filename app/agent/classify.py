@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
-from app.core.timefmt import iso, parse_timestamp
+from app.kube.bodies import (
+    event_container,
+    event_first_time,
+    event_last_time,
+    fmt_ts,
+    last_termination,
+    ts,
+)
 
 Obj = Mapping[str, Any]
 
@@ -163,62 +170,6 @@ class PodMemo:
 # small readers
 
 
-def ts(value: Any) -> float | None:
-    """A Kubernetes timestamp as epoch seconds; ``None`` for missing or unparseable values."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return parse_timestamp(value).timestamp()
-    except ValueError:
-        return None
-
-
-def fmt_ts(epoch: float | None) -> str:
-    if epoch is None:
-        return "unknown"
-    from datetime import UTC, datetime
-
-    return iso(datetime.fromtimestamp(epoch, UTC)) or "unknown"
-
-
-def event_last_time(event: Obj) -> float | None:
-    series = event.get("series") or {}
-    for value in (
-        event.get("lastTimestamp"),
-        series.get("lastObservedTime"),
-        event.get("eventTime"),
-        event.get("firstTimestamp"),
-        (event.get("metadata") or {}).get("creationTimestamp"),
-    ):
-        parsed = ts(value)
-        if parsed is not None:
-            return parsed
-    return None
-
-
-def event_first_time(event: Obj) -> float | None:
-    for value in (
-        event.get("firstTimestamp"),
-        event.get("eventTime"),
-        (event.get("metadata") or {}).get("creationTimestamp"),
-        event.get("lastTimestamp"),
-    ):
-        parsed = ts(value)
-        if parsed is not None:
-            return parsed
-    return None
-
-
-_FIELD_PATH = re.compile(r"^spec\.(?:initContainers|containers|ephemeralContainers)\{([^}]*)\}")
-
-
-def event_container(event: Obj) -> str | None:
-    """The container an event is about, from ``involvedObject.fieldPath`` (``spec.containers{app}``)."""
-    path = (event.get("involvedObject") or {}).get("fieldPath") or ""
-    match = _FIELD_PATH.match(path)
-    return match.group(1) if match else None
-
-
 def _newest(events: Sequence[Obj]) -> Obj | None:
     best: Obj | None = None
     best_t = float("-inf")
@@ -246,17 +197,6 @@ def _events(
             continue
         out.append(event)
     return out
-
-
-def last_termination(status: Obj | None) -> Obj | None:
-    """``state.terminated`` when terminated now, else ``lastState.terminated`` (the "last termination" of
-    docs/catalogue.md#failure-reasons)."""
-    if not status:
-        return None
-    current = (status.get("state") or {}).get("terminated")
-    if current:
-        return current
-    return (status.get("lastState") or {}).get("terminated") or None
 
 
 def _waiting(status: Obj | None) -> Obj | None:

@@ -14,12 +14,12 @@ from typing import Any
 
 from app.kube.manifests import AGENT_DROPPED_METADATA, manifest_yaml, strip_object
 from app.kube.redaction import redact_text
+from app.kube.rows import container_status_rows, cut_bytes, event_rows
 
-from .classify import RAN_REASONS, RESTART_BASED_REASONS, Failing, event_last_time, fmt_ts, last_termination, ts
+from .classify import RAN_REASONS, RESTART_BASED_REASONS, Failing, fmt_ts, last_termination, ts
 
 Obj = Mapping[str, Any]
 
-EVENT_MESSAGE_BYTES = 1024
 MANIFEST_MAX_BYTES = 256 * 1024
 LOGS_MAX_BYTES = 256 * 1024
 FAILURE_MESSAGE_BYTES = 4096
@@ -27,13 +27,6 @@ BODY_MAX_BYTES = int(1.5 * 1024 * 1024)
 SECTION_CUT_BYTES = 64 * 1024
 SLIM_SECTION_BYTES = 16 * 1024
 MAX_REASON = 128
-
-
-def _cut_bytes(text: str, limit: int) -> str:
-    encoded = text.encode()
-    if len(encoded) <= limit:
-        return text
-    return encoded[:limit].decode("utf-8", "ignore")
 
 
 def _tail_bytes(text: str, limit: int) -> str:
@@ -46,75 +39,16 @@ def _tail_bytes(text: str, limit: int) -> str:
     return tail[newline + 1 :] if 0 <= newline < len(tail) - 1 else tail
 
 
-def event_item(event: Obj, secrets: Iterable[str] = ()) -> dict[str, Any]:
-    count = event.get("count")
-    if count is None:
-        count = (event.get("series") or {}).get("count")
-    stamp = event_last_time(event)
-    return {
-        "type": event.get("type"),
-        "reason": event.get("reason"),
-        "message": _cut_bytes(redact_text(str(event.get("message") or ""), secrets), EVENT_MESSAGE_BYTES),
-        "timestamp": fmt_ts(stamp) if stamp is not None else None,
-        "count": int(count) if count is not None else 1,
-    }
-
-
 def events_evidence(pod: Obj, events: Sequence[Obj], limit: int, secrets: Iterable[str] = ()) -> list[dict[str, Any]]:
     """The pod's own events (matched by uid, never by name), newest first, at most ``limit``."""
     uid = (pod.get("metadata") or {}).get("uid")
-    own = [e for e in events if (e.get("involvedObject") or {}).get("uid") == uid]
-    own.sort(key=lambda e: event_last_time(e) or 0.0, reverse=True)
-    secrets = tuple(secrets)
-    return [event_item(e, secrets) for e in own[:limit]]
-
-
-def _status_item(spec: Obj, cs: Obj | None, secrets: tuple[str, ...]) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "name": spec.get("name", ""),
-        "image": str(spec.get("image") or ""),
-        "ready": bool((cs or {}).get("ready")),
-        "restart_count": int((cs or {}).get("restartCount") or 0),
-        "state": "unknown",
-        "reason": None,
-        "message": None,
-        "exit_code": None,
-    }
-    if cs is None:
-        return item
-    state = cs.get("state") or {}
-    current: Obj = {}
-    for name in ("waiting", "running", "terminated"):
-        if state.get(name) is not None:
-            item["state"] = name
-            current = state[name] or {}
-            break
-    if item["state"] != "running":
-        item["reason"] = current.get("reason")
-    message = str(current.get("message") or "")
-    previous = (cs.get("lastState") or {}).get("terminated")
-    if not message and previous:
-        message = (
-            f"last termination: {previous.get('reason') or 'Unknown'} (exit code {previous.get('exitCode')}) at "
-            f"{fmt_ts(ts(previous.get('finishedAt')))}"
-        )
-    item["message"] = redact_text(message, secrets) if message else None
-    term = last_termination(cs)
-    item["exit_code"] = int(term["exitCode"]) if term and term.get("exitCode") is not None else None
-    return item
+    return event_rows([e for e in events if (e.get("involvedObject") or {}).get("uid") == uid], limit, secrets)
 
 
 def container_statuses(pod: Obj, secrets: Iterable[str] = ()) -> list[dict[str, Any]]:
-    """Init containers, then regular containers, in spec order; containers without a status too."""
-    spec = pod.get("spec") or {}
-    status = pod.get("status") or {}
-    secrets = tuple(secrets)
-    out = []
-    for spec_key, status_key in (("initContainers", "initContainerStatuses"), ("containers", "containerStatuses")):
-        by_name = {s.get("name"): s for s in status.get(status_key) or []}
-        for c in spec.get(spec_key) or []:
-            out.append(_status_item(c, by_name.get(c.get("name")), secrets))
-    return out
+    """Init containers, then regular containers, in spec order; containers without a status too
+    (app/kube/rows.py)."""
+    return container_status_rows(pod, secrets)
 
 
 def manifest_evidence(pod: Obj, secrets: Iterable[str] = ()) -> str:
@@ -253,7 +187,7 @@ def report_body(
         "owner_name": owner_name,
         "labels": dict(meta.get("labels") or {}),
         "failure_reason": verdict.reason[:MAX_REASON],
-        "failure_message": _cut_bytes(redact_text(verdict.message, secrets), FAILURE_MESSAGE_BYTES),
+        "failure_message": cut_bytes(redact_text(verdict.message, secrets), FAILURE_MESSAGE_BYTES),
         "creation_timestamp": fmt_ts(created) if created is not None else None,
         "events": events_evidence(pod, events, max_events, secrets),
         "container_statuses": container_statuses(pod, secrets),

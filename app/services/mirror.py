@@ -32,6 +32,8 @@ from app.core.timefmt import iso, parse_timestamp
 from app.kube.access import KubeAccess
 from app.kube.errors import KubeError, KubeRefused
 from app.kube.objects import pod_template
+from app.kube.rows import container_status_rows
+from app.kube.rows import event_rows as kube_event_rows
 from app.services.logs import pod_not_found, pod_path, read_pod
 from app.services.mirror_gate import decide
 from app.ws.hub import Hub
@@ -191,47 +193,13 @@ def pod_conditions(pod: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def pod_container_statuses(pod: dict[str, Any]) -> list[dict[str, Any]]:
-    status = _dict(pod.get("status"))
-    rows = []
-    for list_name in ("containerStatuses", "initContainerStatuses"):
-        for cs in status.get(list_name) or ():
-            if not isinstance(cs, dict):
-                continue
-            state = _dict(cs.get("state"))
-            state_name = next(iter(state), "")
-            detail = _dict(state.get(state_name))
-            exit_code = detail.get("exitCode")
-            restarts = cs.get("restartCount")
-            rows.append({
-                "name": str(cs.get("name") or ""),
-                "image": str(cs.get("image") or ""),
-                "ready": cs.get("ready") is True,
-                "restart_count": restarts if isinstance(restarts, int) else 0,
-                "state": state_name,
-                "reason": _text(detail.get("reason")),
-                "message": _text(detail.get("message")),
-                "exit_code": exit_code if isinstance(exit_code, int) else None,
-            })
-    return rows
+    """The mirror pod's ContainerStatus rows: the same conversion as the agent's reports (app/kube/rows.py)."""
+    return container_status_rows(pod)
 
 
 def event_rows(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Kubernetes events → Event rows (docs/api.md#pod-failure), newest first, at most 20."""
-    rows = []
-    for ev in events:
-        when = (ev.get("lastTimestamp") or ev.get("eventTime") or ev.get("firstTimestamp")
-                or _dict(ev.get("metadata")).get("creationTimestamp"))
-        count = ev.get("count")
-        rows.append({
-            "type": _text(ev.get("type")),
-            "reason": _text(ev.get("reason")),
-            "message": _text(ev.get("message")),
-            "timestamp": _timestamp(when),
-            "count": count if isinstance(count, int) else None,
-        })
-    # ISO strings of one format sort chronologically; events without a time go last.
-    rows.sort(key=lambda row: row["timestamp"] or "", reverse=True)
-    return rows[:MAX_EVENTS]
+    """Kubernetes events → Event rows (docs/api.md#pod-failure), newest first, at most 20 (app/kube/rows.py)."""
+    return kube_event_rows(events, MAX_EVENTS)
 
 
 def summary(doc: dict[str, Any]) -> dict[str, Any]:
