@@ -7,7 +7,7 @@ client, like the real hub). No storage, no rules, no authentication: whatever ra
 with the same load generator on the same machine is the most any implementation of the real routes on this
 stack can reach there, which is what the ingest, WebSocket and findings benchmarks compare against.
 
-    python bench/_bare_app.py PORT
+    python -m bench._bare_app PORT
 """
 
 from __future__ import annotations
@@ -67,4 +67,4 @@ if __name__ == "__main__":
     config.bind = [f"127.0.0.1:{int(sys.argv[1])}"]
     config.workers = 1
     config.accesslog = None
-    asyncio.run(serve(app, config))  # type: ignore[arg-type]
+    asyncio.run(serve(app, config))

@@ -10,11 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from tests.e2e.conftest import TOKEN, Server, free_port, start_server  # noqa: E402
+from tests.e2e.conftest import TOKEN, Server, free_port, start_server
 
 __all__ = ["TOKEN", "LoadResult", "Server", "percentile", "run_load", "start_bare_server", "start_server"]
 

@@ -10,7 +10,7 @@ requests. The real agent (``run_agent``) then runs in this process:
 2. steady state: ``--idle`` seconds with no change; the process CPU time over that period (target < 2 % of a core).
    The fake API server and backend run in the same process, so this figure is an upper bound.
 
-Usage: ``.venv/bin/python bench/agent.py [--pods 10000] [--failing-ratio 0.05] [--idle 20]``.
+Usage: ``.venv/bin/python -m bench.agent [--pods 10000] [--failing-ratio 0.05] [--idle 20]``.
 """
 
 from __future__ import annotations
@@ -19,20 +19,18 @@ import argparse
 import asyncio
 import copy
 import logging
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from app.agent.main import run_agent
+from app.agent.settings import AgentSettings
+from app.incluster.settings import load
+from app.simulator.kubeapi.server import FakeKubeApi
+from tests.agent.fake_backend import FakeBackend
 
-from app.agent.main import run_agent  # noqa: E402
-from app.agent.settings import AgentSettings  # noqa: E402
-from app.incluster.settings import load  # noqa: E402
-from app.simulator.kubeapi.server import FakeKubeApi  # noqa: E402
-from tests.agent.fake_backend import FakeBackend  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 NS = "kure"
 

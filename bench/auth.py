@@ -4,7 +4,7 @@ Starts one hypercorn worker on the real MongoDB-wire server, then measures in th
 authenticated ``GET /api/auth/me`` vs unauthenticated ``GET /health`` (target ratio >= 0.5), and the p95 of
 ``POST /api/auth/login`` with the production argon2id parameters (target < 250 ms).
 
-    .venv/bin/python bench/auth.py [--seconds 8] [--clients 16] [--mongodb-uri mongodb://127.0.0.1:27017]
+    .venv/bin/python -m bench.auth [--seconds 8] [--clients 16] [--mongodb-uri mongodb://127.0.0.1:27017]
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from pathlib import Path
 
 import aiohttp
 import httpx
-from _server import percentile, run_load, start_server
+
+from bench._server import percentile, run_load, start_server
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -28,7 +29,7 @@ async def main(args: argparse.Namespace) -> None:
     try:
         async with httpx.AsyncClient(base_url=server.url, timeout=30) as anonymous:
             signup = await anonymous.post("/api/auth/signup", json={"username": "bench", "password": "bench-password"})
-            cookie = signup.cookies.get("kure_session")
+            cookie = signup.cookies.get("kure_session") or ""
             for i in range(args.logins):
                 await anonymous.post("/api/admin/users", cookies={"kure_session": cookie},
                                      json={"username": f"user{i}", "password": "bench-password", "role": "read"})
@@ -41,7 +42,7 @@ async def main(args: argparse.Namespace) -> None:
                                                 headers={"X-Forwarded-For": f"198.51.100.{i % 250 + 1}"})
                 login_times.append((time.perf_counter() - started) * 1000)
                 assert response.status_code == 200, response.text
-            cookie = response.cookies.get("kure_session")
+            cookie = response.cookies.get("kure_session") or ""
 
         # aiohttp for the load: httpx's async pool caps this machine near 100 req/s and would measure itself.
         connector = aiohttp.TCPConnector(limit=args.clients)

@@ -11,7 +11,7 @@ Phases:
    ``GET /api/security/findings?severity=critical,high&limit=200`` is timed ``--requests`` times as a logged-in
    user (p50/p95/p99).
 
-Usage: ``.venv/bin/python bench/findings.py [--mongodb-uri mongodb://127.0.0.1:27017]``. The backend is started as
+Usage: ``.venv/bin/python -m bench.findings [--mongodb-uri mongodb://127.0.0.1:27017]``. The backend is started as
 ``python -m app.cli serve`` on a free loopback port with a throw-away database, which is dropped at the end.
 """
 
@@ -33,8 +33,9 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from _server import start_bare_server
 from motor.motor_asyncio import AsyncIOMotorClient
+
+from bench._server import start_bare_server
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "bench-service-token-0123456789"

@@ -53,7 +53,7 @@ class StatementCounter:
             self.count += 1
             return await self._run(tx, query, **params)
 
-        graph.writer._run = counting  # type: ignore[assignment]
+        graph.writer._run = counting
 
 
 def rss_mib() -> float:

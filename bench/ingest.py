@@ -11,7 +11,7 @@ ceiling of this stack on this machine with this load generator (no implementatio
 Part 2 — the same service in-process with a pymongo command listener: the exact number of database commands
 (round trips) for a new incident and for a re-report. Target: <= 4.
 
-    .venv/bin/python bench/ingest.py [--seconds 10] [--clients 50] [--mongodb-uri mongodb://127.0.0.1:27017]
+    .venv/bin/python -m bench.ingest [--seconds 10] [--clients 50] [--mongodb-uri mongodb://127.0.0.1:27017]
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from _server import TOKEN, Server, run_load, start_bare_server, start_server
 from pymongo import monitoring
+
+from bench._server import TOKEN, Server, run_load, start_bare_server, start_server
 
 HEADERS = {"X-Service-Token": TOKEN}
 

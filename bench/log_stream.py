@@ -10,7 +10,7 @@ Reported: lines sent/received, lag percentiles per third of the run (a growing l
 up), backend CPU as a percentage of one core, and whether every Kubernetes follow connection was closed after
 the readers left (the departed-client rule of docs/api.md#following-logs).
 
-    .venv/bin/python bench/log_stream.py [--streams 100] [--rate 50] [--seconds 30]
+    .venv/bin/python -m bench.log_stream [--streams 100] [--rate 50] [--seconds 30]
 """
 
 from __future__ import annotations
@@ -31,10 +31,9 @@ from pathlib import Path
 
 import aiohttp
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from app.simulator.kubeapi import FakeKubeApi
 
-from app.simulator.kubeapi import FakeKubeApi  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 TOKEN = "bench-service-token-0123456789"
 CLK_TCK = os.sysconf("SC_CLK_TCK")

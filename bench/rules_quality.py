@@ -3,16 +3,13 @@
 Each fixture in tests/fixtures/failures lists the keywords that name its root cause (see tests/ai/fixture_check.py).
 Target: 100 %. Also prints the engine's throughput, since ingest computes a rule solution synchronously.
 
-    .venv/bin/python bench/rules_quality.py [-v]
+    .venv/bin/python -m bench.rules_quality [-v]
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.ai.rules import rule_solution
 from tests.ai.fixture_check import check, load_fixtures

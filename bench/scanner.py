@@ -9,33 +9,36 @@ Two figures:
    check that passed), then ``--churn`` status-only updates (target: zero requests) and ``--idle`` seconds with no
    change (process CPU; the fake servers share the process, so it is an upper bound).
 
-Usage: ``.venv/bin/python bench/scanner.py [--workloads 5000] [--rbac 2000] [--idle 20]``.
+Usage: ``.venv/bin/python -m bench.scanner [--workloads 5000] [--rbac 2000] [--idle 20]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import logging
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from app.incluster.settings import load
+from app.scanner.checks import CATALOGUE
+from app.scanner.engine import evaluate_object
+from app.scanner.main import run_scanner
+from app.scanner.scope import build_context, in_scope, key_of
+from app.scanner.settings import ScannerSettings
+from app.simulator.kubeapi.server import FakeKubeApi
+from tests.agent.fake_backend import FakeBackend
 
-from app.incluster.settings import load  # noqa: E402
-from app.scanner.checks import CATALOGUE  # noqa: E402
-from app.scanner.engine import evaluate_object  # noqa: E402
-from app.scanner.main import run_scanner  # noqa: E402
-from app.scanner.scope import build_context, in_scope, key_of  # noqa: E402
-from app.scanner.settings import ScannerSettings  # noqa: E402
-from app.simulator.kubeapi.server import FakeKubeApi  # noqa: E402
-from tests.agent.fake_backend import FakeBackend  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 NS = "kure"
+
+
+def _set_status(obj: dict[str, Any], **fields: Any) -> None:
+    obj.setdefault("status", {}).update(fields)
 
 
 def _deployment(i: int) -> dict[str, Any]:
@@ -125,7 +128,7 @@ async def end_to_end(objects: list[dict[str, Any]], expected: int, churn: int, i
         for i in range(churn):
             name = f"app-{i % 5000}"
             kube.modify("Deployment", f"ns-{i % 200}", name,
-                        lambda o, i=i: o.setdefault("status", {}).update(readyReplicas=i))  # fmt: skip
+                        functools.partial(_set_status, readyReplicas=i))
         await asyncio.sleep(float(settings.kure_scanner_debounce_max_seconds) + 2)
         churn_requests = len(backend.requests) - before
         cpu0, wall0 = time.process_time(), time.perf_counter()

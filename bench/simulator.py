@@ -11,7 +11,7 @@ its processes from ``/proc`` over two windows of the default scenario at speed 1
   scanner, watch bookmarks and CronJobs. Target: under 5 % of one core for the simulation process.
 
 The backend, agent and scanner processes are measured in the same run as the baseline the simulation is compared
-with. Usage: ``.venv/bin/python bench/simulator.py [--neo4j bolt://127.0.0.1:7687]``.
+with. Usage: ``.venv/bin/python -m bench.simulator [--neo4j bolt://127.0.0.1:7687]``.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from the ingest response to the message's arrival is recorded. Phase A has only 
 ``--stuck`` clients that never read. Targets: p99 < 100 ms; phase B's p99 within 20 % of phase A's. ``--bare`` runs
 the same phases against ``bench/_bare_app.py`` (per-client queue and send, nothing else): the ceiling of the stack.
 
-    .venv/bin/python bench/ws_fanout.py [--clients 500] [--rate 100] [--seconds 10] [--stuck 10]
+    .venv/bin/python -m bench.ws_fanout [--clients 500] [--rate 100] [--seconds 10] [--stuck 10]
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 import aiohttp
-from _server import TOKEN, Server, percentile, start_bare_server, start_server
 
+from bench._server import TOKEN, Server, percentile, start_bare_server, start_server
 from tests.e2e.test_server import StuckWebSocket
 
 HEADERS = {"X-Service-Token": TOKEN}

@@ -66,7 +66,7 @@ async def mongo(request: pytest.FixtureRequest) -> AsyncIterator[MongoHandle]:
     if request.param == "mongomock":
         from mongomock_motor import AsyncMongoMockClient
 
-        client = AsyncMongoMockClient(tz_aware=True)
+        client: Any = AsyncMongoMockClient(tz_aware=True)
         yield MongoHandle(client=client, db=client[f"kure_{uuid.uuid4().hex[:8]}"], embedded=True)
         return
     handle = await _real_mongo()

@@ -79,7 +79,8 @@ class FakeBackend:
         if down and request.path != "/api/ws":
             self.rejected += 1
             return web.json_response({"detail": "Service unavailable"}, status=503)
-        return await handler(request)  # type: ignore[no-any-return]
+        response: web.StreamResponse = await handler(request)
+        return response
 
     async def _namespaces(self, request: web.Request) -> web.Response:
         return web.json_response(
@@ -96,7 +97,7 @@ class FakeBackend:
 
     async def _ingest(self, request: web.Request) -> web.Response:
         text = await request.text()
-        body = json.loads(text) if text else None
+        body: Any = json.loads(text) if text else None
         self.requests.append(Request(request.method, request.path, body, dict(request.query)))
         self.changed.set()
         path = request.path

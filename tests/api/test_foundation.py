@@ -76,7 +76,7 @@ async def test_unexpected_error_is_500_with_request_id_only(
 
     @application.get("/api/boom")
     @guard("public")
-    async def boom() -> None:
+    async def boom() -> dict[str, str]:
         raise RuntimeError("secret internals")
 
     async with application.test_app():

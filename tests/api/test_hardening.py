@@ -45,7 +45,7 @@ async def test_deeply_nested_json_is_a_400_without_a_traceback(
 
 async def test_integers_beyond_64_bits_are_422(client: TestClientProtocol, user_client: UserClient) -> None:
     huge = 2**70
-    cases = [
+    cases: list[tuple[dict[str, Any], list[str | int]]] = [
         ({"events": [{"count": huge}]}, ["body", "events", 0, "count"]),
         ({"container_statuses": [{"name": "app", "restart_count": huge}]},
          ["body", "container_statuses", 0, "restart_count"]),
@@ -53,7 +53,7 @@ async def test_integers_beyond_64_bits_are_422(client: TestClientProtocol, user_
          ["body", "container_statuses", 0, "exit_code"]),
     ]
     for extra, loc in cases:
-        body = {"pod_name": "web", "namespace": "default", **extra}
+        body: dict[str, Any] = {"pod_name": "web", "namespace": "default", **extra}
         response = await client.post("/api/pods/failed", json=body, headers=SERVICE_HEADERS)
         assert response.status_code == 422, extra
         assert (await response.get_json())["detail"][0]["loc"] == loc
@@ -138,8 +138,8 @@ async def test_logout_with_a_service_token_header_still_ends_the_cookie_session(
     assert user is not None
     for headers in ({"X-Service-Token": "anything"}, SERVICE_HEADERS):
         await client.post("/api/auth/login", json={"username": "leaver", "password": PASSWORD})
-        cookie = client.cookie_jar  # type: ignore[attr-defined]
-        token = next(c.value for c in cookie if c.name == "kure_session")
+        cookie: Any = client.cookie_jar
+        token: str = next(c.value for c in cookie if c.name == "kure_session")
         assert await services.mongo.db["sessions"].count_documents({"user_id": user["_id"]}) == 1
         response = await client.post("/api/auth/logout", headers=headers)
         assert response.status_code == 204

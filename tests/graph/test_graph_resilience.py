@@ -172,7 +172,7 @@ async def test_a_poison_object_is_isolated_and_the_rest_is_written(neo4j_driver:
 async def test_write_transactions_are_capped_by_rows_and_by_bytes(neo4j_driver: AsyncDriver) -> None:
     namespaces = [transform("Namespace", {"metadata": {"name": f"ns{i}", "resourceVersion": "1"}}) for i in range(10)]
 
-    async def batches(**caps: int) -> int:
+    async def batches(**caps: Any) -> int:
         writer = GraphWriter(neo4j_driver, status=SyncStatus(), **caps)
         for t in namespaces:  # all queued before the writer starts, so it could take them in one transaction
             await writer.put(WorkItem.upsert("Namespace", t))

@@ -75,14 +75,14 @@ async def graph_of(driver: AsyncDriver, renamer: Renamer) -> tuple[dict[str, dic
     them, and the nodes those lead to."""
     nodes = {r["p"]["id"]: r["p"] for r in await rows(driver, "MATCH (n:K8s) RETURN properties(n) AS p")}
     scoped = {i for i, props in nodes.items() if _in_scope(renamer, props)}
-    edges = {
+    edges: set[tuple[str, ...]] = {
         (r["a"], r["t"], r["b"], repr(sorted(r["props"].items())))
         for r in await rows(driver, "MATCH (a:K8s)-[r]->(b:K8s) RETURN a.id AS a, type(r) AS t, b.id AS b, "
                                     "properties(r) AS props")
         if r["a"] in scoped
     }
     reached = scoped | {b for _, _, b, _ in edges}
-    shown = {}
+    shown: dict[str, dict[str, Any]] = {}
     for node_id in reached:
         props = {k: v for k, v in nodes[node_id].items() if k not in VOLATILE}
         uid = nodes[node_id].get("uid")

@@ -106,7 +106,8 @@ def without_nulls(value: Any) -> Any:
 
 def gate_path(pod: Json, path: Path) -> str:
     """``path`` written the way the gate names fields (keyed list items by their key)."""
-    text, node, parent_key = "", pod, ""
+    text, parent_key = "", ""
+    node: Any = pod
     for step in path:
         if isinstance(step, int):
             item = node[step] if isinstance(node, list) and step < len(node) else None

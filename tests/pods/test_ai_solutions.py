@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from quart.typing import TestClientProtocol
 
+from app.ai.solutions import SolutionScheduler
 from app.wiring import Services
 from tests.conftest import SERVICE_HEADERS
 from tests.fakes.openai_server import FakeOpenAI, Reply
@@ -17,6 +18,12 @@ from tests.pods.conftest import Feed, Reporter
 
 UserClient = Callable[..., Awaitable[TestClientProtocol]]
 API_KEY = "sk-test-0123456789abcd"
+
+
+def _scheduler(services: Services) -> SolutionScheduler:
+    """The background solution scheduler (built whenever the backend is, app/wiring/container.py)."""
+    assert services.ai.scheduler is not None
+    return services.ai.scheduler
 
 
 @pytest.fixture
@@ -99,7 +106,7 @@ async def test_ingest_schedules_ai_solution_without_waiting(
     assert record["solution_source"] == "rules"
     assert [m["type"] for m in feed.messages()] == ["pod_failure"]
     await services.tasks.drain()  # the background config read that schedules the generation ...
-    await asyncio.wait_for(services.ai.scheduler.drain(), 15)  # ... then the generation itself
+    await asyncio.wait_for(_scheduler(services).drain(), 15)  # ... then the generation itself
     updated = [m for m in feed.messages() if m["type"] == "solution_updated"]
     assert updated == [{"type": "solution_updated", "data": {
         "id": record["id"], "solution": "## Root Cause\nSlow but smart.", "solution_source": "ai"}}]
@@ -113,10 +120,10 @@ async def test_identical_failures_share_the_cached_answer(
     await configure(admin, fake_llm)
     await report(pod="api-1")
     await services.tasks.drain()
-    await services.ai.scheduler.drain()
+    await _scheduler(services).drain()
     await report(pod="api-2")  # same reason, image and message: the cache answers
     await services.tasks.drain()
-    await services.ai.scheduler.drain()
+    await _scheduler(services).drain()
     assert len(fake_llm.chat_requests) == 1
 
 
@@ -126,7 +133,7 @@ async def test_retry_solution_bypasses_cache_and_reports_failure(
     await configure(admin, fake_llm)
     record = await (await report()).get_json()
     await services.tasks.drain()
-    await services.ai.scheduler.drain()
+    await _scheduler(services).drain()
     fake_llm.push(Reply.text("## Root Cause\nFresh answer."))
     retried = await admin.post(f"/api/pods/failed/{record['id']}/retry-solution")
     assert (await retried.get_json())["solution"] == "## Root Cause\nFresh answer."
@@ -151,7 +158,7 @@ async def test_planted_secrets_never_reach_the_llm(
     await report(manifest=manifest,
                  logs=f"connecting with token={services.secrets.service_token}\npassword=hunter2-planted-secret\n")
     await services.tasks.drain()
-    await services.ai.scheduler.drain()
+    await _scheduler(services).drain()
     [request] = fake_llm.chat_requests
     prompt = request.prompt_text
     assert "hunter2-planted-secret" not in prompt

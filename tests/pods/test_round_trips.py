@@ -48,7 +48,7 @@ async def counted(settings: Settings, clock: ManualClock) -> AsyncIterator[tuple
     from motor.motor_asyncio import AsyncIOMotorClient
 
     commands = Commands()
-    client: AsyncIOMotorClient = AsyncIOMotorClient(  # type: ignore[type-arg]
+    client: AsyncIOMotorClient = AsyncIOMotorClient(
         MONGO_TEST_URI, tz_aware=True, serverSelectionTimeoutMS=2000, event_listeners=[commands]
     )
     handle = MongoHandle(client=client, db=client[f"kure_test_{uuid.uuid4().hex[:12]}"], embedded=False)

@@ -112,7 +112,7 @@ async def test_one_user_cannot_open_hundreds_of_websockets(app: Quart, services:
     await neighbour.post("/api/auth/login", json={"username": "neighbour", "password": PASSWORD})
     async with contextlib.AsyncExitStack() as stack:
         for _ in range(3):
-            await stack.enter_async_context(hoarder.websocket("/api/ws"))
+            await stack.enter_async_context(hoarder.websocket("/api/ws"))  # type: ignore[arg-type]
         await asyncio.sleep(0.05)
         assert services.hub.client_count == 3
         async with hoarder.websocket("/api/ws") as refused:

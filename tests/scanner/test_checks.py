@@ -192,7 +192,7 @@ def test_ingress_tls_coverage(tls: list[dict[str, Any]], hosts: list[str], fires
 
 
 def test_load_balancer_severity_follows_source_ranges() -> None:
-    svc = {"kind": "Service", "metadata": {"name": "s"}, "spec": {"type": "LoadBalancer"}}
+    svc: dict[str, Any] = {"kind": "Service", "metadata": {"name": "s"}, "spec": {"type": "LoadBalancer"}}
     assert _run("service_load_balancer", svc).severity == "medium"
     svc["spec"]["loadBalancerSourceRanges"] = ["10.0.0.0/8"]
     assert _run("service_load_balancer", svc).severity == "low"
@@ -201,7 +201,8 @@ def test_load_balancer_severity_follows_source_ranges() -> None:
 
 
 def test_network_policy_allow_all() -> None:
-    np = {"kind": "NetworkPolicy", "metadata": {"name": "n"}, "spec": {"podSelector": {}, "ingress": [{}]}}
+    np: dict[str, Any] = {"kind": "NetworkPolicy", "metadata": {"name": "n"},
+                          "spec": {"podSelector": {}, "ingress": [{}]}}
     assert _run("network_policy_allow_all", np).details["directions"] == ["ingress"]
     np["spec"]["podSelector"] = {"matchLabels": {"app": "x"}}
     assert _run("network_policy_allow_all", np) is None

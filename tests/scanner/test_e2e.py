@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import functools
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,10 @@ pytestmark = pytest.mark.e2e
 
 NS = "kure"
 DEPLOY = "/api/security/findings/resource/Deployment/test-security/insecure-nginx"
+
+
+def _set_status(obj: dict[str, Any], **fields: Any) -> None:
+    obj.setdefault("status", {}).update(fields)
 
 
 @pytest.fixture
@@ -151,7 +156,7 @@ async def test_full_scan_then_incremental_changes(kube: FakeKubeApi, backend: Fa
         before = len(backend.requests)
         for i in range(20):
             kube.modify("Deployment", "test-security", "insecure-nginx",
-                        lambda o, i=i: o.setdefault("status", {}).update(observedGeneration=i))  # fmt: skip
+                        functools.partial(_set_status, observedGeneration=i))
         await asyncio.sleep(1.5)
         await _quiet(state)
         assert backend.requests[before:] == []
@@ -219,13 +224,13 @@ async def test_rescan_request_and_trusted_registry_change(
         )
         await backend.wait_for(lambda: _completed(backend, 3))
         await _quiet(state)
-        tail = backend.requests[before:]
+        recent = backend.requests[before:]
         assert _statuses(backend)[-2:] == [
             ("started", "trusted_registry_change"),
             ("completed", "trusted_registry_change"),
         ]
-        assert "untrusted_registry" not in _findings(tail, "evil-app")
-        assert not any(r.path == "/api/security/scan/clear" or r.method == "DELETE" for r in tail)
+        assert "untrusted_registry" not in _findings(recent, "evil-app")
+        assert not any(r.path == "/api/security/scan/clear" or r.method == "DELETE" for r in recent)
 
 
 async def test_excluded_namespace_is_skipped_and_included_again(
