@@ -18,6 +18,7 @@ from typing import Any
 from kubernetes_asyncio import client
 from neo4j import AsyncDriver
 
+from app.core.backoff import Backoff
 from app.kube import KubeConfig, Reflector, ReflectorOptions, create_api_client, reload_credentials, resource
 
 from .metrics import GRAPH_EVENTS, GRAPH_LEADER, GRAPH_RESYNCS
@@ -172,16 +173,16 @@ class GraphWatcher:
         if not self.options.watcher_enabled:
             self.status.state = "standby"
             return
-        delay = 1.0
+        backoff = Backoff(1.0, self.options.backoff_max, jitter=0.0)
         while True:
             try:
                 await ensure_schema(self.driver, self.database)
                 break
             except Exception as exc:
                 self.status.neo4j = "down"
+                delay = backoff.next_delay()
                 log.warning("graph: Neo4j not ready (%s); retrying in %.0f s", type(exc).__name__, delay)
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, self.options.backoff_max)
         self.status.neo4j = "ok"
         renew_every = max(0.2, min(10.0, self.options.lease_ttl / 3))
         while True:
@@ -291,17 +292,17 @@ class GraphWatcher:
             self._credentials_reloaded_at = asyncio.get_running_loop().time()
 
     async def _supervise(self, reflector: Reflector) -> None:
-        delay = 1.0
+        backoff = Backoff(1.0, self.options.backoff_max, jitter=0.0)
         while True:
             try:
                 await reflector.run()
             except asyncio.CancelledError:
                 raise
             except Exception:
+                delay = backoff.next_delay()
                 log.exception("graph sync: reflector %s crashed; restarting in %.0f s", reflector.kind, delay)
                 self.status.record_error(reflector.kind, "reflector crashed", "watch")
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, self.options.backoff_max)
 
     async def _renew_forever(self, every: float) -> None:
         while True:

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from neo4j import AsyncDriver, AsyncManagedTransaction
 from neo4j.exceptions import DriverError, Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 
+from app.core.backoff import Backoff
 from app.core.clock import utcnow
 from app.core.timefmt import iso
 
@@ -227,7 +228,7 @@ class GraphWriter:
     async def _until_neo4j_answers(self, attempt: Callable[[], Awaitable[T]], what: str) -> T:
         """Run ``attempt`` until it does not fail with a transient error (Neo4j down or restarting), backing
         off between tries; other errors propagate. Keeps ``status.neo4j`` current either way."""
-        delay = self.retry_initial
+        backoff = Backoff(self.retry_initial, self.retry_max, jitter=0.0)
         while True:
             try:
                 result = await attempt()
@@ -239,9 +240,9 @@ class GraphWriter:
                 if self.status.neo4j != "down":
                     self.status.neo4j = "down"
                     self.status.refresh()
+                delay = backoff.next_delay()
                 log.warning("graph %s failed (%s); retrying in %.1f s", what, type(exc).__name__, delay)
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, self.retry_max)
                 continue
             if self.status.neo4j != "ok":
                 self.status.neo4j = "ok"

@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import random
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
+
+from app.core.backoff import Backoff
 
 log = logging.getLogger("kure.incluster.ws")
 
@@ -53,7 +54,7 @@ class Subscriber:
         task.add_done_callback(self._tasks.discard)
 
     async def run(self) -> None:
-        delay = 1.0
+        backoff = Backoff(1.0, self._backoff_max, jitter=0.2)
         async with aiohttp.ClientSession(headers={"X-Service-Token": self._token}) as session:
             while True:
                 try:
@@ -61,7 +62,7 @@ class Subscriber:
                         self.connects += 1
                         self.connected.set()
                         await self._on_connect()
-                        delay = 1.0
+                        backoff.reset()
                         await self._read(ws)
                         if ws.close_code == 4401 and self._on_auth_error is not None:
                             self._on_auth_error()
@@ -71,8 +72,7 @@ class Subscriber:
                     log.warning("websocket %s: %s", type(exc).__name__, exc)
                 finally:
                     self.connected.clear()
-                await self._sleep(delay * random.uniform(0.8, 1.2))
-                delay = min(delay * 2, self._backoff_max)
+                await self._sleep(backoff.next_delay())
 
     async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         while True:

@@ -17,6 +17,7 @@ from urllib.parse import quote
 from kubernetes_asyncio import client
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
+from app.core.backoff import Backoff
 from app.core.clock import Clock
 from app.incluster.backend import LeadershipLost, Outcome
 from app.incluster.exclusions import parse_registries, registry_changes
@@ -313,7 +314,7 @@ class ScannerSession(Session):
         self.metrics.last_scan.set(duration)
 
     async def _scan_loop(self) -> None:
-        retry = 60.0
+        retry = Backoff(60.0, 1800.0, jitter=0.0)
         while True:
             await self.scan_wake.wait()
             self.scan_wake.clear()
@@ -323,10 +324,9 @@ class ScannerSession(Session):
             reason = self.scan_requests[0]
             self.scan_requests.clear()
             if await self.full_scan(reason):
-                retry = 60.0
+                retry.reset()
                 continue
-            self._spawn_retry(reason, retry)
-            retry = min(retry * 2, 1800.0)
+            self._spawn_retry(reason, retry.next_delay())
 
     def _spawn_retry(self, reason: str, delay: float) -> None:
         async def later() -> None:
