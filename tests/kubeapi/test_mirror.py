@@ -148,7 +148,7 @@ async def test_gate_refuses_a_mirror_that_adds_privileges_before_the_server_sees
 
 
 async def test_a_forged_report_cannot_choose_the_mirror_and_a_fix_to_the_live_pod_deploys(
-    cluster: Cluster, namespace: str, writer: TestClientProtocol, state: AppState,
+    cluster: Cluster, namespace: str, writer: TestClientProtocol, services: Services,
 ) -> None:
     """The attack the gate exists for: a service-token holder stores a report whose manifest asks for the host.
     The mirror is built from the pod the server holds (with every field the server defaulted), so the forged
@@ -160,7 +160,7 @@ async def test_a_forged_report_cannot_choose_the_mirror_and_a_fix_to_the_live_po
                        "containers": [{"name": "app", "image": "registry.example.com/web:1.4",
                                        "securityContext": {"privileged": True},
                                        "volumeMounts": [{"name": "root", "mountPath": "/host"}]}]}}  # fmt: skip
-    await add_failure(state, 1, manifest=forged, namespace=namespace)
+    await add_failure(services, 1, manifest=forged, namespace=namespace)
 
     preview = await writer.post("/api/mirror/preview/1")
     assert preview.status_code == 200, await preview.get_data(as_text=True)
