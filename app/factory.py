@@ -58,6 +58,7 @@ def create_app(
 ) -> Quart:
     """Build the app. Dependencies are connected in the ``before_serving`` hook, never at import time."""
     settings = settings or Settings()
+    http = settings.http
     # No static folder: the dashboard and the docs pages are served by app/blueprints/web.py from the web build.
     app = KureQuart("kure-monitor", static_folder=None)
     backend = Backend.build(settings, clock=clock, mongo=mongo)
@@ -68,11 +69,11 @@ def create_app(
     app.config.update(
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         QUART_AUTH_COOKIE_NAME=COOKIE_NAME,
-        QUART_AUTH_COOKIE_SECURE=settings.kure_cookie_secure,
+        QUART_AUTH_COOKIE_SECURE=http.cookie_secure,
         QUART_AUTH_COOKIE_SAMESITE="Lax",
         QUART_AUTH_COOKIE_HTTP_ONLY=True,
         QUART_AUTH_COOKIE_PATH="/",
-        QUART_AUTH_DURATION=settings.session_seconds,
+        QUART_AUTH_DURATION=http.session_seconds,
         QUART_AUTH_MODE="cookie",
         QUART_AUTH_SALT="kure-session",
         JSON_SORT_KEYS=False,
@@ -105,7 +106,7 @@ def create_app(
     register_error_handlers(app)
     install_request_logging(app)
     gatekeeper = Gatekeeper(services.auth, service_token=services.secrets.service_token, cookie_name=COOKIE_NAME,
-                            allowed_origins=settings.kure_allowed_origins)
+                            allowed_origins=list(http.allowed_origins))
     gatekeeper.install(app)
     # No redirect is ever built from request headers: werkzeug would answer `//api/...` with a 308 whose
     # Location comes from the Host header. A path with doubled slashes is simply not a route (404).
@@ -132,9 +133,9 @@ def create_app(
 
 def register_blueprints(app: Quart, services: Services, gatekeeper: Gatekeeper) -> None:
     """Every blueprint, handed the services its routes call (in name order, which fixes the OpenAPI document's)."""
-    settings = services.settings
+    http = services.settings.http
     for blueprint in (
-        auth.create_blueprint(services.auth, gatekeeper, settings.kure_trusted_proxies),
+        auth.create_blueprint(services.auth, gatekeeper, list(http.trusted_proxies)),
         config.create_blueprint(services.ai, services.app_settings, services.health),
         diagram.create_blueprint(services.diagram),
         exclusions.create_blueprint(services.exclusions),
@@ -147,7 +148,7 @@ def register_blueprints(app: Quart, services: Services, gatekeeper: Gatekeeper) 
         security.create_blueprint(services.security),
         app_settings.create_blueprint(services.app_settings),
         users.create_blueprint(services.auth),
-        web.create_blueprint(settings.kure_web_dir),
-        ws.create_blueprint(services.hub, services.auth, gatekeeper, settings.kure_ws_ping_seconds),
+        web.create_blueprint(http.web_dir),
+        ws.create_blueprint(services.hub, services.auth, gatekeeper, http.ws_ping_seconds),
     ):
         app.register_blueprint(blueprint)

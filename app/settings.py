@@ -2,11 +2,16 @@
 
 Every variable is documented in the README's configuration table. An invalid value stops startup with one clear
 line naming the variable (see :func:`load_settings`), never a traceback.
+
+The variables keep their flat names (they are the operators' interface); the code reads them in groups —
+``settings.mongodb``, ``settings.neo4j``, ``settings.kubernetes``, ``settings.http``, ``settings.graph_sync`` —
+and the composition root (app/wiring/container.py) hands each component its group, not the whole object.
 """
 
 from __future__ import annotations
 
 import ipaddress
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, ValidationError, field_validator
@@ -17,6 +22,63 @@ from app.core.settings_values import first_error, split_csv
 
 class SettingsError(Exception):
     """A configuration value is invalid; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class MongoSettings:
+    uri: str | None
+    database: str
+    timeout_ms: int
+
+
+@dataclass(frozen=True)
+class Neo4jSettings:
+    uri: str | None
+    username: str
+    password: str | None
+    database: str
+    #: The diagram queries' timeout (seconds).
+    query_timeout: float
+
+
+@dataclass(frozen=True)
+class KubernetesSettings:
+    kubeconfig: str | None
+    mode: Literal["auto", "off"]
+    #: The configured cluster is the demo's simulated one.
+    simulated: bool
+
+    @property
+    def enabled(self) -> bool:
+        return self.mode != "off"
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    cookie_secure: bool
+    session_seconds: int
+    allowed_origins: tuple[str, ...]
+    trusted_proxies: tuple[str, ...]
+    ws_ping_seconds: float
+    websockets_per_principal: int
+    log_streams_per_principal: int
+    web_dir: str | None
+
+
+@dataclass(frozen=True)
+class GraphSyncSettings:
+    """The graph watcher's knobs (docs/graph.md#configuration), named as graph/sync.py's options name them."""
+
+    page_size: int
+    batch_rows: int
+    batch_bytes: int
+    queue_size: int
+    watch_timeout: int
+    backoff_max: float
+    forbidden_retry: float
+    resync_hours: float
+    lease_ttl: int
+    watcher_enabled: bool
 
 
 class Settings(BaseSettings):
@@ -150,6 +212,40 @@ class Settings(BaseSettings):
     @property
     def session_seconds(self) -> int:
         return self.kure_session_days * 86400
+
+    # --- the groups -----------------------------------------------------------------------------------------
+
+    @property
+    def mongodb(self) -> MongoSettings:
+        return MongoSettings(self.mongodb_uri, self.mongodb_database, self.mongodb_timeout_ms)
+
+    @property
+    def neo4j(self) -> Neo4jSettings:
+        return Neo4jSettings(self.neo4j_uri, self.neo4j_username, self.neo4j_password, self.neo4j_database,
+                             self.kure_graph_query_timeout)
+
+    @property
+    def kubernetes(self) -> KubernetesSettings:
+        return KubernetesSettings(self.kubeconfig, self.kure_kubernetes, self.kure_simulated_cluster)
+
+    @property
+    def http(self) -> HttpSettings:
+        return HttpSettings(
+            cookie_secure=self.kure_cookie_secure, session_seconds=self.session_seconds,
+            allowed_origins=tuple(self.kure_allowed_origins), trusted_proxies=tuple(self.kure_trusted_proxies),
+            ws_ping_seconds=self.kure_ws_ping_seconds, websockets_per_principal=self.kure_websockets_per_principal,
+            log_streams_per_principal=self.kure_log_streams_per_principal, web_dir=self.kure_web_dir,
+        )
+
+    @property
+    def graph_sync(self) -> GraphSyncSettings:
+        return GraphSyncSettings(
+            page_size=self.kure_graph_page_size, batch_rows=self.kure_graph_batch_rows,
+            batch_bytes=self.kure_graph_batch_bytes, queue_size=self.kure_graph_queue_size,
+            watch_timeout=self.kure_graph_watch_timeout, backoff_max=self.kure_graph_backoff_max,
+            forbidden_retry=self.kure_graph_forbidden_retry, resync_hours=self.kure_graph_resync_hours,
+            lease_ttl=self.kure_graph_lease_ttl, watcher_enabled=self.kure_graph_watcher,
+        )
 
 
 def env_name(field: str) -> str:

@@ -16,11 +16,11 @@ def create_driver(uri: str, username: str | None = "neo4j", password: str | None
     )
 
 
-def driver_from_settings(settings: Any) -> AsyncDriver | None:
-    """``None`` when ``NEO4J_URI`` is unset (graph disabled)."""
-    if not settings.neo4j_uri:
+def driver_from_settings(neo4j: Any) -> AsyncDriver | None:
+    """From the backend's ``settings.neo4j`` group: ``None`` when ``NEO4J_URI`` is unset (graph disabled)."""
+    if not neo4j.uri:
         return None
-    return create_driver(settings.neo4j_uri, settings.neo4j_username, settings.neo4j_password)
+    return create_driver(neo4j.uri, neo4j.username, neo4j.password)
 
 
 async def ping(driver: AsyncDriver | None, timeout_seconds: float = 2.0) -> str:

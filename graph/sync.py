@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 import socket
@@ -58,19 +59,9 @@ class GraphSyncOptions:
     kinds: tuple[str, ...] = SYNC_ORDER
 
     @classmethod
-    def from_settings(cls, settings: Any) -> GraphSyncOptions:
-        return cls(
-            page_size=settings.kure_graph_page_size,
-            batch_rows=settings.kure_graph_batch_rows,
-            batch_bytes=settings.kure_graph_batch_bytes,
-            queue_size=settings.kure_graph_queue_size,
-            watch_timeout=settings.kure_graph_watch_timeout,
-            backoff_max=settings.kure_graph_backoff_max,
-            forbidden_retry=settings.kure_graph_forbidden_retry,
-            resync_hours=settings.kure_graph_resync_hours,
-            lease_ttl=settings.kure_graph_lease_ttl,
-            watcher_enabled=settings.kure_graph_watcher,
-        )
+    def from_settings(cls, group: Any) -> GraphSyncOptions:
+        """From the backend's ``settings.graph_sync`` group (app/settings.py), whose fields carry these names."""
+        return cls(**{f.name: getattr(group, f.name) for f in dataclasses.fields(group)})
 
 
 class WriterSink:

@@ -17,7 +17,7 @@ from neo4j import AsyncDriver
 from app.core.clock import Clock
 from app.core.health import DependencyState
 from app.kube.access import KubeAccess
-from app.settings import Settings
+from app.settings import KubernetesSettings, MongoSettings, Neo4jSettings
 from graph.driver import ping as graph_ping
 from graph.status import SyncStatus
 from storage.mongo import MongoHandle
@@ -38,7 +38,9 @@ class Dependencies:
 class HealthService:
     def __init__(
         self,
-        settings: Settings,
+        mongodb: MongoSettings,
+        neo4j: Neo4jSettings,
+        kubernetes: KubernetesSettings,
         clock: Clock,
         dependencies: Dependencies,
         *,
@@ -47,7 +49,7 @@ class HealthService:
         graph_status: SyncStatus,
         kube: KubeAccess,
     ) -> None:
-        self._settings = settings
+        self._mongodb, self._neo4j, self._kubernetes = mongodb, neo4j, kubernetes
         self._clock = clock
         self.dependencies = dependencies
         self._mongo = mongo
@@ -92,7 +94,7 @@ class HealthService:
 
     async def check_kubernetes(self) -> str:
         async def probe() -> str:
-            if not self._settings.kubernetes_enabled or await self._kube.api() is None:
+            if not self._kubernetes.enabled or await self._kube.api() is None:
                 return "disabled"  # KURE_KUBERNETES=off, or no kubeconfig and not in a cluster
             return "ok" if await self._kube.probe() else "down"
 
@@ -100,19 +102,19 @@ class HealthService:
 
     async def cluster_mode(self) -> str:
         """``real``, ``simulated`` (the demo's cluster) or ``off`` (switched off, or no configuration found)."""
-        if not self._settings.kubernetes_enabled or await self._kube.api() is None:
+        if not self._kubernetes.enabled or await self._kube.api() is None:
             return "off"
-        return "simulated" if self._settings.kure_simulated_cluster else "real"
+        return "simulated" if self._kubernetes.simulated else "real"
 
     async def check_all(self) -> dict[str, tuple[str, str]]:
         """Connect to every configured dependency (the ``check`` command): name → (state, detail)."""
         results: dict[str, tuple[str, str]] = {}
         try:
-            await asyncio.wait_for(self._mongo.ping(), self._settings.mongodb_timeout_ms / 1000 + 1)
+            await asyncio.wait_for(self._mongo.ping(), self._mongodb.timeout_ms / 1000 + 1)
             results["mongodb"] = ("ok", await self._mongo.server_version())
         except Exception as exc:
             results["mongodb"] = ("down", type(exc).__name__)
-        results["neo4j"] = (await self.check_neo4j(), self._settings.neo4j_uri or "NEO4J_URI not set")
-        kube_note = "" if self._settings.kubernetes_enabled else "KURE_KUBERNETES=off"
+        results["neo4j"] = (await self.check_neo4j(), self._neo4j.uri or "NEO4J_URI not set")
+        kube_note = "" if self._kubernetes.enabled else "KURE_KUBERNETES=off"
         results["kubernetes"] = (await self.check_kubernetes(), kube_note)
         return results

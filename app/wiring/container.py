@@ -162,25 +162,26 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mongo: Mon
     backend_secrets = (secrets.service_token, secrets.session_secret, secrets.encryption_key)
     box = SecretBox(secrets.encryption_key)
     owns_mongo = mongo is None
-    mongo = mongo or connect(settings.mongodb_uri, settings.mongodb_database, settings.mongodb_timeout_ms)
+    mongodb, neo4j, kubernetes, http = settings.mongodb, settings.neo4j, settings.kubernetes, settings.http
+    mongo = mongo or connect(mongodb.uri, mongodb.database, mongodb.timeout_ms)
     repositories = Repositories.over(mongo)
     dependencies = Dependencies(
         mongodb=DependencyState("mongodb", True),
-        neo4j=DependencyState("neo4j", settings.neo4j_uri is not None),
-        kubernetes=DependencyState("kubernetes", settings.kubernetes_enabled),
+        neo4j=DependencyState("neo4j", neo4j.uri is not None),
+        kubernetes=DependencyState("kubernetes", kubernetes.enabled),
     )
     tasks = TaskGroup()
-    hub = Hub(max_per_principal=settings.kure_websockets_per_principal)
+    hub = Hub(max_per_principal=http.websockets_per_principal)
     # The one Kubernetes client of the process (app/kube/access.py); every call reports reachability.
-    kube = KubeAccess(settings.kubeconfig, settings.kure_kubernetes, on_status=dependencies.kubernetes.set)
+    kube = KubeAccess(kubernetes.kubeconfig, kubernetes.mode, on_status=dependencies.kubernetes.set)
     llm = LlmClient()
-    graph_driver = driver_from_settings(settings)
+    graph_driver = driver_from_settings(neo4j)
     graph_status = SyncStatus(enabled=graph_driver is not None)
-    health = HealthService(settings, clock, dependencies, mongo=mongo, graph_driver=graph_driver,
+    health = HealthService(mongodb, neo4j, kubernetes, clock, dependencies, mongo=mongo, graph_driver=graph_driver,
                            graph_status=graph_status, kube=kube)
 
     auth = AuthService(repositories.users, repositories.sessions, repositories.login_attempts, clock,
-                       settings.session_seconds)
+                       http.session_seconds)
     app_settings = AppSettingsService(repositories.settings)
     exclusion_rules = ExclusionRules(repositories.exclusions, clock)
     notifier = NotificationService(repositories.notifications, box, clock, tasks)
@@ -195,7 +196,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mongo: Mon
     )
     exclusions = ExclusionService(repositories.exclusions, exclusion_rules, hub, clock,
                                   purge_open_pods=pods.purge_open, purge_findings=security.delete_active_in_namespace)
-    logs = LogService(kube, max_streams_per_principal=settings.kure_log_streams_per_principal)
+    logs = LogService(kube, max_streams_per_principal=http.log_streams_per_principal)
 
     async def trusted_registries() -> list[str]:
         return [str(doc["registry"]) for doc in await repositories.trusted_registries.all()]
@@ -208,8 +209,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mongo: Mon
         pods=repositories.pods.get, ttl_default=mirror_ttl, llm_config=ai.config, llm=llm, secrets=backend_secrets,
         trusted_registries=trusted_registries,
     )
-    diagram = DiagramService(graph_driver, kube, database=settings.neo4j_database,
-                             query_timeout=settings.kure_graph_query_timeout)
+    diagram = DiagramService(graph_driver, kube, database=neo4j.database, query_timeout=neo4j.query_timeout)
     return Services(
         settings=settings, clock=clock, secrets=secrets, box=box, mongo=mongo, owns_mongo=owns_mongo,
         repositories=repositories, dependencies=dependencies, tasks=tasks, hub=hub, kube=kube, llm=llm,

@@ -124,10 +124,10 @@ class BackgroundJobs:
         services = self._services
         settings = services.settings
         assert services.graph_driver is not None
-        kube = (await load_kube_config(settings.kubeconfig, mode=settings.kure_kubernetes)
-                if settings.kubernetes_enabled else None)
+        kubernetes = settings.kubernetes
+        kube = await load_kube_config(kubernetes.kubeconfig, mode=kubernetes.mode) if kubernetes.enabled else None
         self.graph_watcher = GraphWatcher(
-            services.graph_driver, kube, database=settings.neo4j_database,
-            options=GraphSyncOptions.from_settings(settings), status=services.graph_status,
+            services.graph_driver, kube, database=settings.neo4j.database,
+            options=GraphSyncOptions.from_settings(settings.graph_sync), status=services.graph_status,
         )
         await self.graph_watcher.run()
