@@ -21,6 +21,7 @@ from typing import Any
 
 from kubernetes_asyncio import client
 
+from app.kube.bodies import LeaseSpec, as_lease
 from app.kube.rest import KubeApiError, request_json
 
 log = logging.getLogger("kure.incluster.lease")
@@ -67,7 +68,7 @@ class LeaseElector:
     def is_leader(self) -> bool:
         return self._lease is not None and self._monotonic() < self._deadline
 
-    def _spec(self, *, transitions: int, acquire: str | None = None, duration: float | None = None) -> JSON:
+    def _spec(self, *, transitions: int, acquire: str | None = None, duration: float | None = None) -> LeaseSpec:
         now = micro_time()
         return {
             "holderIdentity": self.identity,
@@ -98,7 +99,7 @@ class LeaseElector:
                 raise
             self._deadline = started + self.renew_deadline
             return True
-        spec = current.get("spec") or {}
+        spec: LeaseSpec = as_lease(current).get("spec") or {}
         holder = str(spec.get("holderIdentity") or "")
         renew = str(spec.get("renewTime") or "")
         if holder and holder != self.identity:

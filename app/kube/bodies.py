@@ -2,9 +2,9 @@
 
 The project reads raw JSON, never the client library's model classes (app/kube/rest.py). These TypedDicts name the
 fields the code reads — every one optional (``total=False``): the server omits empty fields, and a test or a fake
-may send less. :func:`as_pod` and :func:`as_event` are the boundary: a JSON object goes in, a typed view comes out
-(the same object, only checked to be a mapping). The readers below are the one definition of what the agent, the
-mirror service and the AI helpers mean by "an event's time" or "a container's last termination".
+may send less. :func:`as_pod`, :func:`as_event` and :func:`as_lease` are the boundary: a JSON object goes in, a
+typed view comes out (the same object, only checked to be a mapping). The readers below are the one definition of
+what the agent and the mirror service mean by "an event's time" or "a container's last termination".
 """
 
 from __future__ import annotations
@@ -172,6 +172,12 @@ def as_event(obj: Mapping[str, Any]) -> Event:
     if not isinstance(obj, Mapping):
         raise TypeError(f"an Event must be a JSON object, not {type(obj).__name__}")
     return cast(Event, obj)
+
+
+def as_lease(obj: Mapping[str, Any]) -> Lease:
+    if not isinstance(obj, Mapping):
+        raise TypeError(f"a Lease must be a JSON object, not {type(obj).__name__}")
+    return cast(Lease, obj)
 
 
 # --- readers ---------------------------------------------------------------------------------------------------
