@@ -355,8 +355,10 @@ def access_summary(actions: list[JSON], dangling: list[JSON], *, worst: int = 5)
                 "action": action["action"], "target": action["target"], "subject": _subject_ref(subject),
                 "via": grant["explanation"], "wildcard": grant["wildcard"],
             }))  # fmt: skip
+    order = list(ACTIONS)
     ranked.sort(key=lambda item: (
-        tuple(-x for x in item[0]), item[1]["action"], item[1]["subject"]["kind"], item[1]["subject"]["name"],
+        tuple(-x for x in item[0]), order.index(item[1]["action"]), item[1]["subject"]["kind"],
+        item[1]["subject"]["name"],
     ))  # fmt: skip
     seen: set[tuple[str, tuple[str, str, str]]] = set()
     top: list[JSON] = []
@@ -531,6 +533,7 @@ def impact_answer(facts: JSON, *, shared_limit: int = 20) -> JSON:
     pod = facts["pod"]
     owners = _owner_chain(facts.get("chains") or [])
     services = sorted((_service(s) for s in facts.get("services") or []), key=lambda s: s["name"])
+    own = {f"{o['kind']}/{o['name']}" for o in owners}
     mounts = [
         {
             "kind": m["kind"],
@@ -541,7 +544,7 @@ def impact_answer(facts: JSON, *, shared_limit: int = 20) -> JSON:
             "shared_with": {
                 "pods": int(m.get("pods") or 0),
                 "pod_names": list(m.get("pod_names") or [])[:shared_limit],
-                "workloads": list(m.get("workloads") or []),
+                "workloads": [w for w in m.get("workloads") or [] if w not in own],
             },
         }
         for m in sorted(facts.get("mounts") or [], key=lambda m: (m["kind"], m["name"]))
