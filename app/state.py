@@ -28,6 +28,7 @@ from app.services.app_settings import AppSettingsService
 from app.services.auth import AuthService
 from app.services.diagram import DiagramService
 from app.services.exclusions import ExclusionService
+from app.services.insight import InsightService
 from app.services.logs import LogService
 from app.services.mirror import REAP_SECONDS as MIRROR_REAP_SECONDS
 from app.services.mirror import MirrorService
@@ -147,6 +148,12 @@ class AppState:
             lambda: self.graph_driver, self.kube, database=settings.neo4j_database,
             query_timeout=settings.kure_graph_query_timeout,
         )
+        self.insight = InsightService(
+            lambda: self.graph_driver, database=settings.neo4j_database,
+            query_timeout=settings.kure_graph_query_timeout, summary_timeout=settings.kure_graph_summary_timeout,
+        )
+        self.pod_service.insight = self.insight
+        self.ai.impact = self.insight.impact_summary
         self.graph_watcher: GraphWatcher | None = None
 
         self.mongodb = DependencyState("mongodb", True)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from app.core.timefmt import iso
 from app.core.validation import InputTimestamp, Pagination, RequestModel
+from app.schemas.insight import AccessSummary, ImpactSummary
 
 Status = Literal["new", "investigating", "resolved", "ignored"]
 
@@ -115,6 +116,10 @@ class PodFailureSummary(BaseModel):
 class PodFailure(PodFailureSummary):
     manifest: str
     logs: str
+    #: Who can act on the pod and what it touches, from the cluster graph (docs/api.md#pod-access-and-impact);
+    #: null when the graph is not configured, not reachable in time, or does not hold the pod.
+    access: AccessSummary | None
+    impact: ImpactSummary | None
 
 
 class ExcludedReport(BaseModel):
