@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,8 @@ log = logging.getLogger("kure.insight")
 JSON = dict[str, Any]
 
 GRAPH_UNAVAILABLE = "Graph database not available"
+#: After a summary found the graph unavailable or slow, summaries are left out for this long without asking.
+SUMMARY_RETRY_SECONDS = 5.0
 
 #: An owner kind → (API group, resource) for requests on it.
 CONTROLLER_RESOURCES: dict[str, tuple[str, str]] = {
@@ -633,6 +636,9 @@ class InsightService:
         self._database = database
         self._timeout = query_timeout
         self._summary_timeout = summary_timeout
+        # After the graph failed a summary, summaries are skipped for a moment: during an outage every incident
+        # view would otherwise wait out the budget again.
+        self._skip_until = 0.0
 
     async def _access_facts(self, namespace: str, pod_name: str, seconds: float) -> JSON | None:
         return await facts_of.access_facts(
@@ -668,22 +674,33 @@ class InsightService:
             raise self._not_found(namespace, pod_name)
         return impact_answer(found)
 
+    async def _within_budget(self, *calls: Awaitable[JSON | None]) -> list[JSON | None] | None:
+        """Run fact reads under the summary budget; None when the graph is absent, failing or too slow."""
+        if self._driver() is None or time.monotonic() < self._skip_until:
+            for call in calls:
+                if isinstance(call, Coroutine):
+                    call.close()
+            return None
+        try:
+            async with asyncio.timeout(self._summary_timeout + 0.5):
+                return list(await asyncio.gather(*calls))
+        except (GraphUnavailable, TimeoutError):
+            self._skip_until = time.monotonic() + SUMMARY_RETRY_SECONDS
+            return None
+        except Exception:
+            log.exception("Graph summaries failed")
+            return None
+
     async def summaries(self, namespace: str, pod_name: str) -> tuple[JSON | None, JSON | None]:
         """(access summary, impact summary) for an incident record; (None, None) when the graph cannot answer
         within the summary budget or does not hold the pod. Never raises for an unavailable graph."""
-        if self._driver() is None:
+        found = await self._within_budget(
+            self._access_facts(namespace, pod_name, self._summary_timeout),
+            self._impact_facts(namespace, pod_name, self._summary_timeout),
+        )
+        if found is None:
             return None, None
-        try:
-            async with asyncio.timeout(self._summary_timeout + 0.5):
-                access, impact = await asyncio.gather(
-                    self._access_facts(namespace, pod_name, self._summary_timeout),
-                    self._impact_facts(namespace, pod_name, self._summary_timeout),
-                )
-        except (GraphUnavailable, TimeoutError):
-            return None, None
-        except Exception:
-            log.exception("Graph summaries for %s/%s failed", namespace, pod_name)
-            return None, None
+        access, impact = found
         return (
             None if access is None else access_answer(access)["summary"],
             None if impact is None else impact_answer(impact)["summary"],
@@ -691,16 +708,9 @@ class InsightService:
 
     async def impact_summary(self, namespace: str, pod_name: str) -> JSON | None:
         """The impact summary for the AI prompt, or None (no graph, pod not in it, slow or failing)."""
-        if self._driver() is None:
+        found = await self._within_budget(self._impact_facts(namespace, pod_name, self._summary_timeout))
+        if not found or found[0] is None:
             return None
-        try:
-            async with asyncio.timeout(self._summary_timeout + 0.5):
-                found = await self._impact_facts(namespace, pod_name, self._summary_timeout)
-        except (GraphUnavailable, TimeoutError):
-            return None
-        except Exception:
-            log.exception("Graph impact summary for %s/%s failed", namespace, pod_name)
-            return None
-        return None if found is None else impact_answer(found)["summary"]
+        return impact_answer(found[0])["summary"]
 
 

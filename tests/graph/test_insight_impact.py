@@ -172,3 +172,28 @@ def test_an_unmounted_token_is_reported() -> None:
     facts["pod"] = {"namespace": "n", "name": "p"}
     facts["service_account"]["automount_token"] = False
     assert impact_answer(facts)["service_account"]["token_mounted"] is False
+
+
+@pytest.mark.integration
+async def test_summaries_skip_a_failing_graph_for_a_moment_then_recover(
+    neo4j_driver: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from neo4j import AsyncGraphDatabase
+
+    import app.services.insight as insight
+
+    monkeypatch.setattr(insight, "SUMMARY_RETRY_SECONDS", 0.3)
+    await load_graph(neo4j_driver, "pay")
+    unreachable = AsyncGraphDatabase.driver("bolt://127.0.0.1:1", auth=None)
+    current = [unreachable]
+    service = InsightService(lambda: current[0], query_timeout=1, summary_timeout=0.5)
+    try:
+        assert await service.summaries("pay", X1) == (None, None)
+        current[0] = neo4j_driver  # Neo4j is back ...
+        assert await service.impact_summary("pay", X1) is None  # ... but not asked again at once
+        await asyncio.sleep(0.4)
+        assert (await service.impact_summary("pay", X1) or {}).get("state") == "down"
+    finally:
+        await unreachable.close()

@@ -153,6 +153,9 @@ async def test_without_a_graph_routes_are_503_and_the_incident_has_null_summarie
     assert time.monotonic() - started < 3  # bounded by the summary budget (1 s here)
     assert status == 200 and record["access"] is None and record["impact"] is None
     PodFailure.model_validate(record)
+    started = time.monotonic()
+    assert (await get(reader, f"/api/pods/failed/{record_id}"))[1]["impact"] is None
+    assert time.monotonic() - started < 0.5  # right after a failure the graph is not asked again for a moment
 
 
 async def test_the_ai_prompt_carries_the_impact_summary_and_nothing_of_secrets(
