@@ -50,6 +50,7 @@ COLLECT {
 """
 
 _PERMISSION_PROJ = "{.id, .api_group, .resource, .resource_names, .verbs, .non_resource_url}"
+_RESOURCE_PERMISSION_PROJ = "{.id, .api_group, .resource, .resource_names, .verbs}"
 
 # Every binding whose grants can reach namespace $ns, with its role's Permissions that may concern the resources
 # asked about (the exact decision is made in Python), the ClusterRoles an aggregated role takes them from, and its
@@ -64,19 +65,19 @@ MATCH (b)-[:ROLE_REF]->(r)
 WITH b, r, COLLECT {{
   MATCH (r)-[:GRANTS]->(perm:Permission)
   WHERE perm.api_group IN $groups AND (perm.resource IN $resources OR perm.resource STARTS WITH '*/')
-  RETURN perm {_PERMISSION_PROJ}
+  RETURN perm {_RESOURCE_PERMISSION_PROJ}
 }} AS permissions
 WHERE size(permissions) > 0 OR r.origin <> 'synced'
 RETURN collect({{
   binding: b {{.id, .kind, .namespace, .name, .scope}},
-  role: r {{.id, .kind, .namespace, .name, .origin, .aggregated}},
+  role: r {{.kind, .namespace, .name, .origin, .aggregated}},
   permissions: permissions,
   sources: CASE WHEN r.aggregated THEN COLLECT {{
     MATCH (r)-[:AGGREGATES]->(src:ClusterRole)-[:GRANTS]->(sp:Permission)
     WHERE sp.api_group IN $groups AND (sp.resource IN $resources OR sp.resource STARTS WITH '*/')
-    RETURN {{role: src.name, permission: sp {_PERMISSION_PROJ}}}
+    RETURN {{role: src.name, permission: sp {_RESOURCE_PERMISSION_PROJ}}}
   }} ELSE [] END,
-  subjects: COLLECT {{ MATCH (s:Subject)-[:SUBJECT_OF]->(b) RETURN s {{.id, .kind, .name, .namespace, .origin}} }}
+  subjects: COLLECT {{ MATCH (s:Subject)-[:SUBJECT_OF]->(b) RETURN s {{.kind, .name, .namespace, .origin}} }}
 }}) AS rows
 """
 

@@ -44,14 +44,21 @@ class Rule(Strict):
     verbs: list[str]
 
 
-class Grant(Strict):
-    verb: str
+class GrantingPath(Strict):
+    """How a grant comes about: binding → role → rule for RBAC; for another authorizer only its explanation."""
+
     authorizer: Authorizer
     binding: ObjectRef | None
     role: RoleRef | None
     rule: Rule | None
-    wildcard: bool
     explanation: str
+
+
+class Grant(Strict):
+    verb: str
+    #: Index into the answer's ``paths``.
+    path: int
+    wildcard: bool
 
 
 class SubjectRef(Strict):
@@ -128,6 +135,7 @@ class AccessPod(Strict):
 class PodAccess(Strict):
     pod: AccessPod
     actions: list[ActionAccess]
+    paths: list[GrantingPath]
     dangling_bindings: list[DanglingBinding]
     summary: AccessSummary
 

@@ -8,6 +8,7 @@ graph/authorize.py; this module decides which requests matter for a pod and shap
 from __future__ import annotations
 
 import asyncio
+import heapq
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
@@ -83,6 +84,8 @@ ACTIONS: dict[str, Action] = {
                "ServiceAccount (create pods)", HIGH),
     )
 }
+
+_ORDER = {key: index for index, key in enumerate(ACTIONS)}
 
 #: Groups whose members nobody lists: a grant to one of them reaches a whole class of identities.
 BROAD_GROUPS = (ALL_AUTHENTICATED, ALL_UNAUTHENTICATED, ALL_SERVICE_ACCOUNTS)
@@ -187,7 +190,6 @@ def _subject(kind: str, name: str, namespace: str | None, *, exists: bool | None
         "exists": exists if kind == "ServiceAccount" else None,
         "covers": implicit_members(name) if kind == "Group" else None,
         "broad": kind == "Group" and (name in BROAD_GROUPS or name.startswith(ALL_SERVICE_ACCOUNTS + ":")),
-        "grants": [],
     }
 
 
@@ -214,60 +216,116 @@ def _same_key(a: JSON, b: JSON) -> bool:
     )
 
 
-def _aggregated_from(row: JSON, permission: JSON, request: ResourceRequest) -> list[str]:
-    """The ClusterRoles an aggregated role took this grant from (same key, and allowing the request)."""
-    return sorted({
-        source["role"] for source in row.get("sources") or []
-        if _same_key(source["permission"], permission) and permission_allows(source["permission"], request)
-    })  # fmt: skip
+def _aggregated_from(row: JSON, permission: JSON) -> list[str]:
+    """The ClusterRoles whose rule for the same group, resource and names an aggregated role took in."""
+    return sorted({s["role"] for s in row.get("sources") or [] if _same_key(s["permission"], permission)})
 
 
-def _explain_rbac(binding: JSON, role: JSON, request: ResourceRequest) -> str:
-    where = f"{binding['kind']} {binding['namespace'] + '/' if binding.get('namespace') else ''}{binding['name']}"
-    role_name = f"{role['kind']} {role['namespace'] + '/' if role.get('namespace') else ''}{role['name']}"
-    return f"{where} → {role_name} → {request.describe()}"
+def _name(obj: JSON) -> str:
+    return f"{obj['kind']} {obj['namespace'] + '/' if obj.get('namespace') else ''}{obj['name']}"
 
 
-def _add(case: ActionCase, subject: JSON, grant: JSON) -> None:
-    entry = case.subjects.setdefault(_subject_key(subject), subject)
-    entry["grants"].append(grant)
+def _describe_rule(permission: JSON) -> str:
+    group = permission.get("api_group", "")
+    named = f" [{', '.join(permission.get('resource_names') or [])}]" if permission.get("resource_names") else ""
+    return f"{group + '/' if group else ''}{permission['resource']}{named}: {', '.join(permission.get('verbs') or [])}"
 
 
-def evaluate(cases: list[ActionCase], facts: JSON) -> list[JSON]:
+class Paths:
+    """The granting paths of one answer, each stored once: grants refer to them by index (a binding's path is
+    shared by all its subjects and every request it allows)."""
+
+    SUPERUSER = f"members of {SUPERUSER_GROUP} are authorized for every request before RBAC is asked"
+    KUBELET_READS = "the Node authorizer lets a kubelet get a {kind} used by a pod bound to its node"
+    KUBELET_TOKENS = "the Node authorizer lets a kubelet request tokens for the ServiceAccounts of its pods"
+    KUBELET_PODS = (
+        "the Node authorizer lets every kubelet create and delete pods (mirror pods); the NodeRestriction admission "
+        "plugin limits each to mirror pods and pods bound to its own node"
+    )
+
+    def __init__(self) -> None:
+        self.entries: list[JSON] = []
+        self._index: dict[Any, int] = {}
+
+    def rbac(self, row: JSON, permission: JSON) -> int:
+        key = ("RBAC", row["binding"]["id"], permission["id"])
+        found = self._index.get(key)
+        if found is None:
+            binding, role = row["binding"], row["role"]
+            found = self._add(key, {
+                "authorizer": "RBAC",
+                "binding": _ref(binding),
+                "role": {**_ref(role),
+                         "aggregated_from": _aggregated_from(row, permission) if role.get("aggregated") else []},
+                "rule": _rule(permission),
+                "explanation": f"{_name(binding)} → {_name(role)} → {_describe_rule(permission)}",
+            })  # fmt: skip
+        return found
+
+    def builtin(self, authorizer: str, explanation: str) -> int:
+        key = (authorizer, explanation)
+        found = self._index.get(key)
+        if found is None:
+            found = self._add(key, {"authorizer": authorizer, "binding": None, "role": None, "rule": None,
+                                    "explanation": explanation})  # fmt: skip
+        return found
+
+    def _add(self, key: Any, entry: JSON) -> int:
+        self._index[key] = len(self.entries)
+        self.entries.append(entry)
+        return self._index[key]
+
+
+def _add(case: ActionCase, subject: JSON, verb: str, path: int, wildcard: bool = False) -> None:
+    entry = case.subjects.get(_subject_key(subject))
+    if entry is None:
+        entry = case.subjects[_subject_key(subject)] = {**subject, "grants": []}
+    entry["grants"].append({"verb": verb, "path": path, "wildcard": wildcard})
+
+
+def evaluate(cases: list[ActionCase], facts: JSON, paths: Paths) -> list[JSON]:
     """Fill each case with the subjects allowed, and return the bindings that name roles not in the cluster."""
     dangling: list[JSON] = []
-    for row in facts.get("bindings") or []:
+    # Which requests a rule's resource entry can match (graph/authorize.py resource_matches): "*" all of them, an
+    # exact resource or "*/<subresource>" those it names; only these are tried.
+    every: list[tuple[ActionCase, ResourceRequest]] = []
+    by_resource: dict[str, list[tuple[ActionCase, ResourceRequest]]] = {}
+    for case in cases:
+        for request in case.requests:
+            every.append((case, request))
+            by_resource.setdefault(request.combined_resource, []).append((case, request))
+            if request.subresource:
+                by_resource.setdefault(f"*/{request.subresource}", []).append((case, request))
+    # In a fixed order, so path numbers do not depend on the order Neo4j returned the rows in.
+    for row in sorted(facts.get("bindings") or [], key=lambda r: str(r["binding"]["id"])):
         binding, role = row["binding"], row["role"]
-        subjects = [
-            _subject(_SUBJECT_KIND[s["kind"]], s["name"], s.get("namespace"), exists=s.get("origin") == "synced")
-            for s in row.get("subjects") or []
-            if s.get("kind") in _SUBJECT_KIND
-        ]
+
+        def subjects_of(row: JSON = row) -> list[JSON]:
+            return [
+                _subject(_SUBJECT_KIND[s["kind"]], s["name"], s.get("namespace"), exists=s.get("origin") == "synced")
+                for s in row.get("subjects") or []
+                if s.get("kind") in _SUBJECT_KIND
+            ]
+
         if role.get("origin") != "synced":
             dangling.append({"binding": _ref(binding), "role": _ref(role),
-                             "subjects": [_subject_ref(s) for s in subjects]})  # fmt: skip
+                             "subjects": [_subject_ref(s) for s in subjects_of()]})  # fmt: skip
             continue
-        for case in cases:
-            for request in case.requests:
+        subjects: list[JSON] | None = None  # built at the first grant: most bindings grant nothing asked about
+        for permission in sorted(row.get("permissions") or [], key=lambda p: str(p["id"])):
+            resource = str(permission.get("resource"))
+            for case, request in every if resource == WILDCARD else by_resource.get(resource, ()):
                 if not scope_covers(binding["scope"], request):
                     continue
-                for permission in row.get("permissions") or []:
-                    match = permission_allows(permission, request)
-                    if match is None:
-                        continue
-                    grant = {
-                        "verb": request.verb,
-                        "authorizer": "RBAC",
-                        "binding": _ref(binding),
-                        "role": {**_ref(role), "aggregated_from": _aggregated_from(row, permission, request)
-                                 if role.get("aggregated") else []},
-                        "rule": _rule(permission),
-                        "wildcard": match.wildcard,
-                        "explanation": _explain_rbac(binding, role, request),
-                    }  # fmt: skip
-                    for subject in subjects:
-                        _add(case, {**subject, "grants": []}, dict(grant))
-    _builtin_grants(cases, facts)
+                match = permission_allows(permission, request)
+                if match is None:
+                    continue
+                path = paths.rbac(row, permission)
+                if subjects is None:
+                    subjects = subjects_of()
+                for subject in subjects:
+                    _add(case, subject, request.verb, path, match.wildcard)
+    _builtin_grants(cases, facts, paths)
     dangling.sort(key=lambda d: (d["binding"]["kind"], d["binding"]["namespace"] or "", d["binding"]["name"]))
     return dangling
 
@@ -276,38 +334,27 @@ def _subject_ref(subject: JSON) -> JSON:
     return {k: subject[k] for k in ("kind", "namespace", "name", "source")}
 
 
-def _builtin_grants(cases: list[ActionCase], facts: JSON) -> None:
+def _builtin_grants(cases: list[ActionCase], facts: JSON, paths: Paths) -> None:
     """Identities allowed outside RBAC: the super-users of system:masters everything; kubelets (Node authorizer)
     what the pods bound to their node need, and creating and deleting pods."""
     nodes_of = {(m["kind"], m["name"]): list(m.get("nodes") or []) for m in facts.get("mounts") or []}
     token_nodes = list(facts.get("service_account_nodes") or [])
+    masters = _subject("Group", SUPERUSER_GROUP, None)
     for case in cases:
         for request in case.requests:
-            _add(case, _subject("Group", SUPERUSER_GROUP, None), {
-                "verb": request.verb, "authorizer": "privileged group", "binding": None, "role": None, "rule": None,
-                "wildcard": False,
-                "explanation": f"members of {SUPERUSER_GROUP} are authorized for every request before RBAC is asked",
-            })  # fmt: skip
+            _add(case, masters, request.verb, paths.builtin("privileged group", Paths.SUPERUSER))
             kubelets: list[str] = []
-            why = ""
             if request.verb == "get" and case.action.key in ("read-secret", "read-configmap"):
                 kubelets = nodes_of.get((case.target.kind, case.target.name), [])
-                why = f"the Node authorizer lets a kubelet get a {case.target.kind} used by a pod bound to its node"
+                why = paths.builtin("Node", Paths.KUBELET_READS.format(kind=case.target.kind))
             elif case.action.key == "serviceaccount-token":
                 kubelets = token_nodes
-                why = "the Node authorizer lets a kubelet request tokens for the ServiceAccounts of its pods"
+                why = paths.builtin("Node", Paths.KUBELET_TOKENS)
             for node in kubelets:
-                _add(case, _subject("User", NODE_USER_PREFIX + node, None), {
-                    "verb": request.verb, "authorizer": "Node", "binding": None, "role": None, "rule": None,
-                    "wildcard": False, "explanation": why,
-                })  # fmt: skip
+                _add(case, _subject("User", NODE_USER_PREFIX + node, None), request.verb, why)
             if request.resource == "pods" and not request.subresource and request.verb in ("create", "delete"):
-                _add(case, _subject("Group", NODES_GROUP, None), {
-                    "verb": request.verb, "authorizer": "Node", "binding": None, "role": None, "rule": None,
-                    "wildcard": False,
-                    "explanation": "the Node authorizer lets every kubelet create and delete pods (mirror pods); the "
-                    "NodeRestriction admission plugin limits each to mirror pods and pods bound to its own node",
-                })  # fmt: skip
+                _add(case, _subject("Group", NODES_GROUP, None), request.verb,
+                     paths.builtin("Node", Paths.KUBELET_PODS))  # fmt: skip
 
 
 _SOURCE_ORDER = {"cluster": 0, "external": 1, "built-in": 2}
@@ -318,7 +365,7 @@ def _case_json(case: ActionCase) -> JSON:
         case.subjects.values(), key=lambda s: (_SOURCE_ORDER[s["source"]], s["kind"], s["namespace"] or "", s["name"])
     )
     for subject in subjects:
-        subject["grants"].sort(key=lambda g: (g["verb"], g["authorizer"], g["explanation"]))
+        subject["grants"].sort(key=lambda g: (g["verb"], g["path"]))
     return {
         "action": case.action.key,
         "meaning": case.action.meaning,
@@ -333,43 +380,39 @@ def _case_json(case: ActionCase) -> JSON:
     }
 
 
-def _rbac_only(subject: JSON) -> bool:
-    return any(g["authorizer"] == "RBAC" for g in subject["grants"])
-
-
-def access_summary(actions: list[JSON], dangling: list[JSON], *, worst: int = 5) -> JSON:
+def access_summary(actions: list[JSON], dangling: list[JSON], paths: list[JSON], *, worst: int = 5) -> JSON:
     """Counts and the worst grants: who (through RBAC) can do the riskiest things, broad groups first."""
     everyone: set[tuple[str, str, str]] = set()
     by_action: dict[str, set[tuple[str, str, str]]] = {key: set() for key in ACTIONS}
     broad: dict[str, set[str]] = {}
-    ranked: list[tuple[tuple[int, ...], JSON]] = []
+    ranked: list[tuple[tuple[Any, ...], JSON, JSON, JSON]] = []
     for action in actions:
         for subject in action["subjects"]:
-            if not _rbac_only(subject) or subject["name"] == SUPERUSER_GROUP:
+            grant = next((g for g in subject["grants"] if paths[g["path"]]["authorizer"] == "RBAC"), None)
+            if grant is None or subject["name"] == SUPERUSER_GROUP:
                 continue
             key = _subject_key(subject)
             everyone.add(key)
             by_action[action["action"]].add(key)
             if subject["broad"]:
                 broad.setdefault(subject["name"], set()).add(action["action"])
-            grant = next(g for g in subject["grants"] if g["authorizer"] == "RBAC")
-            score = (_RANK[action["severity"]], int(subject["broad"]), int(grant["wildcard"]))
-            ranked.append((score, {
-                "action": action["action"], "target": action["target"], "subject": _subject_ref(subject),
-                "via": grant["explanation"], "wildcard": grant["wildcard"],
-            }))  # fmt: skip
-    order = list(ACTIONS)
-    ranked.sort(key=lambda item: (
-        tuple(-x for x in item[0]), order.index(item[1]["action"]), item[1]["subject"]["kind"],
-        item[1]["subject"]["name"],
-    ))  # fmt: skip
-    seen: set[tuple[str, tuple[str, str, str]]] = set()
+            # Riskiest first: the action's severity, then broad subjects, then wildcards; then a stable order.
+            rank = (
+                -_RANK[action["severity"]], -int(subject["broad"]), -int(grant["wildcard"]), _ORDER[action["action"]],
+                subject["kind"], subject["namespace"] or "", subject["name"], action["target"]["name"],
+            )  # fmt: skip
+            ranked.append((rank, action, subject, grant))
     top: list[JSON] = []
-    for _, item in ranked:
-        mark = (item["action"], _subject_key(item["subject"]))
-        if mark not in seen:
-            seen.add(mark)
-            top.append(item)
+    seen: set[tuple[str, tuple[str, str, str]]] = set()
+    for _, action, subject, grant in heapq.nsmallest(worst * 4, ranked, key=lambda item: item[0]):
+        mark = (action["action"], _subject_key(subject))
+        if mark in seen:
+            continue
+        seen.add(mark)
+        top.append({
+            "action": action["action"], "target": action["target"], "subject": _subject_ref(subject),
+            "via": paths[grant["path"]]["explanation"], "wildcard": grant["wildcard"],
+        })  # fmt: skip
         if len(top) == worst:
             break
     return {
@@ -383,15 +426,17 @@ def access_summary(actions: list[JSON], dangling: list[JSON], *, worst: int = 5)
 
 def access_answer(facts: JSON) -> JSON:
     cases = pod_cases(facts)
-    dangling = evaluate(cases, facts)
+    paths = Paths()
+    dangling = evaluate(cases, facts, paths)
     actions = [_case_json(case) for case in cases]
     pod = facts["pod"]
     return {
         "pod": {"namespace": pod["namespace"], "name": pod["name"],
                 "service_account": (facts.get("service_account") or {}).get("name"), "node": pod.get("node_name")},
         "actions": actions,
+        "paths": paths.entries,
         "dangling_bindings": dangling,
-        "summary": access_summary(actions, dangling),
+        "summary": access_summary(actions, dangling, paths.entries),
     }  # fmt: skip
 
 

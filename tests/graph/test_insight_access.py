@@ -173,20 +173,28 @@ async def test_the_oracle_comparison_notices_a_wrong_answer(access: dict[str, An
 
 def subject(access: dict[str, Any], action: str, name: str, target: str | None = None) -> dict[str, Any]:
     case = next(a for a in access["actions"] if a["action"] == action and target in (None, a["target"]["name"]))
-    return next(s for s in case["subjects"] if s["name"] == name)
+    found: dict[str, Any] = next(s for s in case["subjects"] if s["name"] == name)
+    # Each grant with its path resolved, as a reader of the answer does.
+    return {**found, "grants": [{**g, **access["paths"][g["path"]]} for g in found["grants"]]}
 
 
 async def test_each_grant_names_its_binding_role_and_rule(access: dict[str, Any]) -> None:
     (grant,) = subject(access, "exec", "alice")["grants"]
     assert grant == {
         "verb": "create",
+        "path": grant["path"],
+        "wildcard": False,
         "authorizer": "RBAC",
         "binding": {"kind": "RoleBinding", "namespace": "pay", "name": "alice-exec"},
         "role": {"kind": "Role", "namespace": "pay", "name": "pod-exec", "aggregated_from": []},
         "rule": {"api_group": "", "resource": "pods/exec", "resource_names": [], "verbs": ["create"]},
-        "wildcard": False,
-        "explanation": f"RoleBinding pay/alice-exec → Role pay/pod-exec → create pods/exec {X1}",
+        "explanation": "RoleBinding pay/alice-exec → Role pay/pod-exec → pods/exec: create",
     }
+    # ci/builder is bound to the same Role by another binding: another path; a path is stored once.
+    (builder,) = subject(access, "exec", "builder")["grants"]
+    assert builder["path"] != grant["path"] and builder["binding"]["name"] == "builder-exec"
+    rbac = [(p["binding"], p["rule"]) for p in access["paths"] if p["authorizer"] == "RBAC"]
+    assert len(rbac) == len({repr(p) for p in rbac})
     # A ClusterRole bound by a ClusterRoleBinding, to a group of the identity provider.
     sre = subject(access, "delete", "sre")
     assert (sre["kind"], sre["source"], sre["broad"], sre["covers"]) == ("Group", "external", False, None)
@@ -201,6 +209,7 @@ async def test_each_grant_names_its_binding_role_and_rule(access: dict[str, Any]
     # resourceNames that include the pod are shown.
     (ina,) = subject(access, "exec", "ina")["grants"]
     assert ina["rule"]["resource_names"] == [X1] and ina["wildcard"] is False
+    assert ina["explanation"] == f"RoleBinding pay/ina-exec-x1 → Role pay/exec-checkout-x1 → pods/exec [{X1}]: create"
 
 
 async def test_aggregated_roles_name_the_role_they_took_the_grant_from(access: dict[str, Any]) -> None:
