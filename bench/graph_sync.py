@@ -3,7 +3,7 @@ single-event latency.
 
     python3 scripts/services.py up
     .venv/bin/python -m bench.graph_sync [--neo4j bolt://127.0.0.1:7687] [--events 50]
-                                         [--burst-rate 500] [--burst-seconds 60]
+                                         [--burst-rate 500] [--burst-seconds 60] [--kubeapi]
 
 WIPES the Neo4j database it is pointed at. Prints: the time the fake API needs to serve every list (list-only
 baseline), the initial sync time (start → initial_sync_completed_at), objects/s, their ratio, the memory the
@@ -12,13 +12,20 @@ system), the same lag (change → commit) under a burst of label changes and the
 after it, and the time to relist 10,000 Pods after a 410 with 100 lost deletions swept. Also counts the Cypher
 statements the writer sends (initial sync, per Pod label change) and the CPU time this process (watcher and fake
 API) spends on the initial sync and per burst event: figures that depend little on what else the machine runs.
+
+``--kubeapi`` also loads the same synthetic cluster into the real kube-apiserver of ``scripts/services.py`` (once:
+the objects stay for the server's lifetime, a second run finds them) and measures its list-only baseline and the
+initial sync against it — real list paging (continue tokens from etcd or the watch cache) and real watches — next
+to the fake's figures (``kubeapi_*``). The real server also holds its bootstrap RBAC and whatever tests left.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -27,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import graph.writer
-from app.kube import create_api_client, load_kube_config, request_json, resource
+from app.kube import KubeApiError, create_api_client, load_kube_config, request_json, resource
 from app.simulator.kubeapi import FakeKubeApi
 from app.simulator.kubeapi.synthetic import generate
 from graph.driver import create_driver
@@ -152,6 +159,91 @@ async def relist_after_gone(fake: FakeKubeApi, watcher: GraphWatcher, driver: An
     return {"relist_after_410_pods": expected, "relist_after_410_seconds": round(time.perf_counter() - started, 2)}
 
 
+def kubeapi_kubeconfig() -> Path:
+    """The admin kubeconfig `scripts/services.py up` writes for the real API server."""
+    services_dir = os.environ.get("KURE_SERVICES_DIR") or str(Path(__file__).resolve().parents[1] / ".services")
+    return Path(services_dir) / "kubeapi" / "admin.kubeconfig"
+
+
+def for_a_real_server(obj: dict[str, Any]) -> dict[str, Any]:
+    """A synthetic object as a real server accepts it: status through its subresource only (left out here),
+    cluster IPs allocated by the server, a restart policy on Job pods."""
+    obj = copy.deepcopy({k: v for k, v in obj.items() if k != "status"})
+    if obj["kind"] == "Service" and obj["spec"].get("clusterIP") != "None":
+        obj["spec"] = {k: v for k, v in obj["spec"].items() if k not in ("clusterIP", "clusterIPs")}
+    # A Job's pods must say what happens when they end (the fake does not validate that).
+    template = (obj["spec"].get("jobTemplate", {}).get("spec", obj["spec"]) if obj["kind"] in ("Job", "CronJob")
+                else {}).get("template", {})
+    if template:
+        template.setdefault("spec", {}).setdefault("restartPolicy", "Never")
+    return obj
+
+
+async def load_real_server(api: Any, objects: list[dict[str, Any]], concurrency: int = 16) -> tuple[float, int]:
+    """Create every object (namespaces, nodes and ServiceAccounts first: admission needs them); an object that
+    exists already (an earlier run on the same server) counts as loaded."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def create(obj: dict[str, Any]) -> int:
+        path = resource(obj["kind"]).list_path(obj["metadata"].get("namespace"))
+        async with gate:
+            try:
+                await request_json(api, "POST", path, body=for_a_real_server(obj))
+            except KubeApiError as exc:
+                if exc.status != 409:
+                    raise
+                return 0
+        return 1
+
+    created = 0
+    started = time.perf_counter()
+    first = {"Namespace": 0, "Node": 1, "ServiceAccount": 1}
+    for phase in (0, 1, 2):
+        batch = [o for o in objects if first.get(o["kind"], 2) == phase]
+        created += sum(await asyncio.gather(*(create(o) for o in batch)))
+    return time.perf_counter() - started, created
+
+
+async def initial_sync(driver: Any, kube: Any, page_size: int) -> tuple[float, GraphWatcher, asyncio.Task[None]]:
+    async with driver.session() as session:
+        await (await session.run("MATCH (n) DETACH DELETE n")).consume()
+    await ensure_schema(driver)
+    watcher = GraphWatcher(driver, kube, options=GraphSyncOptions(page_size=page_size, status_interval=3600))
+    started = time.perf_counter()
+    task = asyncio.create_task(watcher.run())
+    while watcher.status.initial_sync_completed_at is None:  # noqa: ASYNC110 - the status has no event to await
+        await asyncio.sleep(0.05)
+    return time.perf_counter() - started, watcher, task
+
+
+async def against_the_real_server(args: argparse.Namespace, driver: Any, fake_sync: float) -> dict[str, Any]:
+    kube = await load_kube_config(str(args.kubeapi_kubeconfig))
+    if kube is None:
+        raise SystemExit(f"no kubeconfig at {args.kubeapi_kubeconfig}: run python3 scripts/services.py up")
+    api = create_api_client(kube)
+    try:
+        load_seconds, created = await load_real_server(api, list(generate(args.seed)))
+        list_seconds, listed = await list_only(api, args.page_size)
+    finally:
+        await api.close()
+    sync_seconds, watcher, task = await initial_sync(driver, kube, args.page_size)
+    assert watcher.writer is not None
+    await watcher.writer.wait_idle()
+    await watcher.refresh_counts()
+    synced = sum(k.objects for k in watcher.status.kinds.values())
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    return {
+        "kubeapi_load_seconds": round(load_seconds, 1), "kubeapi_created": created,
+        "kubeapi_list_only_seconds": round(list_seconds, 2), "kubeapi_listed": listed,
+        "kubeapi_initial_sync_seconds": round(sync_seconds, 2),
+        "kubeapi_objects_per_second": round(listed / sync_seconds),
+        "kubeapi_sync_to_list_ratio": round(sync_seconds / list_seconds, 2),
+        "kubeapi_to_fake_sync_ratio": round(sync_seconds / fake_sync, 2),
+        "kubeapi_synced_objects": synced,
+    }
+
+
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     fake = FakeKubeApi(bookmark_interval=30)
     objects = fake.load_objects(generate(args.seed))
@@ -233,6 +325,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         results.update(await relist_after_gone(fake, watcher, driver, stale=100))
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+        if args.kubeapi:
+            results.update(await against_the_real_server(args, driver, sync_seconds))
     finally:
         await driver.close()
         await fake.stop()
@@ -247,6 +341,8 @@ if __name__ == "__main__":
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--burst-rate", type=float, default=500.0)
     parser.add_argument("--burst-seconds", type=float, default=60.0, help="0 skips the burst")
+    parser.add_argument("--kubeapi", action="store_true", help="also sync from the real kube-apiserver")
+    parser.add_argument("--kubeapi-kubeconfig", type=Path, default=kubeapi_kubeconfig())
     figures = asyncio.run(main(parser.parse_args()))
     json.dump(figures, sys.stdout, indent=2)
     print()

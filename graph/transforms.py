@@ -293,7 +293,8 @@ def _node(obj: JSON, props: JSON) -> None:
     ready = next((c.get("status") for c in status.get("conditions") or [] if c.get("type") == "Ready"), None)
     props["ready"] = ready == "True"
     props["unschedulable"] = bool(spec.get("unschedulable"))
-    _put(props, "kubelet_version", (status.get("nodeInfo") or {}).get("kubeletVersion"))
+    # A real API server always returns nodeInfo; its fields are "" until a kubelet reports them.
+    _put(props, "kubelet_version", (status.get("nodeInfo") or {}).get("kubeletVersion") or None)
     _put(
         props,
         "internal_ip",

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Local test servers for Kure Monitor's integration tests: Neo4j 5.26 Community and FerretDB (MongoDB wire).
+"""Local test servers for Kure Monitor's integration tests: Neo4j 5.26 Community, FerretDB (MongoDB wire) and a
+real Kubernetes API server (kube-apiserver + etcd, built from Go modules), plus the `helm` tool.
 
 Usage::
 
-    python3 scripts/services.py up [--only neo4j|ferretdb]
+    python3 scripts/services.py up [--only neo4j|ferretdb|kubeapi]
     python3 scripts/services.py status [--json]
     python3 scripts/services.py down
+    python3 scripts/services.py tools          # build the command-line tools the tests use (helm), print paths
 
 Standard library only: this runs before the project's virtualenv exists. Everything binds to 127.0.0.1.
 See docs/services.md for the layout, the environment overrides and the FerretDB capability findings.
@@ -28,11 +30,13 @@ import os
 import shutil
 import signal
 import socket
+import ssl
 import struct
 import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -80,6 +84,9 @@ class Config:
     neo4j_bolt_port: int
     neo4j_http_port: int
     neo4j_heap: str
+    etcd_port: int = 2379
+    etcd_peer_port: int = 2380
+    kubeapi_port: int = 6443
 
     @classmethod
     def from_env(cls) -> Config:
@@ -90,6 +97,9 @@ class Config:
             neo4j_bolt_port=_env_port("KURE_TEST_NEO4J_BOLT_PORT", 7687),
             neo4j_http_port=_env_port("KURE_TEST_NEO4J_HTTP_PORT", 7474),
             neo4j_heap=os.environ.get("KURE_NEO4J_HEAP", "").strip() or "768m",
+            etcd_port=_env_port("KURE_TEST_ETCD_PORT", 2379),
+            etcd_peer_port=_env_port("KURE_TEST_ETCD_PEER_PORT", 2380),
+            kubeapi_port=_env_port("KURE_TEST_KUBEAPI_PORT", 6443),
         )
 
     @property
@@ -115,6 +125,10 @@ class Config:
     @property
     def ferretdb_dir(self) -> Path:
         return self.services_dir / "ferretdb"
+
+    @property
+    def kubeapi_dir(self) -> Path:
+        return self.services_dir / "kubeapi"
 
     def pid_file(self, service: str) -> Path:
         return self.run_dir / f"{service}.pid"
@@ -662,15 +676,486 @@ def _neo4j_discovery(port: int) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------------------------------------
+# Go programs built from the module proxy through a small generated wrapper module
+# ----------------------------------------------------------------------------------------------------------
+
+KUBERNETES_MODULE = "k8s.io/kubernetes"
+KUBERNETES_VERSION = "v1.34.4"
+#: The published release of every staging module (k8s.io/api, k8s.io/apiserver, ...) that goes with it.
+KUBERNETES_STAGING_VERSION = "v0.34.4"
+ETCD_MODULE = "go.etcd.io/etcd/server/v3"
+ETCD_VERSION = "v3.6.16"
+HELM_MODULE = "helm.sh/helm/v4"
+HELM_VERSION = "v4.3.2"
+
+
+@dataclasses.dataclass(frozen=True)
+class GoWrapper:
+    """A binary built from a generated main module: ``go.mod`` requiring ``requires`` (with ``replaces``) and a
+    ``main.go``, or, where the module allows it, ``go install`` of ``install``. The sources are written by this
+    script, never fetched: only the dependencies come from the module proxy (docs/services.md)."""
+
+    name: str
+    requires: tuple[tuple[str, str], ...]
+    main_go: str = ""
+    #: A package to `go install` at the required version instead of generating a main module.
+    install: str = ""
+    replaces: tuple[tuple[str, str, str], ...] = ()
+    ldflags: tuple[str, ...] = ()
+    version_args: tuple[str, ...] = ("--version",)
+    version_text: str = ""
+
+    def go_mod(self) -> str:
+        lines = [f"module kure.local/{self.name}", "", "go 1.24.0", "", "require ("]
+        lines += [f"\t{module} {version}" for module, version in self.requires]
+        lines.append(")")
+        if self.replaces:
+            lines += ["", "replace ("]
+            lines += [f"\t{old} => {new} {version}" for old, new, version in self.replaces]
+            lines.append(")")
+        return "\n".join(lines) + "\n"
+
+
+def _go() -> str:
+    go = shutil.which("go")
+    if go is None:
+        raise ServiceError("Go toolchain not found (needed to build the Kubernetes API server, etcd and helm)")
+    return go
+
+
+def _go_env() -> dict[str, str]:
+    # The machine's own Go; `-mod=mod` lets the build record the checksums `go mod tidy` did not need.
+    return {**os.environ, "GOTOOLCHAIN": "local", "GOFLAGS": "-mod=mod -buildvcs=false"}
+
+
+def _kubernetes_staging_replaces() -> tuple[tuple[str, str, str], ...]:
+    """k8s.io/kubernetes points each staging module at its own tree (``k8s.io/api => ./staging/...``), which is
+    why ``go install k8s.io/kubernetes/cmd/kube-apiserver@...`` is refused. A main module that requires it
+    replaces each of them with the published release instead; the list is read from its go.mod."""
+    result = subprocess.run([_go(), "mod", "download", "-json", f"{KUBERNETES_MODULE}@{KUBERNETES_VERSION}"],
+                            capture_output=True, text=True, env=_go_env(), check=False)
+    if result.returncode != 0:
+        raise ServiceError(f"go mod download {KUBERNETES_MODULE}@{KUBERNETES_VERSION} failed: "
+                           f"{result.stdout.strip()} {result.stderr.strip()}")
+    go_mod = Path(json.loads(result.stdout)["GoMod"]).read_text()
+    replaces = []
+    for line in go_mod.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] == "=>" and parts[2].startswith("./staging/"):
+            replaces.append((parts[0], parts[0], KUBERNETES_STAGING_VERSION))
+    if not replaces:
+        raise ServiceError(f"no staging replace directives found in {KUBERNETES_MODULE}@{KUBERNETES_VERSION}")
+    return tuple(replaces)
+
+
+def _kube_apiserver_wrapper() -> GoWrapper:
+    version = "k8s.io/component-base/version"
+    major, minor = KUBERNETES_VERSION.lstrip("v").split(".")[:2]
+    return GoWrapper(
+        name="kube-apiserver",
+        requires=((KUBERNETES_MODULE, KUBERNETES_VERSION),),
+        replaces=_kubernetes_staging_replaces(),
+        main_go='''package main
+
+import (
+\t"os"
+\t_ "time/tzdata"
+
+\t"k8s.io/component-base/cli"
+\t_ "k8s.io/component-base/logs/json/register"
+\t_ "k8s.io/component-base/metrics/prometheus/clientgo"
+\t_ "k8s.io/component-base/metrics/prometheus/version"
+\t"k8s.io/kubernetes/cmd/kube-apiserver/app"
+)
+
+func main() {
+\tos.Exit(cli.Run(app.NewAPIServerCommand()))
+}
+''',
+        # What the release build stamps in: /version and the user agent report the real version.
+        ldflags=(f"-X {version}.gitVersion={KUBERNETES_VERSION}", f"-X {version}.gitMajor={major}",
+                 f"-X {version}.gitMinor={minor}", f"-X {version}.gitTreeState=clean",
+                 f"-X k8s.io/client-go/pkg/version.gitVersion={KUBERNETES_VERSION}"),
+        version_text=f"Kubernetes {KUBERNETES_VERSION}",
+    )
+
+
+def _etcd_wrapper() -> GoWrapper:
+    return GoWrapper(
+        name="etcd",
+        requires=((ETCD_MODULE, ETCD_VERSION),),
+        main_go='''package main
+
+import (
+\t"os"
+
+\t"go.etcd.io/etcd/server/v3/etcdmain"
+)
+
+func main() {
+\tetcdmain.Main(os.Args)
+}
+''',
+        version_text=f"etcd Version: {ETCD_VERSION.lstrip('v')}",
+    )
+
+
+def _helm_wrapper() -> GoWrapper:
+    # helm's module has no replace directives: a plain `go install` of its own command works.
+    return GoWrapper(
+        name="helm",
+        requires=((HELM_MODULE, HELM_VERSION),),
+        install=f"{HELM_MODULE}/cmd/helm",
+        ldflags=(f"-X {HELM_MODULE}/internal/version.version={HELM_VERSION}",),
+        version_args=("version", "--short"),
+        version_text=HELM_VERSION,
+    )
+
+
+def _go_version() -> str:
+    return subprocess.run([_go(), "version"], capture_output=True, text=True, env=_go_env(), check=False).stdout
+
+
+def _wrapper_fingerprint(wrapper: GoWrapper) -> str:
+    digest = hashlib.sha256()
+    for part in (wrapper.go_mod(), wrapper.main_go, wrapper.install, " ".join(wrapper.ldflags), _go_version()):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def go_binary(name: str, config: Config | None = None) -> Path:
+    """Path of ``kube-apiserver``, ``etcd`` or ``helm`` in ``.services/bin``, built first when missing or when
+    its pinned version (the wrapper's fingerprint) changed."""
+    config = config or Config.from_env()
+    makers: dict[str, Callable[[], GoWrapper]] = {
+        "kube-apiserver": _kube_apiserver_wrapper, "etcd": _etcd_wrapper, "helm": _helm_wrapper}
+    target = config.bin_dir / name
+    stamp = config.bin_dir / f"{name}.fingerprint"
+    with _lock(config, f"{name}.build"):
+        wrapper = makers[name]()
+        fingerprint = _wrapper_fingerprint(wrapper)
+        if target.is_file() and stamp.is_file() and stamp.read_text().strip() == fingerprint:
+            return target
+        _build_wrapper(config, wrapper, target)
+        stamp.write_text(fingerprint + "\n")
+    return target
+
+
+def _build_wrapper(config: Config, wrapper: GoWrapper, target: Path) -> None:
+    go = _go()
+    log = config.logs_dir / f"build-{wrapper.name}.log"
+    _say(f"building {wrapper.name} from the Go module proxy (first time only); log {log}")
+    started = time.monotonic()
+    src = config.build_dir / wrapper.name
+    if src.exists():
+        shutil.rmtree(src)
+    src.mkdir(parents=True)
+    env = _go_env()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    ldflags = ["-ldflags", " ".join(wrapper.ldflags)] if wrapper.ldflags else []
+    if wrapper.install:
+        version = dict(wrapper.requires)[wrapper.install.rsplit("/cmd/", 1)[0]]
+        _run_logged([go, "install", *ldflags, f"{wrapper.install}@{version}"], log,
+                    env={**env, "GOBIN": str(src), "GOFLAGS": "-buildvcs=false"})
+        (src / wrapper.install.rsplit("/", 1)[1]).replace(tmp)
+    else:
+        (src / "go.mod").write_text(wrapper.go_mod())
+        (src / "main.go").write_text(wrapper.main_go)
+        _run_logged([go, "mod", "tidy"], log, cwd=src, env=env)
+        _run_logged([go, "build", "-o", str(tmp), *ldflags, "."], log, cwd=src, env=env)
+    answer = subprocess.run([str(tmp), *wrapper.version_args], capture_output=True, text=True, timeout=60,
+                            check=False)
+    if wrapper.version_text not in answer.stdout + answer.stderr:
+        raise ServiceError(f"built {wrapper.name} but `{' '.join(wrapper.version_args)}` does not report "
+                           f"{wrapper.version_text!r}: {answer.stdout.strip()} {answer.stderr.strip()}")
+    tmp.replace(target)
+    _say(f"built {target} in {time.monotonic() - started:.0f}s")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Kubernetes API server (etcd + kube-apiserver, throw-away PKI, no controllers, no kubelets)
+# ----------------------------------------------------------------------------------------------------------
+
+KUBEAPI_READY_TIMEOUT = 180.0
+ETCD_READY_TIMEOUT = 60.0
+#: Where Services get their clusterIP (the kubeadm default range); the `kubernetes` Service takes the first one.
+SERVICE_CIDR = "10.96.0.0/12"
+SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local"
+#: Served without the watch cache, straight from etcd: a watch resumed from a compacted revision of this kind
+#: gets the 410 Gone that real clusters send after a compaction (tests force one, see etcd_compact()).
+UNCACHED_RESOURCES = ("persistentvolumeclaims",)
+
+_AUDIT_POLICY = """apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+  # Every request of a ServiceAccount, with the authorizer's decision: the RBAC tests read this log.
+  - level: Metadata
+    userGroups: ["system:serviceaccounts"]
+  - level: None
+"""
+
+
+def _openssl() -> str:
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        raise ServiceError("openssl not found (needed for the Kubernetes API server's test PKI): "
+                           "apt-get install -y openssl")
+    return openssl
+
+
+def _pki_leaf(pki: Path, name: str, subject: str, extensions: str, log: Path) -> None:
+    openssl = _openssl()
+    (pki / f"{name}.ext").write_text(extensions)
+    _run_logged([openssl, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                 "-keyout", str(pki / f"{name}.key"), "-out", str(pki / f"{name}.csr"), "-subj", subject], log)
+    _run_logged([openssl, "x509", "-req", "-in", str(pki / f"{name}.csr"), "-CA", str(pki / "ca.crt"),
+                 "-CAkey", str(pki / "ca.key"), "-set_serial", str(int.from_bytes(os.urandom(8), "big")),
+                 "-days", "3650", "-out", str(pki / f"{name}.crt"), "-extfile", str(pki / f"{name}.ext")], log)
+
+
+def _generate_pki(config: Config) -> Path:
+    """A fresh CA, the API server's serving certificate (127.0.0.1, the kubernetes Service names), a kubelet
+    serving certificate for the tests' fake kubelets, the API server's kubelet client certificate, an admin
+    client certificate (O=system:masters) and the ServiceAccount token signing key."""
+    pki = config.kubeapi_dir / "pki"
+    if pki.exists():
+        shutil.rmtree(pki)
+    pki.mkdir(parents=True)
+    log = config.logs_dir / "kubeapi-pki.log"
+    openssl = _openssl()
+    _run_logged([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                 "-keyout", str(pki / "ca.key"), "-out", str(pki / "ca.crt"), "-days", "3650",
+                 "-subj", "/CN=kure-test-ca", "-addext", "basicConstraints=critical,CA:TRUE",
+                 "-addext", "keyUsage=critical,keyCertSign,cRLSign"], log)
+    first_service_ip = "10.96.0.1"
+    server_names = ",".join(["IP:127.0.0.1", f"IP:{first_service_ip}", "DNS:localhost", "DNS:kubernetes",
+                             "DNS:kubernetes.default", "DNS:kubernetes.default.svc",
+                             "DNS:kubernetes.default.svc.cluster.local"])
+    server = ("basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
+              "extendedKeyUsage=serverAuth\nsubjectAltName=")
+    client = ("basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
+              "extendedKeyUsage=clientAuth\n")
+    _pki_leaf(pki, "apiserver", "/CN=kube-apiserver", server + server_names + "\n", log)
+    _pki_leaf(pki, "kubelet", "/CN=kure-fake-kubelet", server + "IP:127.0.0.1,DNS:localhost\n", log)
+    _pki_leaf(pki, "apiserver-kubelet-client", "/O=system:masters/CN=kube-apiserver-kubelet-client", client, log)
+    _pki_leaf(pki, "admin", "/O=system:masters/CN=kure-test-admin", client, log)
+    _run_logged([openssl, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                 "-out", str(pki / "sa.key")], log)
+    _run_logged([openssl, "pkey", "-in", str(pki / "sa.key"), "-pubout", "-out", str(pki / "sa.pub")], log)
+    for path in pki.iterdir():
+        path.chmod(0o600)
+    return pki
+
+
+def kubeapi_kubeconfig(config: Config | None = None) -> Path:
+    """The admin kubeconfig (client certificate in system:masters) that `up` writes for the tests."""
+    config = config or Config.from_env()
+    return config.kubeapi_dir / "admin.kubeconfig"
+
+
+def _write_admin_kubeconfig(config: Config, pki: Path) -> Path:
+    path = kubeapi_kubeconfig(config)
+    # JSON is YAML: no YAML writer needed in a standard-library script.
+    document = {
+        "apiVersion": "v1", "kind": "Config", "current-context": "kure-test",
+        "clusters": [{"name": "kure-test", "cluster": {
+            "server": f"https://127.0.0.1:{config.kubeapi_port}", "certificate-authority": str(pki / "ca.crt")}}],
+        "users": [{"name": "kure-test-admin", "user": {
+            "client-certificate": str(pki / "admin.crt"), "client-key": str(pki / "admin.key")}}],
+        "contexts": [{"name": "kure-test", "context": {"cluster": "kure-test", "user": "kure-test-admin"}}],
+    }
+    path.write_text(json.dumps(document, indent=2) + "\n")
+    path.chmod(0o600)
+    return path
+
+
+def etcd_command(binary: Path, config: Config) -> list[str]:
+    client_url = f"http://127.0.0.1:{config.etcd_port}"
+    peer_url = f"http://127.0.0.1:{config.etcd_peer_port}"
+    return [
+        str(binary), "--name", "kure-test", "--data-dir", str(config.kubeapi_dir / "etcd"),
+        "--listen-client-urls", client_url, "--advertise-client-urls", client_url,
+        "--listen-peer-urls", peer_url, "--initial-advertise-peer-urls", peer_url,
+        "--initial-cluster", f"kure-test={peer_url}", "--initial-cluster-state", "new",
+        # A test server: durability across a power cut buys nothing, fsync costs every write.
+        "--unsafe-no-fsync", "--log-level", "warn", "--quota-backend-bytes", str(2 * 1024**3),
+    ]
+
+
+def kube_apiserver_command(binary: Path, config: Config, pki: Path) -> list[str]:
+    policy = config.kubeapi_dir / "audit-policy.yaml"
+    policy.write_text(_AUDIT_POLICY)
+    return [
+        str(binary),
+        f"--etcd-servers=http://127.0.0.1:{config.etcd_port}",
+        "--bind-address=127.0.0.1", f"--secure-port={config.kubeapi_port}", "--advertise-address=127.0.0.1",
+        # The `kubernetes` Service would need a non-loopback endpoint; without kubelets nobody could use it.
+        "--endpoint-reconciler-type=none",
+        f"--tls-cert-file={pki / 'apiserver.crt'}", f"--tls-private-key-file={pki / 'apiserver.key'}",
+        f"--client-ca-file={pki / 'ca.crt'}",
+        "--authorization-mode=Node,RBAC", "--anonymous-auth=true",
+        f"--service-account-issuer={SERVICE_ACCOUNT_ISSUER}",
+        f"--service-account-key-file={pki / 'sa.pub'}", f"--service-account-signing-key-file={pki / 'sa.key'}",
+        f"--service-cluster-ip-range={SERVICE_CIDR}",
+        "--enable-admission-plugins=NodeRestriction,PodSecurity",
+        # As on real clusters (kubeadm sets it): privileged pods are for PodSecurity admission to refuse.
+        "--allow-privileged=true",
+        f"--kubelet-certificate-authority={pki / 'ca.crt'}",
+        f"--kubelet-client-certificate={pki / 'apiserver-kubelet-client.crt'}",
+        f"--kubelet-client-key={pki / 'apiserver-kubelet-client.key'}",
+        "--kubelet-preferred-address-types=InternalIP",
+        "--watch-cache-sizes=" + ",".join(f"{resource}#0" for resource in UNCACHED_RESOURCES),
+        f"--audit-policy-file={policy}", f"--audit-log-path={kubeapi_audit_log(config)}",
+        "--audit-log-format=json", "--audit-log-maxsize=200",
+        "--profiling=false", "--v=1",
+    ]
+
+
+def kubeapi_audit_log(config: Config | None = None) -> Path:
+    """JSON lines, one per completed request of a ServiceAccount (user, verb, resource, decision, status)."""
+    config = config or Config.from_env()
+    return config.kubeapi_dir / "audit.log"
+
+
+def _ssl_context(config: Config) -> ssl.SSLContext:
+    ca = config.kubeapi_dir / "pki" / "ca.crt"
+    if ca.is_file():
+        return ssl.create_default_context(cafile=str(ca))
+    # A server this script did not start: /readyz and /version are public, only whether it answers matters.
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def _kubeapi_get(config: Config, path: str, timeout: float = 2.0) -> tuple[int, str]:
+    url = f"https://127.0.0.1:{config.kubeapi_port}{path}"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout, context=_ssl_context(config)) as resp:
+            return int(resp.status), resp.read().decode(errors="replace")
+    except urllib.error.HTTPError as exc:
+        return int(exc.code), ""
+    except (OSError, ValueError):
+        return 0, ""
+
+
+def etcd_healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as resp:
+            return bool(json.loads(resp.read()).get("health") == "true")
+    except (OSError, ValueError):
+        return False
+
+
+def _etcd_post(port: int, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    with urllib.request.urlopen(request, timeout=30) as resp:
+        answer: dict[str, Any] = json.loads(resp.read())
+    return answer
+
+
+def etcd_compact(port: int | None = None) -> int:
+    """Compact etcd's history up to its current revision (physically) and return that revision: a watch or a
+    paginated list that resumes from an older resourceVersion then gets 410 Gone (for the kinds served
+    straight from etcd, see UNCACHED_RESOURCES). Through etcd's JSON gateway, so no client is needed."""
+    port = port or Config.from_env().etcd_port
+    header = _etcd_post(port, "/v3/kv/range", {"key": "Lw==", "count_only": True})["header"]
+    revision = int(header["revision"])
+    _etcd_post(port, "/v3/kv/compaction", {"revision": str(revision), "physical": True})
+    return revision
+
+
+def _kubeapi_version(config: Config) -> str:
+    status, body = _kubeapi_get(config, "/version")
+    if status != 200:
+        return ""
+    try:
+        return str(json.loads(body).get("gitVersion") or "")
+    except ValueError:
+        return ""
+
+
+def _start_kubeapi(config: Config) -> subprocess.Popen[bytes]:
+    """Build what is missing, start a fresh etcd (empty data directory) and the API server on it."""
+    for port in (config.etcd_port, config.etcd_peer_port, config.kubeapi_port):
+        if _port_open(port):
+            raise ServiceError(f"127.0.0.1:{port} is already in use by a process this script did not start")
+    binaries: dict[str, Path] = {}
+    errors: list[str] = []
+
+    def build(name: str) -> None:
+        try:
+            binaries[name] = go_binary(name, config)
+        except ServiceError as exc:
+            errors.append(str(exc))
+
+    threads = [threading.Thread(target=build, args=(name,)) for name in ("etcd", "kube-apiserver")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise ServiceError("; ".join(errors))
+    _clean_kubeapi_state(config)
+    config.kubeapi_dir.mkdir(parents=True, exist_ok=True)
+    pki = _generate_pki(config)
+    _write_admin_kubeconfig(config, pki)
+    etcd = _spawn(etcd_command(binaries["etcd"], config), config.log_file("etcd"))
+    _write_pid_file(config.pid_file("etcd"), etcd.pid, {"service": "etcd"})
+    try:
+        _wait_until(lambda: etcd_healthy(config.etcd_port), etcd, ETCD_READY_TIMEOUT, "etcd",
+                    config.log_file("etcd"))
+    except BaseException:
+        _terminate(etcd.pid)
+        config.pid_file("etcd").unlink(missing_ok=True)
+        raise
+    return _spawn(kube_apiserver_command(binaries["kube-apiserver"], config, pki), config.log_file("kubeapi"))
+
+
+def _clean_kubeapi_state(config: Config) -> None:
+    # Every `up` starts an empty cluster (like Neo4j): tests never see a previous run's objects.
+    for name in ("etcd", "pki"):
+        shutil.rmtree(config.kubeapi_dir / name, ignore_errors=True)
+    for name in ("audit.log", "admin.kubeconfig"):
+        (config.kubeapi_dir / name).unlink(missing_ok=True)
+
+
+def _kubeapi_state(config: Config, pid: int | None) -> dict[str, Any]:
+    status, body = _kubeapi_get(config, "/readyz")
+    running = status == 200 and body.strip() == "ok"
+    state: dict[str, Any] = {"service": "kubeapi", "url": f"https://127.0.0.1:{config.kubeapi_port}", "pid": pid,
+                             "running": running, "managed": pid is not None,
+                             "etcd": f"http://127.0.0.1:{config.etcd_port}"}
+    if running:
+        version = _kubeapi_version(config)
+        state["version"] = f"kube-apiserver {version or '(version unknown)'}" + (
+            f", etcd {ETCD_VERSION}" if pid is not None else "")
+        if pid is not None and kubeapi_kubeconfig(config).is_file():
+            state["kubeconfig"] = str(kubeapi_kubeconfig(config))
+    return state
+
+
+def tools(config: Config) -> dict[str, Path]:
+    """Build the command-line tools the tests use (today: helm) and return their paths."""
+    return {"helm": go_binary("helm", config)}
+
+
+# ----------------------------------------------------------------------------------------------------------
 # commands
 # ----------------------------------------------------------------------------------------------------------
 
-SERVICES = ("neo4j", "ferretdb")
+SERVICES = ("neo4j", "ferretdb", "kubeapi")
 
 
 def service_status(config: Config, service: str) -> dict[str, Any]:
     """State of one service: running/stopped, managed (started by us) or external, version, endpoints."""
     pid = _owned_pid(config, service)
+    if service == "kubeapi":
+        return _kubeapi_state(config, pid)
     if service == "neo4j":
         port = config.neo4j_bolt_port
         bolt = bolt_handshake(port)
@@ -708,7 +1193,7 @@ def _describe(state: dict[str, Any]) -> str:
     if not state["running"]:
         return f"{state['service']:<9} stopped   {state['url']}"
     owner = f"pid {state['pid']}" if state["managed"] else "external (not started by this script)"
-    extra = "".join(f"  {state[key]}" for key in ("http", "browser") if state.get(key))
+    extra = "".join(f"  {state[key]}" for key in ("http", "browser", "kubeconfig") if state.get(key))
     return f"{state['service']:<9} running   {state['url']}{extra}  {state.get('version', '')}  [{owner}]"
 
 
@@ -724,6 +1209,8 @@ def _launch(config: Config, service: str) -> subprocess.Popen[bytes] | None:
                                    "not speak the MongoDB wire protocol")
             command = ferretdb_command(ferretdb_binary(config), config.mongodb_port, config.ferretdb_dir)
             proc = _spawn(command, config.log_file("ferretdb"), env=_ferretdb_env())
+        elif service == "kubeapi":
+            proc = _start_kubeapi(config)
         else:
             proc = _start_neo4j(config)
         _write_pid_file(config.pid_file(service), proc.pid, {"service": service})
@@ -731,7 +1218,7 @@ def _launch(config: Config, service: str) -> subprocess.Popen[bytes] | None:
 
 
 def _wait_ready(config: Config, service: str, proc: subprocess.Popen[bytes] | None) -> None:
-    timeout = NEO4J_READY_TIMEOUT if service == "neo4j" else FERRETDB_READY_TIMEOUT
+    timeout = {"neo4j": NEO4J_READY_TIMEOUT, "kubeapi": KUBEAPI_READY_TIMEOUT}.get(service, FERRETDB_READY_TIMEOUT)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         # Neo4j binds Bolt a moment before the DBMS finishes starting; the launcher writes its ready file
@@ -742,6 +1229,8 @@ def _wait_ready(config: Config, service: str, proc: subprocess.Popen[bytes] | No
             return
         if proc is not None and proc.poll() is not None:
             config.pid_file(service).unlink(missing_ok=True)
+            if service == "kubeapi":
+                _stop_pid_file(config, "etcd")
             log = config.log_file(service)
             raise ServiceError(f"{service} exited with code {proc.returncode}; log {log}:\n{_tail(log)}")
         if proc is None and _owned_pid(config, service) is None:
@@ -750,10 +1239,19 @@ def _wait_ready(config: Config, service: str, proc: subprocess.Popen[bytes] | No
     raise ServiceError(f"{service} not ready after {timeout:.0f}s; log {config.log_file(service)}")
 
 
-def up(config: Config, only: tuple[str, ...] = SERVICES) -> bool:
+def _stop_pid_file(config: Config, name: str) -> int | None:
+    pid = _owned_pid(config, name)
+    if pid is not None:
+        _terminate(pid)
+    config.pid_file(name).unlink(missing_ok=True)
+    return pid
+
+
+def up(config: Config, only: tuple[str, ...] = SERVICES, *, with_tools: bool = False) -> bool:
     """Start the services that are not running; True when all requested ones answer their protocol.
 
     Each service is built, started and awaited in its own thread, so FerretDB's build overlaps Neo4j's start.
+    ``with_tools`` also builds the tools (helm) alongside.
     """
     started = time.monotonic()
     for directory in (config.logs_dir, config.run_dir, config.ferretdb_dir, config.neo4j_dir):
@@ -766,12 +1264,26 @@ def up(config: Config, only: tuple[str, ...] = SERVICES) -> bool:
         except ServiceError as exc:
             errors[service] = str(exc)
 
+    built: dict[str, Path] = {}
+
+    def build_tools() -> None:
+        try:
+            built.update(tools(config))
+        except ServiceError as exc:
+            errors["tools"] = str(exc)
+
     threads = [threading.Thread(target=bring_up, args=(service,)) for service in only]
+    if with_tools:
+        threads.append(threading.Thread(target=build_tools))
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
 
+    for name, path in built.items():
+        _say(f"{name:<9} built     {path}")
+    if "tools" in errors:
+        _say(f"tools: FAILED - {errors['tools']}")
     for service in only:
         if service in errors:
             _say(f"{service}: FAILED - {errors[service]}")
@@ -793,6 +1305,8 @@ def down(config: Config, only: tuple[str, ...] = SERVICES) -> None:
             continue
         _terminate(pid)
         config.pid_file(service).unlink(missing_ok=True)
+        if service == "kubeapi":
+            _stop_pid_file(config, "etcd")
         if service == "neo4j":
             _neo4j_ready_file(config).unlink(missing_ok=True)
             _clean_neo4j_workdir(config)
@@ -800,8 +1314,9 @@ def down(config: Config, only: tuple[str, ...] = SERVICES) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Local Neo4j + FerretDB for the integration tests")
+    parser = argparse.ArgumentParser(description="Local Neo4j, FerretDB and Kubernetes API server for the tests")
     sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("tools", help="build the tools the tests use (helm) and print their paths")
     for name in ("up", "down", "status"):
         command = sub.add_parser(name)
         command.add_argument("--only", choices=SERVICES, action="append",
@@ -811,9 +1326,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         config = Config.from_env()
+        if args.command == "tools":
+            for name, path in tools(config).items():
+                print(f"{name}\t{path}")
+            return 0
         only = tuple(args.only) if args.only else SERVICES
         if args.command == "up":
-            return 0 if up(config, only) else 1
+            return 0 if up(config, only, with_tools=not args.only) else 1
         if args.command == "down":
             down(config, only)
             return 0

@@ -10,7 +10,7 @@ echo "== mypy"; $BIN/mypy
 
 started_here=0
 if ! python3 scripts/services.py status >/dev/null 2>&1; then
-  echo "== starting test servers (Neo4j 5.26, FerretDB)"
+  echo "== starting test servers (Neo4j 5.26, FerretDB, kube-apiserver + etcd)"
   python3 scripts/services.py up
   started_here=1
 fi
@@ -18,7 +18,7 @@ cleanup() { if [ "$started_here" = 1 ]; then python3 scripts/services.py down ||
 trap cleanup EXIT
 python3 scripts/services.py status
 
-echo "== pytest (unit, integration, e2e)"
+echo "== pytest (unit, integration, e2e, kubeapi)"
 export KURE_REQUIRE_SERVICES=1
 # pytest exits 5 when it ran no test: that is a failure here, and set -e propagates it.
 $BIN/pytest -q -p no:cacheprovider "$@"

@@ -177,12 +177,52 @@ class AgentSession(Session):
 
     # ------------------------------------------------------------------ checkpoint
 
+    def _cm_collection(self) -> str:
+        return f"/api/v1/namespaces/{self.s.pod_namespace}/configmaps"
+
     def _cm_path(self) -> str:
-        return f"/api/v1/namespaces/{self.s.pod_namespace}/configmaps/{self.s.kure_agent_state_configmap}"
+        return f"{self._cm_collection()}/{self.s.kure_agent_state_configmap}"
+
+    def _cm_body(self, text: str) -> dict[str, Any]:
+        return {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {
+                "name": self.s.kure_agent_state_configmap,
+                "namespace": self.s.pod_namespace,
+                "labels": {"app.kubernetes.io/name": self.s.kure_agent_state_configmap,
+                           "app.kubernetes.io/part-of": "kure-monitor"},
+            },
+            "data": {"state.json": text},
+        }
+
+    async def _create_checkpoint(self, text: str) -> bool:
+        """Create the missing checkpoint ConfigMap (not deployed, or deleted). True when it exists now (an
+        earlier leader may have created it meanwhile); a refusal is logged and the agent runs without one."""
+        try:
+            cm = await request_json(self.api, "POST", self._cm_collection(), body=self._cm_body(text))
+        except KubeApiError as err:
+            if err.status == 409:
+                return True
+            log.warning("checkpoint ConfigMap missing and not created (%s); running without a checkpoint", err)
+            return False
+        except Exception as exc:
+            log.warning("checkpoint ConfigMap missing and not created (%s); running without a checkpoint", exc)
+            return False
+        log.info("created the checkpoint ConfigMap %s/%s", self.s.pod_namespace, self.s.kure_agent_state_configmap)
+        self._checkpoint_rv = str((cm.get("metadata") or {}).get("resourceVersion") or "")
+        self._checkpoint_written = text
+        return True
 
     async def _load_checkpoint(self) -> None:
         try:
             cm = await request_json(self.api, "GET", self._cm_path())
+        except KubeApiError as err:
+            if err.status == 404:
+                await self._create_checkpoint(json.dumps({"version": 1, "pods": {}}, sort_keys=True))
+                return
+            log.warning("checkpoint ConfigMap unavailable (%s); running without a checkpoint", err)
+            return
         except Exception as exc:
             log.warning("checkpoint ConfigMap unavailable (%s); running without a checkpoint", exc)
             return
@@ -207,19 +247,17 @@ class AgentSession(Session):
         if text == self._checkpoint_written:
             return
         for _ in range(3):
-            body = {
-                "apiVersion": "v1",
-                "kind": "ConfigMap",
-                "metadata": {
-                    "name": self.s.kure_agent_state_configmap,
-                    "namespace": self.s.pod_namespace,
-                    **({"resourceVersion": self._checkpoint_rv} if self._checkpoint_rv else {}),
-                },
-                "data": {"state.json": text},
-            }
+            body = self._cm_body(text)
+            if self._checkpoint_rv:
+                body["metadata"]["resourceVersion"] = self._checkpoint_rv
             try:
                 cm = await request_json(self.api, "PUT", self._cm_path(), body=body)
             except KubeApiError as err:
+                if err.status == 404:
+                    if not await self._create_checkpoint(text) or self._checkpoint_written == text:
+                        return  # refused, or created with this very content
+                    self._checkpoint_rv = None  # created by someone else meanwhile: overwrite it
+                    continue
                 if err.status == 409:
                     # Someone wrote meanwhile (an earlier leader): read the version again; our view wins.
                     with contextlib.suppress(Exception):

@@ -413,6 +413,10 @@ class MirrorService:
             created = await request_json(api, "POST", pod_path(namespace), body=body, read_timeout=CALL_TIMEOUT)
         except KubeApiError as exc:
             self.kube.report(True)
+            if exc.status in (403, 422) and exc.message:
+                # Admission or validation refused the manifest the user asked for (PodSecurity, a quota, an
+                # invalid field): the server's own words say what to change. They describe only that manifest.
+                raise ApiError(502, f"Kubernetes API error: {exc.reason or exc.status}: {exc.message}") from None
             raise api_error(exc) from None
         except TRANSPORT_ERRORS as exc:
             raise self.kube.unreachable(exc) from None

@@ -260,3 +260,15 @@ async def test_sigterm_flushes_queued_reports(kube: FakeKubeApi, backend: FakeBa
     lease = kube.get("Lease", NS, "kure-monitor-agent")
     assert lease is not None
     assert lease["spec"]["leaseDurationSeconds"] == 1
+
+
+async def test_missing_checkpoint_configmap_is_created(kube: FakeKubeApi, backend: FakeBackend, tmp_path: Path) -> None:
+    kube.delete("ConfigMap", NS, "kure-monitor-agent-state")
+    kube.apply(_pod("cp-1"))
+    async with _agent(_settings(kube, backend, tmp_path, "agent-a")):
+        await backend.wait_for(lambda: _reported(backend) == ["cp-1"])
+        assert kube.get("ConfigMap", NS, "kure-monitor-agent-state") is not None
+    state = json.loads((kube.get("ConfigMap", NS, "kure-monitor-agent-state") or {})["data"]["state.json"])
+    assert sorted(state["pods"]) == ["shop/cp-1"]
+    assert ("POST", f"/api/v1/namespaces/{NS}/configmaps") in kube.request_log
+    assert [p for m, p in kube.request_log if not allowed(rules_of("agent.yaml"), m, p)] == []

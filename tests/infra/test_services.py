@@ -46,20 +46,22 @@ def status() -> dict[str, Any]:
     return state
 
 
-def test_status_reports_both_services_running_with_versions(status: dict[str, Any]) -> None:
-    assert set(status) == {"neo4j", "ferretdb"}
+def test_status_reports_every_service_running_with_versions(status: dict[str, Any]) -> None:
+    assert set(status) == {"neo4j", "ferretdb", "kubeapi"}
     assert status["neo4j"]["version"].startswith("Neo4j 5.26")
     assert status["neo4j"]["url"] == f"bolt://127.0.0.1:{services.Config.from_env().neo4j_bolt_port}"
     # FerretDB reports itself in buildInfo; any other MongoDB-wire server still shows its wire version.
     assert "wire version" in status["ferretdb"]["version"]
-    print(f"servers: {status['neo4j']['version']}; {status['ferretdb']['version']}")
+    assert status["kubeapi"]["version"].startswith(f"kube-apiserver {services.KUBERNETES_VERSION}")
+    print(f"servers: {status['neo4j']['version']}; {status['ferretdb']['version']}; {status['kubeapi']['version']}")
 
 
 def test_status_exit_code_says_whether_everything_runs(status: dict[str, Any]) -> None:
     result = subprocess.run([sys.executable, str(services.SCRIPT_PATH), "status"],
                             capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0
-    assert "neo4j" in result.stdout and "ferretdb" in result.stdout and "running" in result.stdout
+    assert "neo4j" in result.stdout and "ferretdb" in result.stdout and "kubeapi" in result.stdout
+    assert "stopped" not in result.stdout
 
 
 def test_bolt_query_returns_1(status: dict[str, Any]) -> None:
@@ -96,7 +98,9 @@ def test_every_server_listens_on_loopback_only(status: dict[str, Any]) -> None:
     if not Path("/proc/net/tcp").exists():
         pytest.skip("no /proc/net/tcp on this platform")
     config = services.Config.from_env()
-    ports = [config.neo4j_bolt_port, config.mongodb_port]
+    ports = [config.neo4j_bolt_port, config.mongodb_port, config.kubeapi_port]
+    if status["kubeapi"]["managed"]:
+        ports += [config.etcd_port, config.etcd_peer_port]
     if "http" in status["neo4j"]:
         ports.append(config.neo4j_http_port)
     for port in ports:

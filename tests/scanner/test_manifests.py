@@ -37,6 +37,8 @@ def _grants(docs: list[dict[str, Any]], kind: str) -> set[tuple[str, str, str, s
 
 
 def test_agent_rbac_is_exactly_the_spec_table() -> None:
+    """The spec's table plus `create` on ConfigMaps of its namespace (docs/agent-scanner.md: the agent creates its
+    missing checkpoint ConfigMap)."""
     docs = _docs("agent.yaml")
     assert _grants(docs, "ClusterRole") == {
         ("", "pods", "list", ""), ("", "pods", "watch", ""), ("", "pods/log", "get", ""),
@@ -48,6 +50,7 @@ def test_agent_rbac_is_exactly_the_spec_table() -> None:
         ("coordination.k8s.io", "leases", "update", "kure-monitor-agent"),
         ("", "configmaps", "get", "kure-monitor-agent-state"),
         ("", "configmaps", "update", "kure-monitor-agent-state"),
+        ("", "configmaps", "create", ""),
     }
 
 

@@ -24,12 +24,20 @@ from typing import Any
 import yaml
 from aiohttp import web
 
+from . import admission
 from .resources import BY_PATH, RESOURCES, Resource, resource_for
 from .selectors import parse_field_selector, parse_label_selector
 
 DEFAULT_CREATED = "2026-03-26T10:00:00Z"
 _UID_NAMESPACE = uuid.UUID("6f1c8a52-3b0e-4c7a-9d4e-2b7f0e5a1c00")
 _HISTORY_LIMIT = 200_000
+#: Kinds with a ``status`` subresource: as on a real API server, a create or an update of the object itself
+#: does not set ``status``; only ``.../status`` does (what kubelets and controllers write).
+_STATUS_KINDS = frozenset({
+    "Namespace", "Node", "Pod", "Service", "PersistentVolumeClaim", "PersistentVolume", "ResourceQuota",
+    "PodDisruptionBudget", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "Ingress",
+    "NetworkPolicy", "HorizontalPodAutoscaler",
+})
 
 Obj = dict[str, Any]
 
@@ -506,6 +514,8 @@ class FakeKubeApi:
         if sub is not None:
             if res.kind == "Pod" and sub == "log" and method == "GET":
                 return await self._pod_log(request, namespace or "", name)
+            if sub == "status" and res.kind in _STATUS_KINDS and method in ("GET", "PUT", "PATCH"):
+                return await self._status(request, res, namespace, name)
             raise ApiError(404, "NotFound", "the server could not find the requested resource")
         if method == "GET":
             return web.json_response(self._get_or_404(res, namespace, name))
@@ -744,8 +754,11 @@ class FakeKubeApi:
             )
         for key in ("uid", "resourceVersion", "creationTimestamp"):
             meta.pop(key, None)
+        if res.kind in _STATUS_KINDS:
+            body.pop("status", None)
         meta["creationTimestamp"] = _now()
         meta["uid"] = str(uuid.uuid4())
+        self._admit(res, body)
         body["kind"] = res.kind
         stored = self._store(res, body, "ADDED")
         return web.json_response(stored, status=201)
@@ -770,7 +783,50 @@ class FakeKubeApi:
         meta["creationTimestamp"] = current["metadata"].get("creationTimestamp", DEFAULT_CREATED)
         if res.namespaced:
             meta["namespace"] = namespace
+        self._keep_status(res, current, body)
         return web.json_response(self._store(res, body, "MODIFIED"))
+
+    def _admit(self, res: Resource, body: Obj) -> None:
+        """Defaulting and mutating admission of a real server for an object created over HTTP (admission.py)."""
+        meta = body["metadata"]
+        if res.kind == "Namespace":
+            admission.namespace_name_label(body)
+            body["status"] = {"phase": "Active"}
+        elif res.kind == "Pod":
+            accounts = self._objects[resource_for("ServiceAccount").key]
+            admission.pod_admission(body, lambda name: accounts.get((meta["namespace"], name)))
+        elif res.kind == "Service":
+            services = self._objects[res.key].values()
+            taken = {ip for svc in services for ip in (svc.get("spec") or {}).get("clusterIPs") or []}
+            admission.service_defaults(body, taken)
+        elif res.kind == "Job":
+            admission.job_defaults(body, meta["uid"])
+
+    @staticmethod
+    def _keep_status(res: Resource, current: Obj, updated: Obj) -> None:
+        """An update of the object itself leaves the status of a kind with a status subresource alone."""
+        if res.kind in _STATUS_KINDS:
+            updated.pop("status", None)
+            if "status" in current:
+                updated["status"] = copy.deepcopy(current["status"])
+        if res.kind == "Namespace":
+            admission.namespace_name_label(updated)
+
+    async def _status(self, request: web.Request, res: Resource, namespace: str | None, name: str) -> web.Response:
+        """``.../status``: read it, or replace / merge-patch ``status`` alone (metadata and spec are ignored)."""
+        current = self._get_or_404(res, namespace, name)
+        if request.method == "GET":
+            return web.json_response(current)
+        if "json-patch" in request.headers.get("Content-Type", ""):
+            raise ApiError(415, "UnsupportedMediaType", "JSON patch is not supported by the fake API server")
+        body = await self._read_body(request)
+        self._check_conflict(res, current, body)
+        updated = copy.deepcopy(current)
+        if request.method == "PUT":
+            updated["status"] = body.get("status") or {}
+        else:
+            updated["status"] = _merge_patch(current.get("status") or {}, body.get("status") or {})
+        return web.json_response(self._store(res, updated, "MODIFIED"))
 
     async def _patch(self, request: web.Request, res: Resource, namespace: str | None, name: str) -> web.Response:
         content_type = request.headers.get("Content-Type", "")
@@ -782,6 +838,7 @@ class FakeKubeApi:
         merged = _merge_patch(current, body)
         merged["metadata"]["name"] = name
         merged["metadata"]["uid"] = current["metadata"]["uid"]
+        self._keep_status(res, current, merged)
         return web.json_response(self._store(res, merged, "MODIFIED"))
 
     # -- pod logs
