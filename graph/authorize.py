@@ -139,6 +139,20 @@ def subject_covers(kind: str, name: str, namespace: str | None, identity: Identi
     return False
 
 
+def is_kubelet(identity: Identity) -> bool:
+    """What the Node authorizer takes for a kubelet: a ``system:node:<name>`` user in ``system:nodes``."""
+    return identity.user.startswith(NODE_USER_PREFIX) and NODES_GROUP in identity.groups
+
+
+def grant_covers(kind: str, name: str, namespace: str | None, authorizer: str, identity: Identity) -> bool:
+    """Whether a subject of an answer, allowed by ``authorizer``, stands for the identity: RBAC and the privileged
+    group go by name and group membership; the Node authorizer only ever allows kubelets (its ``system:nodes``
+    subject is every kubelet, not every member of the group)."""
+    if authorizer == "Node":
+        return is_kubelet(identity) and (kind == "Group" or identity.user == name)
+    return subject_covers(kind, name, namespace, identity)
+
+
 def implicit_members(group: str) -> str | None:
     """Who belongs to a group without any binding saying so (the API server assigns these groups); None for
     groups an identity provider defines."""
@@ -153,5 +167,5 @@ def implicit_members(group: str) -> str | None:
     if group == SUPERUSER_GROUP:
         return "the cluster's super-users (client certificates with this organisation)"
     if group == NODES_GROUP:
-        return "every kubelet"
+        return "every kubelet (the users system:node:<node name> of this group)"
     return None
