@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from app.services.insight import InsightService, availability, dangers, impact_answer
+from app.services.insight import InsightService
+from app.services.pod_impact import availability, dangers, impact_answer
 from tests.graph.conftest import load_graph
 
 X1 = "checkout-6f7d8-x1"
