@@ -59,7 +59,7 @@ def kubelet(node: str) -> Identity:
 
 
 # What each identity may do to pay/checkout-6f7d8-x1 and what it uses, beyond what every authenticated identity
-# may (read the pod's logs: ClusterRoleBinding everyone-logs). Each line follows from the binding of the same name
+# may (read the pod's logs: RoleBinding pay/everyone-logs). Each line follows from the binding of the same name
 # in tests/fixtures/clusters/pay/30-rbac.yaml and the RBAC documentation's rules:
 #  - a rule's resource "pods" is not "pods/exec"; "*" is every resource and subresource of its groups; "*/exec" is
 #    the exec subresource of every resource; "pods/*" is no pattern;

@@ -72,8 +72,8 @@ async def test_what_its_service_account_may_do_with_danger_flags(pay: InsightSer
     assert rows == [
         ("pay", "pods", ["create"], "direct", ["create-pods"]),
         ("pay", "secrets", ["get", "list"], "direct", ["read-secrets"]),
-        ("*", "pods/log", ["get"], "group system:authenticated", []),  # its token is an authenticated identity
         ("pay", "configmaps", ["get"], "group system:serviceaccounts:pay", []),
+        ("pay", "pods/log", ["get"], "group system:authenticated", []),  # its token is an authenticated identity
     ]
 
 

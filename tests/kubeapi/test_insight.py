@@ -68,6 +68,27 @@ async def synced(
         await asyncio.gather(rw.task, return_exceptions=True)
 
 
+Loader = Callable[[str], Awaitable[tuple[Renamer, list[dict[str, Any]]]]]
+
+
+@pytest.fixture
+async def fixture_cluster(cluster: Cluster) -> AsyncIterator[Loader]:
+    """``await fixture_cluster("pay")`` creates a renamed fixture cluster; its cluster-scoped objects (roles,
+    bindings, nodes) are deleted afterwards, since every test shares the server and a ClusterRoleBinding would
+    grant in their namespaces too."""
+    created: list[dict[str, Any]] = []
+
+    async def load(name: str) -> tuple[Renamer, list[dict[str, Any]]]:
+        renamer, stored = await load_fixture(cluster, name, uuid.uuid4().hex[:6])
+        created.extend(stored)
+        return renamer, stored
+
+    yield load
+    for obj in reversed(created):
+        if obj["kind"] in ("ClusterRoleBinding", "ClusterRole", "Node"):
+            await cluster.delete(obj["kind"], None, obj["metadata"]["name"])
+
+
 def _probe(group: str) -> Identity:
     return Identity(PROBE, (group, ALL_AUTHENTICATED))
 
@@ -134,9 +155,10 @@ async def compare(cluster: Cluster, answer: dict[str, Any], identities: set[Iden
 
 @pytest.mark.parametrize("fixture", ["pay", "shop"])
 async def test_every_access_answer_agrees_with_subject_access_reviews(
-    cluster: Cluster, neo4j_driver: AsyncDriver, synced: Callable[[], Awaitable[None]], fixture: str
+    cluster: Cluster, neo4j_driver: AsyncDriver, synced: Callable[[], Awaitable[None]], fixture_cluster: Loader,
+    fixture: str,
 ) -> None:
-    renamer, stored = await load_fixture(cluster, fixture, uuid.uuid4().hex[:6])
+    renamer, stored = await fixture_cluster(fixture)
     await synced()
     service = InsightService(lambda: neo4j_driver)
     pods = [(o["metadata"]["namespace"], o["metadata"]["name"]) for o in stored if o["kind"] == "Pod"]
@@ -169,10 +191,11 @@ def renamed(identity: Identity, renamer: Renamer) -> Identity:
     return Identity(user, tuple(groups))
 
 
-async def test_the_hand_written_rbac_table_agrees_with_the_authorizer(cluster: Cluster) -> None:
+async def test_the_hand_written_rbac_table_agrees_with_the_authorizer(
+    cluster: Cluster, fixture_cluster: Loader
+) -> None:
     """The fake tier's oracle is a table written from the RBAC documentation: the server confirms every cell."""
-    suffix = uuid.uuid4().hex[:6]
-    renamer, _ = await load_fixture(cluster, "pay", suffix)
+    renamer, _ = await fixture_cluster("pay")
     namespace = renamer.namespace("pay")
 
     def request(key: str) -> dict[str, Any]:
