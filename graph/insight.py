@@ -20,7 +20,7 @@ _POD = """
 MATCH (p:K8s {id: $pod_id}) WHERE p.origin = 'synced'
 OPTIONAL MATCH (p)-[:USES_SERVICE_ACCOUNT]->(sa:ServiceAccount)
 RETURN p {.id, .name, .namespace, .phase, .status, .ready, .node_name, .restarts, .waiting_reasons, .reason,
-          .automount_token, .owner_refs} AS pod,
+          .automount_token, .owner_refs, .labels} AS pod,
        sa {.id, .name, .namespace, .origin, .automount_token} AS service_account,
        COLLECT {
          MATCH chain = (top:K8s)-[:OWNS*1..3]->(p)
@@ -127,6 +127,18 @@ COLLECT {
 """
 
 
+# What selects pods in the namespace: every Service's selector and NetworkPolicy's podSelector (a mirror pod's new
+# labels are matched against them).
+_SELECTORS = """
+CALL () {
+  MATCH (n:K8s {namespace: $ns, kind: 'Service'}) WHERE n.origin = 'synced' RETURN n
+  UNION
+  MATCH (n:K8s {namespace: $ns, kind: 'NetworkPolicy'}) WHERE n.origin = 'synced' RETURN n
+}
+RETURN collect(n {.kind, .name, .selector, .pod_selector_json, .policy_types}) AS selectors
+"""
+
+
 async def _one(tx: AsyncManagedTransaction, query: str, **params: Any) -> JSON | None:
     result = await tx.run(query, params)
     record = await result.single()
@@ -169,11 +181,13 @@ async def impact_facts(
     *,
     implicit_groups: list[str],
     shared_limit: int = 20,
+    selectors: bool = False,
     database: str | None = None,
     timeout_seconds: float = 10,
 ) -> JSON | None:
     """The pod, its owners, the Services/Ingresses/autoscalers/policies around it, what it mounts and who else
-    does, and every grant of its ServiceAccount and of ``implicit_groups`` (the groups its tokens carry)."""
+    does, and every grant of its ServiceAccount and of ``implicit_groups`` (the groups its tokens carry); with
+    ``selectors`` also every Service and NetworkPolicy selector of its namespace."""
 
     async def work(tx: AsyncManagedTransaction) -> JSON | None:
         pod = await _one(tx, _POD, pod_id=pod_id(namespace, pod_name))
@@ -184,7 +198,10 @@ async def impact_facts(
         if pod.get("service_account"):
             subject_ids.append(pod["service_account"]["id"])
         grants = await _one(tx, _SUBJECT_GRANTS, subject_ids=subject_ids) or {}
-        return {**pod, **around, "service_account_grants": grants.get("rows") or []}
+        found = {**pod, **around, "service_account_grants": grants.get("rows") or []}
+        if selectors:
+            found.update(await _one(tx, _SELECTORS, ns=namespace) or {})
+        return found
 
     result: JSON | None = await read_transaction(driver, work, database=database, timeout_seconds=timeout_seconds)
     return result

@@ -9,6 +9,8 @@ from typing import Any
 
 from app.services.pod_access import owner_chain, ref
 from graph.authorize import ALL_AUTHENTICATED, ALL_SERVICE_ACCOUNTS, WILDCARD
+from graph.relationships import APPLIES_TO, SELECTS
+from graph.selectors import labels_to_map, matches
 
 JSON = dict[str, Any]
 
@@ -232,3 +234,59 @@ def impact_summary(answer: JSON, *, top: int = 5) -> JSON:
 def implicit_groups(namespace: str) -> list[str]:
     """The groups every ServiceAccount token of ``namespace`` carries."""
     return [ALL_SERVICE_ACCOUNTS, f"{ALL_SERVICE_ACCOUNTS}:{namespace}", ALL_AUTHENTICATED]
+
+
+def _selects(selectors: tuple[Any, ...], labels: dict[str, str]) -> bool:
+    return any(matches(selector, labels) for selector in selectors)
+
+
+def mirror_blast_radius(answer: JSON, facts: JSON, mirror_labels: dict[str, str]) -> JSON:
+    """How a mirror pod's blast radius differs from its source's (docs/mirror.md#what-a-mirror-changes): the source's
+    impact ``answer`` and ``facts`` (with the namespace's selectors), and the labels the mirror gets instead of the
+    source's. The mirror keeps the source's ServiceAccount and volumes (the gate allows no other), so what changes
+    is what selects it by labels and what owns it."""
+    source_labels = labels_to_map((facts.get("pod") or {}).get("labels"))
+    services_source = {s["name"] for s in answer["services"]}
+    policies_source = {p["name"] for p in answer["network_policies"]}
+    services_mirror: set[str] = set()
+    policies_mirror: dict[str, list[str]] = {}
+    policy_types: dict[str, list[str]] = {}
+    for item in facts.get("selectors") or []:
+        if item.get("kind") == "Service":
+            if _selects(SELECTS.read_selectors(item.get("selector")), mirror_labels):
+                services_mirror.add(item["name"])
+        else:
+            types = list(item.get("policy_types") or [])
+            policy_types[item["name"]] = types
+            if _selects(APPLIES_TO.read_selectors(item.get("pod_selector_json")), mirror_labels):
+                policies_mirror[item["name"]] = types
+
+    def isolated(names: set[str], direction: str) -> bool:
+        return any(direction in policy_types.get(name, []) for name in names)
+
+    account = answer.get("service_account")
+    mirror_policies = set(policies_mirror)
+    return {
+        "source_labels": source_labels,
+        "mirror_labels": dict(mirror_labels),
+        "services_left": sorted(services_source - services_mirror),
+        "services_joined": sorted(services_mirror - services_source),
+        "network_policies_left": sorted(policies_source - mirror_policies),
+        "network_policies_kept": sorted(policies_source & mirror_policies),
+        "network_policies_joined": sorted(mirror_policies - policies_source),
+        "ingress_isolated": {"source": isolated(policies_source, "Ingress"),
+                             "mirror": isolated(mirror_policies, "Ingress")},
+        "egress_isolated": {"source": isolated(policies_source, "Egress"),
+                            "mirror": isolated(mirror_policies, "Egress")},
+        "controllers_left": [{"kind": o["kind"], "name": o["name"]} for o in answer["owners"]],
+        "autoscalers_left": [h["name"] for h in answer["autoscalers"]],
+        "service_account": None if account is None else {
+            "name": account["name"], "token_mounted": account["token_mounted"], "dangers": account["dangers"],
+        },
+        "shared_mounts": [{"kind": m["kind"], "name": m["name"]} for m in answer["mounts"]],
+        "read_write_once_claims": sorted(
+            m["name"] for m in facts.get("mounts") or []
+            if m.get("kind") == "PersistentVolumeClaim"
+            and {"ReadWriteOnce", "ReadWriteOncePod"} & set(m.get("access_modes") or [])
+        ),
+    }  # fmt: skip

@@ -198,3 +198,49 @@ async def test_summaries_skip_a_failing_graph_for_a_moment_then_recover(
         assert (await service.impact_summary("pay", X1) or {}).get("state") == "down"
     finally:
         await unreachable.close()
+
+
+@pytest.mark.integration
+async def test_what_a_mirror_changes_in_the_blast_radius(neo4j_driver: Any) -> None:
+    from app.services.pod_impact import implicit_groups, mirror_blast_radius
+    from graph.insight import impact_facts
+
+    await load_graph(neo4j_driver, "pay")
+    facts = await impact_facts(neo4j_driver, "pay", X1, implicit_groups=implicit_groups("pay"), selectors=True)
+    assert facts is not None
+    mirror_labels = {"kure.io/mirror": "true", "kure.io/mirror-id": "0123456789ab", "kure.io/source-pod": X1}
+    change = mirror_blast_radius(impact_answer(facts), facts, mirror_labels)
+    assert change == {
+        "source_labels": {"app": "checkout", "tier": "web"},
+        "mirror_labels": mirror_labels,
+        # Its labels are the mirror's own: no Service sends it traffic, ...
+        "services_left": ["checkout", "web-tier"],
+        "services_joined": [],
+        # ... the policy selecting checkout's pods by label no longer applies; the namespace-wide one still does,
+        # so ingress stays isolated.
+        "network_policies_left": ["checkout-from-ingress"],
+        "network_policies_kept": ["default-deny"],
+        "network_policies_joined": [],
+        "ingress_isolated": {"source": True, "mirror": True},
+        "egress_isolated": {"source": False, "mirror": False},
+        "controllers_left": [
+            {"kind": "ReplicaSet", "name": "checkout-6f7d8"}, {"kind": "Deployment", "name": "checkout"},
+        ],
+        "autoscalers_left": ["checkout"],
+        # Same account and volumes as the source (the gate allows no other).
+        "service_account": {"name": "checkout", "token_mounted": True, "dangers": ["create-pods", "read-secrets"]},
+        "shared_mounts": [
+            {"kind": "ConfigMap", "name": "checkout-config"},
+            {"kind": "PersistentVolumeClaim", "name": "checkout-cache"},
+            {"kind": "Secret", "name": "checkout-db"},
+        ],
+        "read_write_once_claims": ["checkout-cache"],
+    }
+    # ledger's only ingress rule selects it by label: its mirror loses the isolation.
+    ledger = await impact_facts(neo4j_driver, "pay", "ledger-0", implicit_groups=implicit_groups("pay"),
+                                selectors=True)  # fmt: skip
+    assert ledger is not None
+    change = mirror_blast_radius(impact_answer(ledger), ledger, mirror_labels)
+    assert (change["network_policies_left"], change["egress_isolated"]) == (
+        ["ledger-only"], {"source": True, "mirror": False},
+    )  # fmt: skip
