@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from app.cli import freeze_startup_heap
 from app.core.clock import ManualClock, utcnow
 from app.factory import create_app
 from app.services.insight import InsightService
@@ -35,6 +36,7 @@ PODS = {"big": "app-10-cur-000", "ns-000": "app-0-cur-000"}
 async def main(args: argparse.Namespace) -> dict[str, Any]:
     driver = create_driver(args.neo4j, password=None)
     service = InsightService(lambda: driver)
+    freeze_startup_heap()  # what `kure-monitor serve` does once the app is built
     results: dict[str, Any] = {}
     try:
         for namespace, pod in PODS.items():
@@ -65,6 +67,7 @@ async def routes(args: argparse.Namespace) -> dict[str, Any]:
         settings = Settings(neo4j_uri=args.neo4j, kure_graph_watcher=False, kure_kubernetes="off",
                             kure_state_dir=state_dir, kure_cookie_secure=False)  # fmt: skip
         app = create_app(settings, clock=ManualClock(utcnow()))
+        freeze_startup_heap()  # as `kure-monitor serve` does
         async with app.test_app():
             state = app.extensions["kure"]
             await asyncio.wait_for(state.indexes_ready.wait(), 15)
