@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit services-up services-down services-status clean
+.PHONY: run test lint typecheck unit services-up services-down services-status api-types web clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q -m unit
 
+# The dashboard's API types: refresh web/openapi.json from the backend, regenerate web/src/api/schema.d.ts.
+api-types: $(STAMP)
+	bash scripts/web.sh install
+	cd web && node scripts/gen-api.mjs --from-backend
+
+web:
+	bash scripts/web.sh build
+
 services-up:
 	$(PYTHON) scripts/services.py up
 
@@ -38,4 +46,4 @@ services-status:
 
 clean:
 	$(PYTHON) scripts/services.py down
-	rm -rf $(VENV) .services .kure .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .services .kure .pytest_cache .mypy_cache .ruff_cache web/node_modules web/dist web/test-results

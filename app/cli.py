@@ -1,7 +1,7 @@
 """The ``kure-monitor`` command line.
 
-Subcommands: ``serve`` (hypercorn), ``service-token``, ``create-user``, ``check``; ``agent`` and ``scanner`` run the
-in-cluster components. Invalid configuration exits 2 with one line on stderr, never a traceback.
+Subcommands: ``serve`` (hypercorn), ``service-token``, ``create-user``, ``check``, ``openapi``; ``agent`` and
+``scanner`` run the in-cluster components. Invalid configuration exits 2 with one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -156,6 +156,44 @@ def _check(_: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+# --- openapi -------------------------------------------------------------------------------------------------
+
+
+def openapi_document() -> dict[str, Any]:
+    """The document ``GET /openapi.json`` serves, built without serving, connecting or persisting anything: the
+    dashboard's API types are generated from it (docs/dashboard.md)."""
+    import tempfile
+
+    from cryptography.fernet import Fernet
+    from mongomock_motor import AsyncMongoMockClient
+
+    from app.factory import create_app
+    from storage.mongo import MongoHandle
+
+    with tempfile.TemporaryDirectory() as state_dir:
+        settings = Settings(
+            mongodb_uri=None, neo4j_uri=None, kure_kubernetes="off", kure_state_dir=state_dir,
+            session_secret="openapi-dump-" + "x" * 16, service_token="openapi-dump-" + "y" * 16,
+            encryption_key=Fernet.generate_key().decode(),
+        )
+        client: Any = AsyncMongoMockClient()  # never used: only the route table is read
+        app = create_app(settings, mongo=MongoHandle(client=client, db=client["openapi"], embedded=True))
+        document: dict[str, Any] = app.extensions["QUART_SCHEMA"].openapi_provider.schema()
+    return document
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    import json
+
+    text = json.dumps(openapi_document(), indent=2, sort_keys=False) + "\n"
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 # --- agent / scanner -----------------------------------------------------------------------------------------
 
 
@@ -192,6 +230,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="connect to every configured dependency and print its state")
     check.set_defaults(func=_check)
+
+    openapi = sub.add_parser("openapi", help="print the OpenAPI document (no server, no database needed)")
+    openapi.add_argument("--output", "-o", default=None, help="write to this file instead of stdout")
+    openapi.set_defaults(func=_openapi)
 
     for component in ("agent", "scanner"):
         command = sub.add_parser(component, help=f"run the in-cluster {component}")

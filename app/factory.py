@@ -23,7 +23,7 @@ def create_app(
 ) -> Quart:
     """Build the app. Dependencies are connected in the ``before_serving`` hook, never at import time."""
     settings = settings or Settings()
-    # No static folder: outside /api the contract serves only health, metrics and the API docs.
+    # No static folder: the dashboard and the docs pages are served by app/blueprints/web.py from the web build.
     app = Quart("kure-monitor", static_folder=None)
     state = AppState(settings, clock=clock, mongo=mongo)
     app.extensions["kure"] = state
@@ -48,8 +48,10 @@ def create_app(
         info=Info(title="Kure Monitor API", version=__version__,
                   description="Kubernetes failure diagnosis: pods, security findings, mirror pods, cluster graph."),
         openapi_path="/openapi.json",
-        swagger_ui_path="/docs",
-        redoc_ui_path="/redoc",
+        # quart-schema's pages load their scripts from public CDNs; /docs and /redoc are served by the web
+        # blueprint from pinned, locally built assets instead (docs/dashboard.md).
+        swagger_ui_path=None,
+        redoc_ui_path=None,
         scalar_ui_path=None,
         openapi_provider_class=KureOpenAPIProvider,
         security_schemes={
@@ -59,9 +61,8 @@ def create_app(
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    # quart-schema's own views (OpenAPI document, Swagger UI, ReDoc) are public; declare it like any route.
-    for endpoint in ("openapi", "swagger_ui", "redoc_ui"):
-        app.view_functions[endpoint] = guard("public")(app.view_functions[endpoint])  # type: ignore[type-var]
+    # quart-schema's own view (the OpenAPI document) is public; declare it like any route.
+    app.view_functions["openapi"] = guard("public")(app.view_functions["openapi"])  # type: ignore[type-var]
 
     register_error_handlers(app)
     install_request_logging(app)

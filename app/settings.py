@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["json", "text"] = "text"
 
+    # The dashboard's build output (web/dist); unset = the checkout's web/dist (docs/dashboard.md).
+    kure_web_dir: str | None = None
+
     # Where generated secrets are persisted when MongoDB is not configured (embedded store).
     kure_state_dir: str = Field(
         default=".kure", validation_alias=AliasChoices("KURE_STATE_DIR", "kure_state_dir")

@@ -21,8 +21,21 @@ else
   echo "!! Go and/or Java+Maven not found: using the EMBEDDED in-memory store (nothing persists) and no graph." >&2
 fi
 
+# The dashboard (and the /docs, /redoc assets) when Node.js >= 20 is here: `npm ci` once, then incremental builds.
+dashboard=0
+if bash scripts/web.sh build; then
+  dashboard=1
+elif [ $? = 3 ]; then
+  echo "!! No Node.js >= 20.19: serving the API alone; install Node.js 20 or newer and run \`make run\` again for the dashboard." >&2
+else
+  echo "!! The dashboard build failed (see above): serving the API alone." >&2
+fi
+
 echo "Service token (X-Service-Token / ?token=): $($BIN/kure-monitor service-token)"
-echo "API:          http://127.0.0.1:8000/api   (create the first admin via POST /api/auth/signup)"
+if [ "$dashboard" = 1 ]; then
+  echo "Dashboard:    http://127.0.0.1:8000/        (the first visit creates the admin account)"
+fi
+echo "API:          http://127.0.0.1:8000/api   (or create the first admin via POST /api/auth/signup)"
 echo "Swagger UI:   http://127.0.0.1:8000/docs      ReDoc: http://127.0.0.1:8000/redoc"
 if [ -n "$browser" ]; then echo "Neo4j Browser: $browser  (bolt://127.0.0.1:7687, no auth)"; fi
 exec $BIN/kure-monitor serve --host 127.0.0.1 --port 8000

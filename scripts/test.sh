@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # `make test`: lint, type-check, start the real test servers, run every test tier, stop the servers.
-# A missing service fails the run (KURE_REQUIRE_SERVICES=1) instead of skipping tests.
+# A missing service fails the run (KURE_REQUIRE_SERVICES=1) instead of skipping tests; so does a missing Node.js
+# or Chromium for the dashboard's tiers (docs/dashboard.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 
 echo "== ruff"; $BIN/ruff check .
 echo "== mypy"; $BIN/mypy
+
+echo "== web: types, API types, component tests (Vitest), build, size"
+bash scripts/web.sh install || { echo "!! Node.js >= 20.19 and npm are required for the dashboard's tests" >&2; exit 1; }
+(cd web && npm run --silent typecheck && npm run --silent check:api && npx vitest run --reporter=dot)
+bash scripts/web.sh build
+(cd web && npm run --silent size)
+CHROMIUM="${KURE_CHROMIUM:-/usr/bin/chromium}"
+[ -x "$CHROMIUM" ] || { echo "!! $CHROMIUM not found: the browser tests need Debian's chromium (apt-get install chromium)" >&2; exit 1; }
 
 started_here=0
 if ! python3 scripts/services.py status >/dev/null 2>&1; then
@@ -22,3 +31,6 @@ echo "== pytest (unit, integration, e2e, kubeapi)"
 export KURE_REQUIRE_SERVICES=1
 # pytest exits 5 when it ran no test: that is a failure here, and set -e propagates it.
 $BIN/pytest -q -p no:cacheprovider "$@"
+
+echo "== browser tests (Playwright on $CHROMIUM against a real kure-monitor serve)"
+(cd web && KURE_CHROMIUM="$CHROMIUM" npx playwright test)

@@ -33,6 +33,12 @@ def closed_slot(record_id: int) -> str:
     return f"#{record_id}"
 
 
+async def _aggregate(collection: Any, pipeline: list[dict[str, Any]]) -> Any:
+    # motor's aggregate() returns a cursor at once; mongomock-motor's must be awaited first.
+    cursor = collection.aggregate(pipeline)
+    return await cursor if hasattr(cursor, "__await__") else cursor
+
+
 class PodFailureRepository:
     def __init__(self, db: Any, counters: Counters) -> None:
         self._records = db["pod_failures"]
@@ -84,6 +90,14 @@ class PodFailureRepository:
             .limit(limit)
         )
         return [doc async for doc in cursor], total
+
+    async def reason_counts(self, statuses: tuple[str, ...], namespace: str | None) -> list[tuple[str, int]]:
+        """(failure_reason, number of records) among the records with these statuses, in one aggregation."""
+        match: dict[str, Any] = {"status": {"$in": list(statuses)}}
+        if namespace:
+            match["namespace"] = namespace
+        pipeline = [{"$match": match}, {"$group": {"_id": "$failure_reason", "count": {"$sum": 1}}}]
+        return [(str(doc["_id"]), int(doc["count"])) async for doc in await _aggregate(self._records, pipeline)]
 
     async def open_records(self, namespace: str | None = None) -> list[dict[str, Any]]:
         query: dict[str, Any] = {"status": {"$in": list(OPEN_STATUSES)}}

@@ -16,6 +16,8 @@ from app.schemas.pods import (
     PodFailureSummary,
     PodListQuery,
     PodReport,
+    ReasonCount,
+    ReasonCountQuery,
     StatusChange,
 )
 from app.state import get_state
@@ -59,6 +61,14 @@ async def list_history(query: PodListQuery) -> Response:
 @validate(query=PodListQuery, responses={200: PodFailureSummary})
 async def list_ignored(query: PodListQuery) -> Response:
     return await _list("ignored", query)
+
+
+@blueprint.get("/reasons")
+@guard("read")
+@validate(query=ReasonCountQuery, responses={200: ReasonCount})
+async def reason_counts(query: ReasonCountQuery) -> list[dict[str, Any]]:
+    """Records per failure reason in one of the three lists, for the dashboard's filter (docs/api-decisions.md)."""
+    return await get_state().pod_service.reason_counts(LISTS[query.list], query.namespace or None)
 
 
 @blueprint.get("/failed/<pod_id>")

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from app.core.timefmt import iso
-from app.core.validation import InputTimestamp, Pagination, RequestModel
+from app.core.validation import InputTimestamp, Pagination, QueryModel, RequestModel
 from app.schemas.insight import AccessSummary, ImpactSummary
 
 Status = Literal["new", "investigating", "resolved", "ignored"]
@@ -66,6 +66,16 @@ class DismissDeleted(RequestModel):
 class PodListQuery(Pagination):
     namespace: str | None = None
     reason: str | None = None
+
+
+class ReasonCountQuery(QueryModel):
+    list: Literal["failed", "history", "ignored"] = "failed"
+    namespace: str | None = None
+
+
+class ReasonCount(BaseModel):
+    reason: str
+    count: int
 
 
 class Event(BaseModel):

@@ -219,6 +219,11 @@ class PodService:
         docs, total = await self.repository.find_page(statuses, namespace, reason, limit, offset)
         return [present_summary(doc) for doc in docs], total
 
+    async def reason_counts(self, statuses: tuple[str, ...], namespace: str | None) -> list[dict[str, Any]]:
+        """How many records of a list have each failure reason, most frequent first."""
+        counts = await self.repository.reason_counts(statuses, namespace)
+        return [{"reason": reason, "count": count} for reason, count in sorted(counts, key=lambda rc: (-rc[1], rc[0]))]
+
     async def get(self, record_id: int) -> dict[str, Any]:
         """The full record, with the graph's access and impact summaries of its pod (null without them)."""
         doc = await self.repository.get(record_id)

@@ -20,7 +20,8 @@ from tests.conftest import SERVICE_HEADERS
 
 
 async def test_unknown_path_and_trailing_slash_are_404(client: TestClientProtocol) -> None:
-    for path in ("/nope", "/health/", "/api/pods/failed/"):
+    # Other top-level paths belong to the dashboard's client-side routes (tests/web/test_serving.py).
+    for path in ("/api/nope", "/health/", "/api/pods/failed/"):
         response = await client.get(path)
         assert response.status_code == 404
         assert await response.get_json() == {"detail": "Not Found"}

@@ -26,6 +26,10 @@ CONTRACT: dict[tuple[str, str], str] = {
     ("GET", "/docs"): "public",
     ("GET", "/redoc"): "public",
     ("GET", "/openapi.json"): "public",
+    # The dashboard (docs/dashboard.md): the app, its hashed assets and its client-side routes.
+    ("GET", "/"): "public",
+    ("GET", "/assets/<path:name>"): "public",
+    ("GET", "/<client_route:path>"): "public",
     ("GET", "/api/auth/status"): "public",
     ("POST", "/api/auth/signup"): "public",
     ("POST", "/api/auth/login"): "public",
@@ -44,6 +48,7 @@ CONTRACT: dict[tuple[str, str], str] = {
     ("POST", "/api/pods/failed/<pod_id>/retry-solution"): "write",
     ("GET", "/api/pods/history"): "read",
     ("GET", "/api/pods/ignored"): "read",
+    ("GET", "/api/pods/reasons"): "read",
     ("PUT", "/api/pods/ignored/<pod_id>/restore"): "write",
     ("PUT", "/api/pods/<pod_id>/status"): "write",
     ("POST", "/api/pods/dismiss-deleted"): "service",

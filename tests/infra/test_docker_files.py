@@ -386,3 +386,26 @@ def test_dockerfile_env_names_are_settings_fields_or_runtime_knobs() -> None:
             name = assignment.split("=", 1)[0]
             if not name.startswith(("PYTHON", "PIP_")):
                 assert name.upper() in known, f"Dockerfile sets {name}, which Settings does not read"
+
+
+def _stage(name: str) -> list[tuple[str, str]]:
+    instructions = _dockerfile_instructions()
+    start = next(i for i, (keyword, rest) in enumerate(instructions)
+                 if keyword == "FROM" and rest.lower().endswith(f" as {name}"))
+    end = next((i for i in range(start + 1, len(instructions)) if instructions[i][0] == "FROM"), len(instructions))
+    return instructions[start:end]
+
+
+def test_dockerfile_builds_the_dashboard_in_a_node_stage_and_serves_it() -> None:
+    web = _stage("web")
+    assert web[0][1].startswith("node:20")
+    runs = " ".join(rest for keyword, rest in web if keyword == "RUN")
+    assert "npm ci" in runs and "npm run build" in runs
+    final = _final_stage()
+    assert ("COPY", "--from=web /web/dist /opt/kure/web") in final
+    env = " ".join(rest for keyword, rest in final if keyword == "ENV")
+    assert "KURE_WEB_DIR=/opt/kure/web" in env
+    ignore = (DOCKER / "Dockerfile.dockerignore").read_text().splitlines()
+    for needed in ("!web/package-lock.json", "!web/src/**", "!web/public/**", "!web/vite.config.ts"):
+        assert needed in ignore
+    assert "web/node_modules" in ignore and "web/dist" in ignore

@@ -1,0 +1,4828 @@
+// Generated from openapi.json by scripts/gen-api.mjs: do not edit (docs/dashboard.md).
+export type paths = {
+    "/api/admin/excluded-namespaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_admin_excluded_namespaces"];
+        put?: never;
+        post: operations["post_api_admin_excluded_namespaces"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/excluded-namespaces/{namespace}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["delete_api_admin_excluded_namespaces_namespace"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/excluded-pods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_admin_excluded_pods"];
+        put?: never;
+        post: operations["post_api_admin_excluded_pods"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/excluded-pods/{pod_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["delete_api_admin_excluded_pods_pod_name"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/llm/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post_api_admin_llm_config"];
+        delete: operations["delete_api_admin_llm_config"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/llm/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_admin_llm_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/llm/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post_api_admin_llm_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_admin_notifications"];
+        put?: never;
+        post: operations["post_api_admin_notifications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/notifications/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["put_api_admin_notifications_provider"];
+        post?: never;
+        delete: operations["delete_api_admin_notifications_provider"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/notifications/{provider}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post_api_admin_notifications_provider_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_admin_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/settings/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_admin_settings_key"];
+        put?: never;
+        post: operations["post_api_admin_settings_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/settings/mirror-ttl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_admin_settings_mirror_ttl"];
+        put: operations["put_api_admin_settings_mirror_ttl"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_admin_users"];
+        put?: never;
+        post: operations["post_api_admin_users"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["delete_api_admin_users_user_id"];
+        options?: never;
+        head?: never;
+        patch: operations["patch_api_admin_users_user_id"];
+        trace?: never;
+    };
+    "/api/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post_api_auth_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post_api_auth_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_auth_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post_api_auth_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post_api_auth_signup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_auth_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_config"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagram/clusterrole/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_diagram_clusterrole_name"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagram/manifest/{namespace}/{kind}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_diagram_manifest_namespace_kind_name"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagram/namespace/{namespace}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_diagram_namespace_namespace"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagram/namespaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_diagram_namespaces"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagram/role/{namespace}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_diagram_role_namespace_name"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagram/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_diagram_roles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/diagram/workload/{namespace}/{kind}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_diagram_workload_namespace_kind_name"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/metrics/security-scan-duration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post_api_metrics_security_scan_duration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mirror/{mirror_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["delete_api_mirror_mirror_id"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mirror/active": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_mirror_active"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mirror/deploy/{pod_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post_api_mirror_deploy_pod_id"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mirror/preview/{pod_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post_api_mirror_preview_pod_id"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mirror/status/{mirror_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_mirror_status_mirror_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pods/{namespace}/{pod_name}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_pods_namespace_pod_name_logs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pods/{namespace}/{pod_name}/logs/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_pods_namespace_pod_name_logs_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pods/{pod_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["put_api_pods_pod_id_status"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pods/dismiss-deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post_api_pods_dismiss_deleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pods/failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_pods_failed"];
+        put?: never;
+        post: operations["post_api_pods_failed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pods/failed/{pod_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_pods_failed_pod_id"];
+        put?: never;
+        post?: never;
+        delete: operations["delete_api_pods_failed_pod_id"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pods/failed/{pod_id}/retry-solution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post_api_pods_failed_pod_id_retry_solution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pods/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_pods_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pods/ignored": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_pods_ignored"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pods/ignored/{pod_id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["put_api_pods_ignored_pod_id_restore"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pods/reasons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Records per failure reason in one of the three lists, for the dashboard's filter (docs/api-decisions.md). */
+        get: operations["get_api_pods_reasons"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_security_findings"];
+        put?: never;
+        post: operations["post_api_security_findings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/findings/{finding_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["delete_api_security_findings_finding_id"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/findings/{finding_id}/fix": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post_api_security_findings_finding_id_fix"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/findings/{finding_id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["put_api_security_findings_finding_id_restore"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/findings/resource/{resource_type}/{namespace}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["delete_api_security_findings_resource_resource_type_namespace_name"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/rescan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post_api_security_rescan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/rescan-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post_api_security_rescan_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/scan/clear": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["post_api_security_scan_clear"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/trusted-registries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_security_trusted_registries"];
+        put?: never;
+        post: operations["post_api_security_trusted_registries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/trusted-registries/{registry}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["delete_api_security_trusted_registries_registry"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+};
+export type webhooks = Record<string, never>;
+export type components = {
+    schemas: {
+        /** ClusterRoleName */
+        ClusterRoleName: {
+            /** Name */
+            name: string;
+        };
+        /** ContainerStatus */
+        ContainerStatus: {
+            /** Exit Code */
+            exit_code: number | null;
+            /** Image */
+            image: string;
+            /** Message */
+            message: string | null;
+            /** Name */
+            name: string;
+            /** Ready */
+            ready: boolean;
+            /** Reason */
+            reason: string | null;
+            /** Restart Count */
+            restart_count: number;
+            /** State */
+            state: string;
+        };
+        /** ContainerStatusIn */
+        ContainerStatusIn: {
+            /**
+             * Exit Code
+             * @default null
+             */
+            exit_code: number | null;
+            /**
+             * Image
+             * @default
+             */
+            image: string;
+            /**
+             * Message
+             * @default null
+             */
+            message: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Ready
+             * @default false
+             */
+            ready: boolean;
+            /**
+             * Reason
+             * @default null
+             */
+            reason: string | null;
+            /**
+             * Restart Count
+             * @default 0
+             */
+            restart_count: number;
+            /**
+             * State
+             * @default
+             */
+            state: string;
+        };
+        /** DiagramEdge */
+        DiagramEdge: {
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Source */
+            source: string;
+            /** Target */
+            target: string;
+        };
+        /** DiagramGroup */
+        DiagramGroup: {
+            /** Id */
+            id: string;
+            /** Label */
+            label: string;
+            /** Members */
+            members: string[];
+        };
+        /** DiagramNode */
+        DiagramNode: {
+            /** Group */
+            group: string | null;
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Metadata */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string;
+            /** Status */
+            status: string | null;
+        };
+        /** ErrorBody */
+        ErrorBody: {
+            /** @description A message, or for 422 a list of {loc, msg, type} items */
+            detail: string | {
+                loc?: (string | number)[];
+                msg?: string;
+                type?: string;
+            }[];
+            /** @description 500 only: equals the X-Request-ID header */
+            request_id?: string;
+        };
+        /** Event */
+        Event: {
+            /** Count */
+            count: number | null;
+            /** Message */
+            message: string | null;
+            /** Reason */
+            reason: string | null;
+            /** Timestamp */
+            timestamp: string | null;
+            /** Type */
+            type: string | null;
+        };
+        /** EventIn */
+        EventIn: {
+            /**
+             * Count
+             * @default null
+             */
+            count: number | null;
+            /**
+             * Message
+             * @default null
+             */
+            message: string | null;
+            /**
+             * Reason
+             * @default null
+             */
+            reason: string | null;
+            /**
+             * Timestamp
+             * @default null
+             */
+            timestamp: string | null;
+            /**
+             * Type
+             * @default null
+             */
+            type: string | null;
+        };
+        /** HealthChecks */
+        HealthChecks: {
+            /**
+             * Kubernetes
+             * @enum {string}
+             */
+            kubernetes: "ok" | "down" | "disabled";
+            /**
+             * Mongodb
+             * @enum {string}
+             */
+            mongodb: "ok" | "down";
+            /**
+             * Neo4J
+             * @enum {string}
+             */
+            neo4j: "ok" | "down" | "disabled";
+        };
+        /** NotificationConfigIn */
+        NotificationConfigIn: {
+            /**
+             * Secret
+             * @default null
+             */
+            secret: string | null;
+            /** Webhook Url */
+            webhook_url: string;
+        };
+        /** PodCondition */
+        PodCondition: {
+            /** Last Transition Time */
+            last_transition_time: string | null;
+            /** Message */
+            message: string | null;
+            /** Reason */
+            reason: string | null;
+            /** Status */
+            status: string | null;
+            /** Type */
+            type: string | null;
+        };
+        /** RoleName */
+        RoleName: {
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string;
+        };
+        /** SettingsValues */
+        SettingsValues: {
+            /** History Retention Minutes */
+            history_retention_minutes: number;
+            /** Ignored Retention Minutes */
+            ignored_retention_minutes: number;
+            /** Mirror Ttl Seconds */
+            mirror_ttl_seconds: number;
+        };
+        /** User */
+        User: {
+            /** Created At */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Last Login At */
+            last_login_at: string | null;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "read" | "write" | "admin";
+            /** Username */
+            username: string;
+        };
+        /** UserRef */
+        UserRef: {
+            /** Id */
+            id: number;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "read" | "write" | "admin";
+            /** Username */
+            username: string;
+        };
+    };
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+};
+export type $defs = Record<string, never>;
+export interface operations {
+    get_api_admin_excluded_namespaces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Created At */
+                        created_at: string;
+                        /** Id */
+                        id: number;
+                        /** Namespace */
+                        namespace: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_admin_excluded_namespaces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Namespace */
+                    namespace: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Created At */
+                        created_at: string;
+                        /** Id */
+                        id: number;
+                        /** Namespace */
+                        namespace: string;
+                    };
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Created At */
+                        created_at: string;
+                        /** Id */
+                        id: number;
+                        /** Namespace */
+                        namespace: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_api_admin_excluded_namespaces_namespace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_admin_excluded_pods: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Created At */
+                        created_at: string;
+                        /** Id */
+                        id: number;
+                        /** Namespace */
+                        namespace: string | null;
+                        /** Pod Name */
+                        pod_name: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_admin_excluded_pods: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Namespace
+                     * @default null
+                     */
+                    namespace?: string | null;
+                    /** Pod Name */
+                    pod_name: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Created At */
+                        created_at: string;
+                        /** Id */
+                        id: number;
+                        /** Namespace */
+                        namespace: string | null;
+                        /** Pod Name */
+                        pod_name: string;
+                    };
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Created At */
+                        created_at: string;
+                        /** Id */
+                        id: number;
+                        /** Namespace */
+                        namespace: string | null;
+                        /** Pod Name */
+                        pod_name: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_api_admin_excluded_pods_pod_name: {
+        parameters: {
+            query?: {
+                namespace?: string | null;
+            };
+            header?: never;
+            path: {
+                pod_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_admin_llm_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Api Key
+                     * @default null
+                     */
+                    api_key?: string | null;
+                    /**
+                     * Base Url
+                     * @default null
+                     */
+                    base_url?: string | null;
+                    /**
+                     * Model
+                     * @default null
+                     */
+                    model?: string | null;
+                    /** Provider */
+                    provider: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Base Url */
+                        base_url: string | null;
+                        /** Configured */
+                        configured: boolean;
+                        /** Key Hint */
+                        key_hint: string | null;
+                        /** Model */
+                        model: string | null;
+                        /** Provider */
+                        provider: string | null;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_api_admin_llm_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_admin_llm_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Base Url */
+                        base_url: string | null;
+                        /** Configured */
+                        configured: boolean;
+                        /** Key Hint */
+                        key_hint: string | null;
+                        /** Model */
+                        model: string | null;
+                        /** Provider */
+                        provider: string | null;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_admin_llm_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Api Key
+                     * @default null
+                     */
+                    api_key?: string | null;
+                    /**
+                     * Base Url
+                     * @default null
+                     */
+                    base_url?: string | null;
+                    /**
+                     * Model
+                     * @default null
+                     */
+                    model?: string | null;
+                    /** Provider */
+                    provider: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Latency Ms */
+                        latency_ms: number;
+                        /** Message */
+                        message: string;
+                        /** Success */
+                        success: boolean;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_admin_notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Config */
+                        config: {
+                            [key: string]: unknown;
+                        };
+                        /** Created At */
+                        created_at: string;
+                        /** Enabled */
+                        enabled: boolean;
+                        /** Events */
+                        events: ("pod_failure" | "pod_resolved" | "security_finding")[];
+                        /**
+                         * Min Severity
+                         * @enum {string}
+                         */
+                        min_severity: "critical" | "high" | "medium" | "low" | "info";
+                        /**
+                         * Provider
+                         * @enum {string}
+                         */
+                        provider: "slack" | "teams" | "discord" | "webhook";
+                        /** Updated At */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_admin_notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    config: components["schemas"]["NotificationConfigIn"];
+                    /**
+                     * Enabled
+                     * @default true
+                     */
+                    enabled?: boolean;
+                    /** Events */
+                    events?: ("pod_failure" | "pod_resolved" | "security_finding")[];
+                    /**
+                     * Min Severity
+                     * @default high
+                     * @enum {string}
+                     */
+                    min_severity?: "critical" | "high" | "medium" | "low" | "info";
+                    /**
+                     * Provider
+                     * @enum {string}
+                     */
+                    provider: "slack" | "teams" | "discord" | "webhook";
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Config */
+                        config: {
+                            [key: string]: unknown;
+                        };
+                        /** Created At */
+                        created_at: string;
+                        /** Enabled */
+                        enabled: boolean;
+                        /** Events */
+                        events: ("pod_failure" | "pod_resolved" | "security_finding")[];
+                        /**
+                         * Min Severity
+                         * @enum {string}
+                         */
+                        min_severity: "critical" | "high" | "medium" | "low" | "info";
+                        /**
+                         * Provider
+                         * @enum {string}
+                         */
+                        provider: "slack" | "teams" | "discord" | "webhook";
+                        /** Updated At */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_api_admin_notifications_provider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Config
+                     * @default null
+                     */
+                    config?: {
+                        [key: string]: unknown;
+                    } | null;
+                    /**
+                     * Enabled
+                     * @default null
+                     */
+                    enabled?: boolean | null;
+                    /**
+                     * Events
+                     * @default null
+                     */
+                    events?: ("pod_failure" | "pod_resolved" | "security_finding")[] | null;
+                    /**
+                     * Min Severity
+                     * @default null
+                     */
+                    min_severity?: ("critical" | "high" | "medium" | "low" | "info") | null;
+                    /**
+                     * Provider
+                     * @default null
+                     */
+                    provider?: ("slack" | "teams" | "discord" | "webhook") | null;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Config */
+                        config: {
+                            [key: string]: unknown;
+                        };
+                        /** Created At */
+                        created_at: string;
+                        /** Enabled */
+                        enabled: boolean;
+                        /** Events */
+                        events: ("pod_failure" | "pod_resolved" | "security_finding")[];
+                        /**
+                         * Min Severity
+                         * @enum {string}
+                         */
+                        min_severity: "critical" | "high" | "medium" | "low" | "info";
+                        /**
+                         * Provider
+                         * @enum {string}
+                         */
+                        provider: "slack" | "teams" | "discord" | "webhook";
+                        /** Updated At */
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_api_admin_notifications_provider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_admin_notifications_provider_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Success */
+                        success: boolean;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_admin_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Default */
+                        default: number;
+                        /** Key */
+                        key: string;
+                        /** Max */
+                        max: number;
+                        /** Min */
+                        min: number;
+                        /** Value */
+                        value: number;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_admin_settings_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Key */
+                        key: string;
+                        /** Value */
+                        value: number;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_admin_settings_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Key */
+                        key: string;
+                        /** Value */
+                        value: number;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_admin_settings_mirror_ttl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Seconds */
+                        seconds: number;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_api_admin_settings_mirror_ttl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Seconds */
+                    seconds: number;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Seconds */
+                        seconds: number;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_admin_users: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Created At */
+                        created_at: string;
+                        /** Id */
+                        id: number;
+                        /** Last Login At */
+                        last_login_at: string | null;
+                        /**
+                         * Role
+                         * @enum {string}
+                         */
+                        role: "read" | "write" | "admin";
+                        /** Username */
+                        username: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_admin_users: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Password */
+                    password: string;
+                    /**
+                     * Role
+                     * @enum {string}
+                     */
+                    role: "read" | "write" | "admin";
+                    /** Username */
+                    username: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Created At */
+                        created_at: string;
+                        /** Id */
+                        id: number;
+                        /** Last Login At */
+                        last_login_at: string | null;
+                        /**
+                         * Role
+                         * @enum {string}
+                         */
+                        role: "read" | "write" | "admin";
+                        /** Username */
+                        username: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_api_admin_users_user_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    patch_api_admin_users_user_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Password
+                     * @default null
+                     */
+                    password?: string | null;
+                    /**
+                     * Role
+                     * @default null
+                     */
+                    role?: ("read" | "write" | "admin") | null;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Created At */
+                        created_at: string;
+                        /** Id */
+                        id: number;
+                        /** Last Login At */
+                        last_login_at: string | null;
+                        /**
+                         * Role
+                         * @enum {string}
+                         */
+                        role: "read" | "write" | "admin";
+                        /** Username */
+                        username: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_auth_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Password */
+                    password: string;
+                    /** Username */
+                    username: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: components["schemas"]["User"];
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_auth_logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_auth_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: components["schemas"]["User"];
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_auth_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Current Password */
+                    current_password: string;
+                    /** New Password */
+                    new_password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_auth_signup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Password */
+                    password: string;
+                    /** Username */
+                    username: string;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: components["schemas"]["User"];
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_auth_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Authenticated */
+                        authenticated: boolean;
+                        /** Setup Required */
+                        setup_required: boolean;
+                        user: components["schemas"]["UserRef"] | null;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Ai Enabled */
+                        ai_enabled: boolean;
+                        /** Ai Model */
+                        ai_model: string | null;
+                        /** Ai Provider */
+                        ai_provider: string | null;
+                        /** Graph Enabled */
+                        graph_enabled: boolean;
+                        /** Graph Sync */
+                        graph_sync: {
+                            [key: string]: unknown;
+                        };
+                        /** Kubernetes Connected */
+                        kubernetes_connected: boolean;
+                        settings: components["schemas"]["SettingsValues"];
+                        /** Version */
+                        version: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_diagram_clusterrole_name: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Edges */
+                        edges: components["schemas"]["DiagramEdge"][];
+                        /** Groups */
+                        groups: components["schemas"]["DiagramGroup"][];
+                        /** Nodes */
+                        nodes: components["schemas"]["DiagramNode"][];
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_diagram_manifest_namespace_kind_name: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                name: string;
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Kind */
+                        kind: string;
+                        /** Manifest */
+                        manifest: string;
+                        /** Name */
+                        name: string;
+                        /** Namespace */
+                        namespace: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_diagram_namespace_namespace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Edges */
+                        edges: components["schemas"]["DiagramEdge"][];
+                        /** Groups */
+                        groups: components["schemas"]["DiagramGroup"][];
+                        /** Nodes */
+                        nodes: components["schemas"]["DiagramNode"][];
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_diagram_namespaces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Namespaces */
+                        namespaces: string[];
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_diagram_role_namespace_name: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Edges */
+                        edges: components["schemas"]["DiagramEdge"][];
+                        /** Groups */
+                        groups: components["schemas"]["DiagramGroup"][];
+                        /** Nodes */
+                        nodes: components["schemas"]["DiagramNode"][];
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_diagram_roles: {
+        parameters: {
+            query?: {
+                include_system?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Cluster Roles */
+                        cluster_roles: components["schemas"]["ClusterRoleName"][];
+                        /** Roles */
+                        roles: components["schemas"]["RoleName"][];
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_diagram_workload_namespace_kind_name: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+                name: string;
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Edges */
+                        edges: components["schemas"]["DiagramEdge"][];
+                        /** Groups */
+                        groups: components["schemas"]["DiagramGroup"][];
+                        /** Nodes */
+                        nodes: components["schemas"]["DiagramNode"][];
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_metrics_security_scan_duration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Duration Seconds */
+                    duration_seconds: number;
+                };
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_api_mirror_mirror_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mirror_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_mirror_active: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Created At */
+                        created_at: string;
+                        /** Expires At */
+                        expires_at: string;
+                        /** Is Fallback */
+                        is_fallback: boolean;
+                        /** Mirror Id */
+                        mirror_id: string;
+                        /** Mirror Pod Name */
+                        mirror_pod_name: string;
+                        /** Namespace */
+                        namespace: string;
+                        /** Pod Failure Id */
+                        pod_failure_id: number;
+                        /** Source Pod Name */
+                        source_pod_name: string;
+                        /**
+                         * Status
+                         * @enum {string}
+                         */
+                        status: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
+                        /** Ttl Seconds */
+                        ttl_seconds: number;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_mirror_deploy_pod_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pod_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Manifest
+                     * @default null
+                     */
+                    manifest?: string | null;
+                    /**
+                     * Ttl Seconds
+                     * @default null
+                     */
+                    ttl_seconds?: number | null;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Created At */
+                        created_at: string;
+                        /** Expires At */
+                        expires_at: string;
+                        /** Explanation */
+                        explanation: string;
+                        /** Fixed Manifest */
+                        fixed_manifest: string;
+                        /** Is Fallback */
+                        is_fallback: boolean;
+                        /** Mirror Id */
+                        mirror_id: string;
+                        /** Mirror Pod Name */
+                        mirror_pod_name: string;
+                        /** Namespace */
+                        namespace: string;
+                        /** Pod Failure Id */
+                        pod_failure_id: number;
+                        /** Source Pod Name */
+                        source_pod_name: string;
+                        /**
+                         * Status
+                         * @enum {string}
+                         */
+                        status: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
+                        /** Ttl Seconds */
+                        ttl_seconds: number;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_mirror_preview_pod_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pod_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Explanation */
+                        explanation: string;
+                        /** Fixed Manifest */
+                        fixed_manifest: string;
+                        /** Is Fallback */
+                        is_fallback: boolean;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_mirror_status_mirror_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mirror_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Conditions */
+                        conditions: components["schemas"]["PodCondition"][];
+                        /** Container Statuses */
+                        container_statuses: components["schemas"]["ContainerStatus"][];
+                        /** Created At */
+                        created_at: string;
+                        /** Events */
+                        events: components["schemas"]["Event"][];
+                        /** Expires At */
+                        expires_at: string;
+                        /** Is Fallback */
+                        is_fallback: boolean;
+                        /** Mirror Id */
+                        mirror_id: string;
+                        /** Mirror Pod Name */
+                        mirror_pod_name: string;
+                        /** Namespace */
+                        namespace: string;
+                        /** Pod Failure Id */
+                        pod_failure_id: number;
+                        /** Source Pod Name */
+                        source_pod_name: string;
+                        /**
+                         * Status
+                         * @enum {string}
+                         */
+                        status: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
+                        /** Ttl Seconds */
+                        ttl_seconds: number;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_pods_namespace_pod_name_logs: {
+        parameters: {
+            query?: {
+                container?: string | null;
+                previous?: boolean;
+                tail_lines?: number;
+            };
+            header?: never;
+            path: {
+                namespace: string;
+                pod_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Container */
+                        container: string;
+                        /** Containers */
+                        containers: string[];
+                        /** Logs */
+                        logs: string;
+                        /** Namespace */
+                        namespace: string;
+                        /** Pod Name */
+                        pod_name: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_pods_namespace_pod_name_logs_stream: {
+        parameters: {
+            query?: {
+                container?: string | null;
+                tail_lines?: number;
+                token?: string | null;
+            };
+            header?: never;
+            path: {
+                namespace: string;
+                pod_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_api_pods_pod_id_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pod_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Note
+                     * @default null
+                     */
+                    note?: string | null;
+                    /**
+                     * Status
+                     * @enum {string}
+                     */
+                    status: "new" | "investigating" | "resolved" | "ignored";
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Container Statuses */
+                        container_statuses: components["schemas"]["ContainerStatus"][];
+                        /** Creation Timestamp */
+                        creation_timestamp: string | null;
+                        /** Events */
+                        events: components["schemas"]["Event"][];
+                        /** Failure Message */
+                        failure_message: string;
+                        /** Failure Reason */
+                        failure_reason: string;
+                        /** First Seen */
+                        first_seen: string;
+                        /** Id */
+                        id: number;
+                        /** Ignored At */
+                        ignored_at: string | null;
+                        /** Labels */
+                        labels: {
+                            [key: string]: string;
+                        };
+                        /** Last Seen */
+                        last_seen: string;
+                        /** Namespace */
+                        namespace: string;
+                        /** Node Name */
+                        node_name: string | null;
+                        /** Occurrences */
+                        occurrences: number;
+                        /** Owner Kind */
+                        owner_kind: string | null;
+                        /** Owner Name */
+                        owner_name: string | null;
+                        /** Phase */
+                        phase: string | null;
+                        /** Pod Name */
+                        pod_name: string;
+                        /** Resolution Note */
+                        resolution_note: string | null;
+                        /** Resolved At */
+                        resolved_at: string | null;
+                        /** Solution */
+                        solution: string;
+                        /**
+                         * Solution Source
+                         * @enum {string}
+                         */
+                        solution_source: "rules" | "ai";
+                        /**
+                         * Status
+                         * @enum {string}
+                         */
+                        status: "new" | "investigating" | "resolved" | "ignored";
+                        /** Timestamp */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_pods_dismiss_deleted: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Namespace
+                     * @default null
+                     */
+                    namespace?: string | null;
+                    /**
+                     * Pod Name
+                     * @default null
+                     */
+                    pod_name?: string | null;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Resolved */
+                        resolved: number;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_pods_failed: {
+        parameters: {
+            query?: {
+                limit?: number;
+                namespace?: string | null;
+                offset?: number;
+                reason?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Container Statuses */
+                        container_statuses: components["schemas"]["ContainerStatus"][];
+                        /** Creation Timestamp */
+                        creation_timestamp: string | null;
+                        /** Events */
+                        events: components["schemas"]["Event"][];
+                        /** Failure Message */
+                        failure_message: string;
+                        /** Failure Reason */
+                        failure_reason: string;
+                        /** First Seen */
+                        first_seen: string;
+                        /** Id */
+                        id: number;
+                        /** Ignored At */
+                        ignored_at: string | null;
+                        /** Labels */
+                        labels: {
+                            [key: string]: string;
+                        };
+                        /** Last Seen */
+                        last_seen: string;
+                        /** Namespace */
+                        namespace: string;
+                        /** Node Name */
+                        node_name: string | null;
+                        /** Occurrences */
+                        occurrences: number;
+                        /** Owner Kind */
+                        owner_kind: string | null;
+                        /** Owner Name */
+                        owner_name: string | null;
+                        /** Phase */
+                        phase: string | null;
+                        /** Pod Name */
+                        pod_name: string;
+                        /** Resolution Note */
+                        resolution_note: string | null;
+                        /** Resolved At */
+                        resolved_at: string | null;
+                        /** Solution */
+                        solution: string;
+                        /**
+                         * Solution Source
+                         * @enum {string}
+                         */
+                        solution_source: "rules" | "ai";
+                        /**
+                         * Status
+                         * @enum {string}
+                         */
+                        status: "new" | "investigating" | "resolved" | "ignored";
+                        /** Timestamp */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_pods_failed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Container Statuses */
+                    container_statuses?: components["schemas"]["ContainerStatusIn"][];
+                    /**
+                     * Creation Timestamp
+                     * @default null
+                     */
+                    creation_timestamp?: string | null;
+                    /** Events */
+                    events?: components["schemas"]["EventIn"][];
+                    /**
+                     * Failure Message
+                     * @default
+                     */
+                    failure_message?: string;
+                    /**
+                     * Failure Reason
+                     * @default Unknown
+                     */
+                    failure_reason?: string;
+                    /** Labels */
+                    labels?: {
+                        [key: string]: string;
+                    };
+                    /**
+                     * Logs
+                     * @default
+                     */
+                    logs?: string;
+                    /**
+                     * Manifest
+                     * @default
+                     */
+                    manifest?: string;
+                    /**
+                     * Namespace
+                     * @default null
+                     */
+                    namespace?: string | null;
+                    /**
+                     * Node Name
+                     * @default null
+                     */
+                    node_name?: string | null;
+                    /**
+                     * Owner Kind
+                     * @default null
+                     */
+                    owner_kind?: string | null;
+                    /**
+                     * Owner Name
+                     * @default null
+                     */
+                    owner_name?: string | null;
+                    /**
+                     * Phase
+                     * @default null
+                     */
+                    phase?: string | null;
+                    /**
+                     * Pod Name
+                     * @default null
+                     */
+                    pod_name?: string | null;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Container Statuses */
+                        container_statuses: components["schemas"]["ContainerStatus"][];
+                        /** Creation Timestamp */
+                        creation_timestamp: string | null;
+                        /** Events */
+                        events: components["schemas"]["Event"][];
+                        /** Failure Message */
+                        failure_message: string;
+                        /** Failure Reason */
+                        failure_reason: string;
+                        /** First Seen */
+                        first_seen: string;
+                        /** Id */
+                        id: number;
+                        /** Ignored At */
+                        ignored_at: string | null;
+                        /** Labels */
+                        labels: {
+                            [key: string]: string;
+                        };
+                        /** Last Seen */
+                        last_seen: string;
+                        /** Namespace */
+                        namespace: string;
+                        /** Node Name */
+                        node_name: string | null;
+                        /** Occurrences */
+                        occurrences: number;
+                        /** Owner Kind */
+                        owner_kind: string | null;
+                        /** Owner Name */
+                        owner_name: string | null;
+                        /** Phase */
+                        phase: string | null;
+                        /** Pod Name */
+                        pod_name: string;
+                        /** Resolution Note */
+                        resolution_note: string | null;
+                        /** Resolved At */
+                        resolved_at: string | null;
+                        /** Solution */
+                        solution: string;
+                        /**
+                         * Solution Source
+                         * @enum {string}
+                         */
+                        solution_source: "rules" | "ai";
+                        /**
+                         * Status
+                         * @enum {string}
+                         */
+                        status: "new" | "investigating" | "resolved" | "ignored";
+                        /** Timestamp */
+                        timestamp: string;
+                    };
+                };
+            };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Detail */
+                        detail: string;
+                        /**
+                         * Excluded
+                         * @constant
+                         */
+                        excluded: true;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_pods_failed_pod_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pod_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Container Statuses */
+                        container_statuses: components["schemas"]["ContainerStatus"][];
+                        /** Creation Timestamp */
+                        creation_timestamp: string | null;
+                        /** Events */
+                        events: components["schemas"]["Event"][];
+                        /** Failure Message */
+                        failure_message: string;
+                        /** Failure Reason */
+                        failure_reason: string;
+                        /** First Seen */
+                        first_seen: string;
+                        /** Id */
+                        id: number;
+                        /** Ignored At */
+                        ignored_at: string | null;
+                        /** Labels */
+                        labels: {
+                            [key: string]: string;
+                        };
+                        /** Last Seen */
+                        last_seen: string;
+                        /** Logs */
+                        logs: string;
+                        /** Manifest */
+                        manifest: string;
+                        /** Namespace */
+                        namespace: string;
+                        /** Node Name */
+                        node_name: string | null;
+                        /** Occurrences */
+                        occurrences: number;
+                        /** Owner Kind */
+                        owner_kind: string | null;
+                        /** Owner Name */
+                        owner_name: string | null;
+                        /** Phase */
+                        phase: string | null;
+                        /** Pod Name */
+                        pod_name: string;
+                        /** Resolution Note */
+                        resolution_note: string | null;
+                        /** Resolved At */
+                        resolved_at: string | null;
+                        /** Solution */
+                        solution: string;
+                        /**
+                         * Solution Source
+                         * @enum {string}
+                         */
+                        solution_source: "rules" | "ai";
+                        /**
+                         * Status
+                         * @enum {string}
+                         */
+                        status: "new" | "investigating" | "resolved" | "ignored";
+                        /** Timestamp */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_api_pods_failed_pod_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pod_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Container Statuses */
+                        container_statuses: components["schemas"]["ContainerStatus"][];
+                        /** Creation Timestamp */
+                        creation_timestamp: string | null;
+                        /** Events */
+                        events: components["schemas"]["Event"][];
+                        /** Failure Message */
+                        failure_message: string;
+                        /** Failure Reason */
+                        failure_reason: string;
+                        /** First Seen */
+                        first_seen: string;
+                        /** Id */
+                        id: number;
+                        /** Ignored At */
+                        ignored_at: string | null;
+                        /** Labels */
+                        labels: {
+                            [key: string]: string;
+                        };
+                        /** Last Seen */
+                        last_seen: string;
+                        /** Namespace */
+                        namespace: string;
+                        /** Node Name */
+                        node_name: string | null;
+                        /** Occurrences */
+                        occurrences: number;
+                        /** Owner Kind */
+                        owner_kind: string | null;
+                        /** Owner Name */
+                        owner_name: string | null;
+                        /** Phase */
+                        phase: string | null;
+                        /** Pod Name */
+                        pod_name: string;
+                        /** Resolution Note */
+                        resolution_note: string | null;
+                        /** Resolved At */
+                        resolved_at: string | null;
+                        /** Solution */
+                        solution: string;
+                        /**
+                         * Solution Source
+                         * @enum {string}
+                         */
+                        solution_source: "rules" | "ai";
+                        /**
+                         * Status
+                         * @enum {string}
+                         */
+                        status: "new" | "investigating" | "resolved" | "ignored";
+                        /** Timestamp */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_pods_failed_pod_id_retry_solution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pod_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Container Statuses */
+                        container_statuses: components["schemas"]["ContainerStatus"][];
+                        /** Creation Timestamp */
+                        creation_timestamp: string | null;
+                        /** Events */
+                        events: components["schemas"]["Event"][];
+                        /** Failure Message */
+                        failure_message: string;
+                        /** Failure Reason */
+                        failure_reason: string;
+                        /** First Seen */
+                        first_seen: string;
+                        /** Id */
+                        id: number;
+                        /** Ignored At */
+                        ignored_at: string | null;
+                        /** Labels */
+                        labels: {
+                            [key: string]: string;
+                        };
+                        /** Last Seen */
+                        last_seen: string;
+                        /** Namespace */
+                        namespace: string;
+                        /** Node Name */
+                        node_name: string | null;
+                        /** Occurrences */
+                        occurrences: number;
+                        /** Owner Kind */
+                        owner_kind: string | null;
+                        /** Owner Name */
+                        owner_name: string | null;
+                        /** Phase */
+                        phase: string | null;
+                        /** Pod Name */
+                        pod_name: string;
+                        /** Resolution Note */
+                        resolution_note: string | null;
+                        /** Resolved At */
+                        resolved_at: string | null;
+                        /** Solution */
+                        solution: string;
+                        /**
+                         * Solution Source
+                         * @enum {string}
+                         */
+                        solution_source: "rules" | "ai";
+                        /**
+                         * Status
+                         * @enum {string}
+                         */
+                        status: "new" | "investigating" | "resolved" | "ignored";
+                        /** Timestamp */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_pods_history: {
+        parameters: {
+            query?: {
+                limit?: number;
+                namespace?: string | null;
+                offset?: number;
+                reason?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Container Statuses */
+                        container_statuses: components["schemas"]["ContainerStatus"][];
+                        /** Creation Timestamp */
+                        creation_timestamp: string | null;
+                        /** Events */
+                        events: components["schemas"]["Event"][];
+                        /** Failure Message */
+                        failure_message: string;
+                        /** Failure Reason */
+                        failure_reason: string;
+                        /** First Seen */
+                        first_seen: string;
+                        /** Id */
+                        id: number;
+                        /** Ignored At */
+                        ignored_at: string | null;
+                        /** Labels */
+                        labels: {
+                            [key: string]: string;
+                        };
+                        /** Last Seen */
+                        last_seen: string;
+                        /** Namespace */
+                        namespace: string;
+                        /** Node Name */
+                        node_name: string | null;
+                        /** Occurrences */
+                        occurrences: number;
+                        /** Owner Kind */
+                        owner_kind: string | null;
+                        /** Owner Name */
+                        owner_name: string | null;
+                        /** Phase */
+                        phase: string | null;
+                        /** Pod Name */
+                        pod_name: string;
+                        /** Resolution Note */
+                        resolution_note: string | null;
+                        /** Resolved At */
+                        resolved_at: string | null;
+                        /** Solution */
+                        solution: string;
+                        /**
+                         * Solution Source
+                         * @enum {string}
+                         */
+                        solution_source: "rules" | "ai";
+                        /**
+                         * Status
+                         * @enum {string}
+                         */
+                        status: "new" | "investigating" | "resolved" | "ignored";
+                        /** Timestamp */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_pods_ignored: {
+        parameters: {
+            query?: {
+                limit?: number;
+                namespace?: string | null;
+                offset?: number;
+                reason?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Container Statuses */
+                        container_statuses: components["schemas"]["ContainerStatus"][];
+                        /** Creation Timestamp */
+                        creation_timestamp: string | null;
+                        /** Events */
+                        events: components["schemas"]["Event"][];
+                        /** Failure Message */
+                        failure_message: string;
+                        /** Failure Reason */
+                        failure_reason: string;
+                        /** First Seen */
+                        first_seen: string;
+                        /** Id */
+                        id: number;
+                        /** Ignored At */
+                        ignored_at: string | null;
+                        /** Labels */
+                        labels: {
+                            [key: string]: string;
+                        };
+                        /** Last Seen */
+                        last_seen: string;
+                        /** Namespace */
+                        namespace: string;
+                        /** Node Name */
+                        node_name: string | null;
+                        /** Occurrences */
+                        occurrences: number;
+                        /** Owner Kind */
+                        owner_kind: string | null;
+                        /** Owner Name */
+                        owner_name: string | null;
+                        /** Phase */
+                        phase: string | null;
+                        /** Pod Name */
+                        pod_name: string;
+                        /** Resolution Note */
+                        resolution_note: string | null;
+                        /** Resolved At */
+                        resolved_at: string | null;
+                        /** Solution */
+                        solution: string;
+                        /**
+                         * Solution Source
+                         * @enum {string}
+                         */
+                        solution_source: "rules" | "ai";
+                        /**
+                         * Status
+                         * @enum {string}
+                         */
+                        status: "new" | "investigating" | "resolved" | "ignored";
+                        /** Timestamp */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_api_pods_ignored_pod_id_restore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                pod_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Container Statuses */
+                        container_statuses: components["schemas"]["ContainerStatus"][];
+                        /** Creation Timestamp */
+                        creation_timestamp: string | null;
+                        /** Events */
+                        events: components["schemas"]["Event"][];
+                        /** Failure Message */
+                        failure_message: string;
+                        /** Failure Reason */
+                        failure_reason: string;
+                        /** First Seen */
+                        first_seen: string;
+                        /** Id */
+                        id: number;
+                        /** Ignored At */
+                        ignored_at: string | null;
+                        /** Labels */
+                        labels: {
+                            [key: string]: string;
+                        };
+                        /** Last Seen */
+                        last_seen: string;
+                        /** Namespace */
+                        namespace: string;
+                        /** Node Name */
+                        node_name: string | null;
+                        /** Occurrences */
+                        occurrences: number;
+                        /** Owner Kind */
+                        owner_kind: string | null;
+                        /** Owner Name */
+                        owner_name: string | null;
+                        /** Phase */
+                        phase: string | null;
+                        /** Pod Name */
+                        pod_name: string;
+                        /** Resolution Note */
+                        resolution_note: string | null;
+                        /** Resolved At */
+                        resolved_at: string | null;
+                        /** Solution */
+                        solution: string;
+                        /**
+                         * Solution Source
+                         * @enum {string}
+                         */
+                        solution_source: "rules" | "ai";
+                        /**
+                         * Status
+                         * @enum {string}
+                         */
+                        status: "new" | "investigating" | "resolved" | "ignored";
+                        /** Timestamp */
+                        timestamp: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_pods_reasons: {
+        parameters: {
+            query?: {
+                list?: "failed" | "history" | "ignored";
+                namespace?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Count */
+                        count: number;
+                        /** Reason */
+                        reason: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_security_findings: {
+        parameters: {
+            query?: {
+                check_name?: string | null;
+                include_dismissed?: boolean;
+                limit?: number;
+                namespace?: string | null;
+                offset?: number;
+                resource_type?: string | null;
+                severity?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Check Name */
+                        check_name: string;
+                        /** Details */
+                        details: {
+                            [key: string]: unknown;
+                        };
+                        /** Dismissed */
+                        dismissed: boolean;
+                        /** Dismissed At */
+                        dismissed_at: string | null;
+                        /** First Seen */
+                        first_seen: string;
+                        /** Has Manifest */
+                        has_manifest: boolean;
+                        /** Id */
+                        id: number;
+                        /** Last Seen */
+                        last_seen: string;
+                        /** Message */
+                        message: string;
+                        /** Namespace */
+                        namespace: string;
+                        /** Remediation */
+                        remediation: string;
+                        /** Resource Name */
+                        resource_name: string;
+                        /** Resource Type */
+                        resource_type: string;
+                        /**
+                         * Severity
+                         * @enum {string}
+                         */
+                        severity: "critical" | "high" | "medium" | "low" | "info";
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_security_findings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Check Name */
+                    check_name: string;
+                    /** Details */
+                    details?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * Manifest
+                     * @default
+                     */
+                    manifest?: string;
+                    /** Message */
+                    message: string;
+                    /** Namespace */
+                    namespace: string;
+                    /**
+                     * Remediation
+                     * @default
+                     */
+                    remediation?: string;
+                    /** Resource Name */
+                    resource_name: string;
+                    /** Resource Type */
+                    resource_type: string;
+                    /**
+                     * Severity
+                     * @enum {string}
+                     */
+                    severity: "critical" | "high" | "medium" | "low" | "info";
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Check Name */
+                        check_name: string;
+                        /** Details */
+                        details: {
+                            [key: string]: unknown;
+                        };
+                        /** Dismissed */
+                        dismissed: boolean;
+                        /** Dismissed At */
+                        dismissed_at: string | null;
+                        /** First Seen */
+                        first_seen: string;
+                        /** Has Manifest */
+                        has_manifest: boolean;
+                        /** Id */
+                        id: number;
+                        /** Last Seen */
+                        last_seen: string;
+                        /** Message */
+                        message: string;
+                        /** Namespace */
+                        namespace: string;
+                        /** Remediation */
+                        remediation: string;
+                        /** Resource Name */
+                        resource_name: string;
+                        /** Resource Type */
+                        resource_type: string;
+                        /**
+                         * Severity
+                         * @enum {string}
+                         */
+                        severity: "critical" | "high" | "medium" | "low" | "info";
+                    };
+                };
+            };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Detail */
+                        detail: string;
+                        /** Excluded */
+                        excluded: boolean;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_api_security_findings_finding_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                finding_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Check Name */
+                        check_name: string;
+                        /** Details */
+                        details: {
+                            [key: string]: unknown;
+                        };
+                        /** Dismissed */
+                        dismissed: boolean;
+                        /** Dismissed At */
+                        dismissed_at: string | null;
+                        /** First Seen */
+                        first_seen: string;
+                        /** Has Manifest */
+                        has_manifest: boolean;
+                        /** Id */
+                        id: number;
+                        /** Last Seen */
+                        last_seen: string;
+                        /** Message */
+                        message: string;
+                        /** Namespace */
+                        namespace: string;
+                        /** Remediation */
+                        remediation: string;
+                        /** Resource Name */
+                        resource_name: string;
+                        /** Resource Type */
+                        resource_type: string;
+                        /**
+                         * Severity
+                         * @enum {string}
+                         */
+                        severity: "critical" | "high" | "medium" | "low" | "info";
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_security_findings_finding_id_fix: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                finding_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Explanation */
+                        explanation: string;
+                        /** Finding Id */
+                        finding_id: number;
+                        /** Fixed Manifest */
+                        fixed_manifest: string;
+                        /** Is Fallback */
+                        is_fallback: boolean;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_api_security_findings_finding_id_restore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                finding_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Check Name */
+                        check_name: string;
+                        /** Details */
+                        details: {
+                            [key: string]: unknown;
+                        };
+                        /** Dismissed */
+                        dismissed: boolean;
+                        /** Dismissed At */
+                        dismissed_at: string | null;
+                        /** First Seen */
+                        first_seen: string;
+                        /** Has Manifest */
+                        has_manifest: boolean;
+                        /** Id */
+                        id: number;
+                        /** Last Seen */
+                        last_seen: string;
+                        /** Message */
+                        message: string;
+                        /** Namespace */
+                        namespace: string;
+                        /** Remediation */
+                        remediation: string;
+                        /** Resource Name */
+                        resource_name: string;
+                        /** Resource Type */
+                        resource_type: string;
+                        /**
+                         * Severity
+                         * @enum {string}
+                         */
+                        severity: "critical" | "high" | "medium" | "low" | "info";
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_api_security_findings_resource_resource_type_namespace_name: {
+        parameters: {
+            query?: {
+                check_name?: string | null;
+            };
+            header?: never;
+            path: {
+                name: string;
+                namespace: string;
+                resource_type: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Deleted */
+                        deleted: number;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_security_rescan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Requested */
+                        requested: boolean;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_security_rescan_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * Reason
+                     * @default null
+                     */
+                    reason?: string | null;
+                    /**
+                     * Status
+                     * @enum {string}
+                     */
+                    status: "started" | "completed" | "failed";
+                };
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_security_scan_clear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Pending */
+                        pending: number;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_security_trusted_registries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Created At */
+                        created_at: string;
+                        /** Id */
+                        id: number;
+                        /** Registry */
+                        registry: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    post_api_security_trusted_registries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** Registry */
+                    registry: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Created At */
+                        created_at: string;
+                        /** Id */
+                        id: number;
+                        /** Registry */
+                        registry: string;
+                    };
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Created At */
+                        created_at: string;
+                        /** Id */
+                        id: number;
+                        /** Registry */
+                        registry: string;
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_api_security_trusted_registries_registry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                registry: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        checks: components["schemas"]["HealthChecks"];
+                        /**
+                         * Status
+                         * @enum {string}
+                         */
+                        status: "ok" | "unavailable";
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        checks: components["schemas"]["HealthChecks"];
+                        /**
+                         * Status
+                         * @enum {string}
+                         */
+                        status: "ok" | "unavailable";
+                    };
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        checks: components["schemas"]["HealthChecks"];
+                        /**
+                         * Status
+                         * @enum {string}
+                         */
+                        status: "ok" | "unavailable";
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+}

@@ -1,0 +1,6 @@
+/// <reference types="vite/client" />
+
+declare module 'virtual:redoc-standalone' {
+  const url: string
+  export default url
+}
