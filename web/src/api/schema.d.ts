@@ -560,6 +560,38 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/pods/{namespace}/{pod_name}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_pods_namespace_pod_name_access"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pods/{namespace}/{pod_name}/impact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_pods_namespace_pod_name_impact"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/pods/{namespace}/{pod_name}/logs": {
         parameters: {
             query?: never;
@@ -949,6 +981,134 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        /** AccessPod */
+        AccessPod: {
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string;
+            /** Node */
+            node: string | null;
+            /** Service Account */
+            service_account: string | null;
+        };
+        /** AccessSummary */
+        AccessSummary: {
+            /** Broad */
+            broad: components["schemas"]["BroadGrant"][];
+            /** By Action */
+            by_action: {
+                [key: string]: number;
+            };
+            /** Dangling Bindings */
+            dangling_bindings: number;
+            /** Subjects */
+            subjects: number;
+            /** Worst */
+            worst: components["schemas"]["WorstGrant"][];
+        };
+        /** AccountImpact */
+        AccountImpact: {
+            /** Dangers */
+            dangers: ("wildcard" | "read-secrets" | "exec" | "create-pods" | "bind-escalate" | "impersonate" | "token-request")[];
+            /** Exists */
+            exists: boolean;
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string | null;
+            /** Permissions */
+            permissions: components["schemas"]["AccountPermission"][];
+            /** Token Mounted */
+            token_mounted: boolean;
+        };
+        /** AccountPermission */
+        AccountPermission: {
+            /** Api Group */
+            api_group: string | null;
+            binding: components["schemas"]["ObjectRef"];
+            /** Dangers */
+            dangers: ("wildcard" | "read-secrets" | "exec" | "create-pods" | "bind-escalate" | "impersonate" | "token-request")[];
+            /** Non Resource Url */
+            non_resource_url: string | null;
+            /** Resource */
+            resource: string | null;
+            /** Resource Names */
+            resource_names: string[];
+            role: components["schemas"]["ObjectRef"];
+            /** Scope */
+            scope: string;
+            /** Verbs */
+            verbs: string[];
+            /** Via */
+            via: string;
+        };
+        /** AccountSummary */
+        AccountSummary: {
+            /** Dangers */
+            dangers: ("wildcard" | "read-secrets" | "exec" | "create-pods" | "bind-escalate" | "impersonate" | "token-request")[];
+            /** Name */
+            name: string;
+            /** Token Mounted */
+            token_mounted: boolean;
+        };
+        /** ActionAccess */
+        ActionAccess: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "exec" | "attach" | "debug" | "port-forward" | "logs" | "delete" | "patch" | "patch-controller" | "read-secret" | "read-configmap" | "impersonate-serviceaccount" | "serviceaccount-token" | "create-pods";
+            /** Meaning */
+            meaning: string;
+            /** Requests */
+            requests: components["schemas"]["Request"][];
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "high" | "medium" | "low";
+            /** Subjects */
+            subjects: components["schemas"]["Subject"][];
+            target: components["schemas"]["Target"];
+        };
+        /** Autoscaler */
+        Autoscaler: {
+            /** Current Replicas */
+            current_replicas: number | null;
+            /** Desired Replicas */
+            desired_replicas: number | null;
+            /** Max Replicas */
+            max_replicas: number | null;
+            /** Min Replicas */
+            min_replicas: number | null;
+            /** Name */
+            name: string;
+            target: components["schemas"]["ScaleTarget"];
+        };
+        /** Availability */
+        Availability: {
+            /** Desired */
+            desired: number | null;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Ready */
+            ready: number | null;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "down" | "degraded" | "healthy" | "scaled-to-zero" | "batch";
+        };
+        /** BroadGrant */
+        BroadGrant: {
+            /** Actions */
+            actions: ("exec" | "attach" | "debug" | "port-forward" | "logs" | "delete" | "patch" | "patch-controller" | "read-secret" | "read-configmap" | "impersonate-serviceaccount" | "serviceaccount-token" | "create-pods")[];
+            /** Group */
+            group: string;
+        };
         /** ClusterRoleName */
         ClusterRoleName: {
             /** Name */
@@ -1012,6 +1172,24 @@ export type components = {
              * @default
              */
             state: string;
+        };
+        /** ControllerSummary */
+        ControllerSummary: {
+            /** Desired */
+            desired: number | null;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Ready */
+            ready: number | null;
+        };
+        /** DanglingBinding */
+        DanglingBinding: {
+            binding: components["schemas"]["ObjectRef"];
+            role: components["schemas"]["ObjectRef"];
+            /** Subjects */
+            subjects: components["schemas"]["SubjectRef"][];
         };
         /** DiagramEdge */
         DiagramEdge: {
@@ -1104,6 +1282,31 @@ export type components = {
              */
             type: string | null;
         };
+        /** Grant */
+        Grant: {
+            /** Path */
+            path: number;
+            /** Verb */
+            verb: string;
+            /** Wildcard */
+            wildcard: boolean;
+        };
+        /**
+         * GrantingPath
+         * @description How a grant comes about: binding → role → rule for RBAC; for another authorizer only its explanation.
+         */
+        GrantingPath: {
+            /**
+             * Authorizer
+             * @enum {string}
+             */
+            authorizer: "RBAC" | "Node" | "privileged group";
+            binding: components["schemas"]["ObjectRef"] | null;
+            /** Explanation */
+            explanation: string;
+            role: components["schemas"]["RoleRef"] | null;
+            rule: components["schemas"]["Rule"] | null;
+        };
         /** HealthChecks */
         HealthChecks: {
             /**
@@ -1122,6 +1325,80 @@ export type components = {
              */
             neo4j: "ok" | "down" | "disabled";
         };
+        /** ImpactPod */
+        ImpactPod: {
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string;
+            /** Node */
+            node: string | null;
+            /** Phase */
+            phase: string | null;
+            /** Ready */
+            ready: boolean;
+            /** Restarts */
+            restarts: number;
+            /** Status */
+            status: string | null;
+        };
+        /** ImpactSummary */
+        ImpactSummary: {
+            /** Autoscalers */
+            autoscalers: number;
+            controller: components["schemas"]["ControllerSummary"] | null;
+            /** Ingresses */
+            ingresses: components["schemas"]["IngressSummary"][];
+            /** Ingresses Total */
+            ingresses_total: number;
+            /** Network Policies */
+            network_policies: number;
+            service_account: components["schemas"]["AccountSummary"] | null;
+            /** Services */
+            services: components["schemas"]["ServiceSummary"][];
+            /** Services Total */
+            services_total: number;
+            /** Shared Mounts */
+            shared_mounts: number;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "down" | "degraded" | "healthy" | "scaled-to-zero" | "batch";
+        };
+        /** IngressRoute */
+        IngressRoute: {
+            /** Hosts */
+            hosts: string[];
+            /** Ingress Class */
+            ingress_class: string | null;
+            /** Name */
+            name: string;
+            /** Paths */
+            paths: string[];
+        };
+        /** IngressSummary */
+        IngressSummary: {
+            /** Hosts */
+            hosts: string[];
+            /** Name */
+            name: string;
+        };
+        /** Mount */
+        Mount: {
+            /** Exists */
+            exists: boolean | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "ConfigMap" | "Secret" | "PersistentVolumeClaim";
+            /** Name */
+            name: string;
+            shared_with: components["schemas"]["Sharing"];
+            /** Via */
+            via: string[];
+        };
         /** NotificationConfigIn */
         NotificationConfigIn: {
             /**
@@ -1131,6 +1408,26 @@ export type components = {
             secret: string | null;
             /** Webhook Url */
             webhook_url: string;
+        };
+        /** ObjectRef */
+        ObjectRef: {
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string | null;
+        };
+        /** Owner */
+        Owner: {
+            /** Exists */
+            exists: boolean;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Status */
+            status: string | null;
         };
         /** PodCondition */
         PodCondition: {
@@ -1145,12 +1442,114 @@ export type components = {
             /** Type */
             type: string | null;
         };
+        /** PolicyImpact */
+        PolicyImpact: {
+            /** Egress Rules */
+            egress_rules: number;
+            /** Ingress Rules */
+            ingress_rules: number;
+            /** Name */
+            name: string;
+            /** Pod Selector */
+            pod_selector: string;
+            /** Policy Types */
+            policy_types: string[];
+        };
+        /** Request */
+        Request: {
+            /** Api Group */
+            api_group: string;
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string;
+            /** Resource */
+            resource: string;
+            /** Verb */
+            verb: string;
+        };
         /** RoleName */
         RoleName: {
             /** Name */
             name: string;
             /** Namespace */
             namespace: string;
+        };
+        /** RoleRef */
+        RoleRef: {
+            /** Aggregated From */
+            aggregated_from: string[];
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string | null;
+        };
+        /** Rule */
+        Rule: {
+            /** Api Group */
+            api_group: string;
+            /** Resource */
+            resource: string;
+            /** Resource Names */
+            resource_names: string[];
+            /** Verbs */
+            verbs: string[];
+        };
+        /** ScaleTarget */
+        ScaleTarget: {
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+        };
+        /** ServiceImpact */
+        ServiceImpact: {
+            /**
+             * Counted From
+             * @enum {string}
+             */
+            counted_from: "endpointslices" | "pods";
+            /** Endpoints */
+            endpoints: number;
+            /** Exposed */
+            exposed: boolean;
+            /** Ingresses */
+            ingresses: components["schemas"]["IngressRoute"][];
+            /** Name */
+            name: string;
+            /** Pods */
+            pods: number;
+            /** Ports */
+            ports: string[];
+            /** Ready Endpoints */
+            ready_endpoints: number;
+            /** Ready Pods */
+            ready_pods: number;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "down" | "degraded" | "healthy" | "scaled-to-zero" | "batch";
+            /** Type */
+            type: string;
+        };
+        /** ServiceSummary */
+        ServiceSummary: {
+            /** Endpoints */
+            endpoints: number;
+            /** Exposed */
+            exposed: boolean;
+            /** Name */
+            name: string;
+            /** Ready Endpoints */
+            ready_endpoints: number;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "down" | "degraded" | "healthy" | "scaled-to-zero" | "batch";
         };
         /** SettingsValues */
         SettingsValues: {
@@ -1160,6 +1559,66 @@ export type components = {
             ignored_retention_minutes: number;
             /** Mirror Ttl Seconds */
             mirror_ttl_seconds: number;
+        };
+        /** Sharing */
+        Sharing: {
+            /** Pod Names */
+            pod_names: string[];
+            /** Pods */
+            pods: number;
+            /** Workloads */
+            workloads: string[];
+        };
+        /** Subject */
+        Subject: {
+            /** Broad */
+            broad: boolean;
+            /** Covers */
+            covers: string | null;
+            /** Exists */
+            exists: boolean | null;
+            /** Grants */
+            grants: components["schemas"]["Grant"][];
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "User" | "Group" | "ServiceAccount";
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string | null;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "cluster" | "external" | "built-in";
+        };
+        /** SubjectRef */
+        SubjectRef: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "User" | "Group" | "ServiceAccount";
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string | null;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "cluster" | "external" | "built-in";
+        };
+        /** Target */
+        Target: {
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string;
         };
         /** User */
         User: {
@@ -1188,6 +1647,20 @@ export type components = {
             role: "read" | "write" | "admin";
             /** Username */
             username: string;
+        };
+        /** WorstGrant */
+        WorstGrant: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "exec" | "attach" | "debug" | "port-forward" | "logs" | "delete" | "patch" | "patch-controller" | "read-secret" | "read-configmap" | "impersonate-serviceaccount" | "serviceaccount-token" | "create-pods";
+            subject: components["schemas"]["SubjectRef"];
+            target: components["schemas"]["Target"];
+            /** Via */
+            via: string;
+            /** Wildcard */
+            wildcard: boolean;
         };
     };
     responses: never;
@@ -3068,6 +3541,92 @@ export interface operations {
             };
         };
     };
+    get_api_pods_namespace_pod_name_access: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                namespace: string;
+                pod_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Actions */
+                        actions: components["schemas"]["ActionAccess"][];
+                        /** Dangling Bindings */
+                        dangling_bindings: components["schemas"]["DanglingBinding"][];
+                        /** Paths */
+                        paths: components["schemas"]["GrantingPath"][];
+                        pod: components["schemas"]["AccessPod"];
+                        summary: components["schemas"]["AccessSummary"];
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_pods_namespace_pod_name_impact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                namespace: string;
+                pod_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Autoscalers */
+                        autoscalers: components["schemas"]["Autoscaler"][];
+                        availability: components["schemas"]["Availability"];
+                        /** Mounts */
+                        mounts: components["schemas"]["Mount"][];
+                        /** Network Policies */
+                        network_policies: components["schemas"]["PolicyImpact"][];
+                        /** Owners */
+                        owners: components["schemas"]["Owner"][];
+                        pod: components["schemas"]["ImpactPod"];
+                        service_account: components["schemas"]["AccountImpact"] | null;
+                        /** Services */
+                        services: components["schemas"]["ServiceImpact"][];
+                        summary: components["schemas"]["ImpactSummary"];
+                    };
+                };
+            };
+            /** @description Error (docs/api.md#errors) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_api_pods_namespace_pod_name_logs: {
         parameters: {
             query?: {
@@ -3566,6 +4125,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        access: components["schemas"]["AccessSummary"] | null;
                         /** Container Statuses */
                         container_statuses: components["schemas"]["ContainerStatus"][];
                         /** Creation Timestamp */
@@ -3582,6 +4142,7 @@ export interface operations {
                         id: number;
                         /** Ignored At */
                         ignored_at: string | null;
+                        impact: components["schemas"]["ImpactSummary"] | null;
                         /** Labels */
                         labels: {
                             [key: string]: string;
