@@ -1,7 +1,8 @@
 """The ``kure-monitor`` command line.
 
-Subcommands: ``serve`` (hypercorn), ``service-token``, ``create-user``, ``check``, ``openapi``; ``agent`` and
-``scanner`` run the in-cluster components. Invalid configuration exits 2 with one line on stderr, never a traceback.
+Subcommands: ``serve`` (hypercorn), ``demo`` (serve on a simulated cluster, with the agent and the scanner),
+``cluster-mode``, ``service-token``, ``create-user``, ``check``, ``openapi``; ``agent`` and ``scanner`` run the
+in-cluster components. Invalid configuration exits 2 with one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -79,6 +80,35 @@ def _serve(args: argparse.Namespace) -> int:
 
     asyncio.run(main())
     return 0
+
+
+# --- demo / cluster-mode -------------------------------------------------------------------------------------
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from app.demo import main as demo_main
+
+    return demo_main(_settings_or_exit(), args.host, args.port, args.scenario, args.speed, args.seed)
+
+
+def _cluster_mode(_: argparse.Namespace) -> int:
+    """Print ``real``, ``none`` or ``off``: whether ``serve`` would find a cluster (``make run`` asks this)."""
+    from app.kube.config import config_source
+
+    settings = _settings_or_exit()
+    if not settings.kubernetes_enabled:
+        print("off")
+        return 0
+    source = config_source(settings.kubeconfig)
+    print("none" if source is None else "real")
+    return 0
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return value
 
 
 # --- service-token -------------------------------------------------------------------------------------------
@@ -219,6 +249,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(func=_serve)
+
+    demo = sub.add_parser("demo", help="serve Kure on a simulated cluster, with the agent and the scanner")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument("--scenario", default="default", help="a shipped scenario name or a scenario file")
+    demo.add_argument("--speed", type=_positive, default=1.0, help="scenario seconds per second (default 1)")
+    demo.add_argument("--seed", type=int, default=7, help="the same seed plays the same story")
+    demo.set_defaults(func=_demo)
+
+    mode = sub.add_parser("cluster-mode", help="print real, none or off: the cluster `serve` would watch")
+    mode.set_defaults(func=_cluster_mode)
 
     token = sub.add_parser("service-token", help="print the effective service token")
     token.set_defaults(func=_service_token)

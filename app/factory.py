@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from quart import Quart
+from typing import Any
+
+from quart import Quart, Response
+from quart.globals import request_ctx
 from quart_auth import QuartAuth
 from quart_schema import Info, QuartSchema
 
@@ -12,10 +15,20 @@ from app.core.errors import register_error_handlers
 from app.core.guards import guard
 from app.core.logging import install_request_logging
 from app.core.openapi import KureOpenAPIProvider
-from app.core.validation import MAX_BODY_BYTES
+from app.core.responses import Body
+from app.core.routing import allowed_methods
+from app.core.security_headers import apply_security_headers
+from app.core.validation import MAX_BODY_BYTES, document
 from app.settings import Settings
 from app.state import COOKIE_NAME, AppState
 from storage.mongo import MongoHandle
+
+
+class KureQuart(Quart):
+    async def make_default_options_response(self) -> Response:
+        adapter = request_ctx.url_adapter
+        methods = allowed_methods(self.url_map, adapter) if adapter is not None else []
+        return self.response_class("", headers={"Allow": ", ".join(methods)})
 
 
 def create_app(
@@ -24,7 +37,7 @@ def create_app(
     """Build the app. Dependencies are connected in the ``before_serving`` hook, never at import time."""
     settings = settings or Settings()
     # No static folder: the dashboard and the docs pages are served by app/blueprints/web.py from the web build.
-    app = Quart("kure-monitor", static_folder=None)
+    app = KureQuart("kure-monitor", static_folder=None)
     state = AppState(settings, clock=clock, mongo=mongo)
     app.extensions["kure"] = state
 
@@ -61,11 +74,22 @@ def create_app(
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    # quart-schema's own view (the OpenAPI document) is public; declare it like any route.
-    app.view_functions["openapi"] = guard("public")(app.view_functions["openapi"])  # type: ignore[type-var]
+    # quart-schema's own view (the OpenAPI document) is public and documented like any route; /docs and /redoc
+    # are pages of the web build (app/blueprints/web.py).
+    declare_openapi = document({200: Body(dict[str, Any], "This OpenAPI 3 document")})
+    app.view_functions["openapi"] = guard("public")(declare_openapi(app.view_functions["openapi"]))  # type: ignore[type-var]
 
     register_error_handlers(app)
     install_request_logging(app)
+    # No redirect is ever built from request headers: werkzeug would answer `//api/...` with a 308 whose
+    # Location comes from the Host header. A path with doubled slashes is simply not a route (404).
+    app.url_map.merge_slashes = False
+    app.url_map.redirect_defaults = False
+
+    @app.after_request
+    async def _security_headers(response: Response) -> Response:
+        apply_security_headers(response.headers)
+        return response
 
     from app.blueprints import register_blueprints
 

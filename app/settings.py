@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     # --- Kubernetes ----------------------------------------------------------------------------------------
     kubeconfig: str | None = None
     kure_kubernetes: Literal["auto", "off"] = "auto"
+    #: Set by ``kure-monitor demo`` for its own backend: the configured cluster is the simulated one.
+    kure_simulated_cluster: bool = False
 
     # --- HTTP / sessions -----------------------------------------------------------------------------------
     kure_cookie_secure: bool = True
@@ -59,6 +61,10 @@ class Settings(BaseSettings):
     kure_scan_sweep_seconds: int = Field(default=1800, ge=1)
     kure_retention_interval_seconds: float = Field(default=60.0, gt=0)
     kure_ws_ping_seconds: float = Field(default=20.0, gt=0)
+
+    # --- Per-principal caps (docs/security.md#http-hardening) ---------------------------------------------
+    kure_log_streams_per_principal: int = Field(default=10, ge=1)
+    kure_websockets_per_principal: int = Field(default=20, ge=1)
 
     # --- Graph (docs/graph.md#configuration) -------------------------------------------------------------------
     kure_graph_watcher: bool = True

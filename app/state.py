@@ -18,6 +18,7 @@ from app.ai.llm import LlmClient
 from app.ai.solutions import SolutionScheduler, SolutionService
 from app.core.clock import Clock
 from app.core.crypto import SecretBox
+from app.core.logformat import register_secret
 from app.core.metrics import DEPENDENCY_UP
 from app.core.secrets import Secrets, load_secrets
 from app.core.tasks import TaskGroup
@@ -84,13 +85,15 @@ class AppState:
         self.settings = settings
         self.clock = clock or Clock()
         self.secrets: Secrets = load_secrets(settings)
+        for secret in (self.secrets.service_token, self.secrets.session_secret, self.secrets.encryption_key):
+            register_secret(secret)
         self.box = SecretBox(self.secrets.encryption_key)
         self.cookie_name = COOKIE_NAME
         # A handle passed in (tests, the CLI) belongs to the caller, who closes it.
         self._owns_mongo = mongo is None
         self.mongo = mongo or connect(settings.mongodb_uri, settings.mongodb_database, settings.mongodb_timeout_ms)
         self.tasks = TaskGroup()
-        self.hub = Hub()
+        self.hub = Hub(max_per_principal=settings.kure_websockets_per_principal)
 
         db = self.mongo.db
         self.counters = Counters(db)
@@ -132,13 +135,14 @@ class AppState:
         # logs + mirror pods; state.kube is the one shared Kubernetes client (app/kube/access.py)
         self.kube = KubeAccess(settings.kubeconfig, settings.kure_kubernetes,
                                on_status=lambda up: self.kubernetes.set(up))
-        self.logs = LogService(self.kube)
+        self.logs = LogService(self.kube, max_streams_per_principal=settings.kure_log_streams_per_principal)
         self.mirrors = MirrorRepository(db)
         self.mirror_service = MirrorService(
             self.mirrors, self.kube, self.hub, self.clock,
             pods=lambda pod_id: self.pods.get(pod_id),
             ttl_default=lambda: self.app_settings.get("mirror_ttl_seconds"),
             llm_config=lambda: self.ai.config(), llm=self.llm, secrets=backend_secrets,
+            trusted_registries=self._trusted_registry_names,
         )
 
         # cluster graph: one driver per process; the watcher runs while this replica holds the lease
@@ -161,6 +165,9 @@ class AppState:
         self.kubernetes = DependencyState("kubernetes", settings.kubernetes_enabled)
         self.indexes_ready = asyncio.Event()
         self._probe_cache: dict[str, tuple[float, str]] = {}
+
+    async def _trusted_registry_names(self) -> list[str]:
+        return [str(doc["registry"]) for doc in await self.trusted_registries.all()]
 
     # --- lifecycle -----------------------------------------------------------------------------------------
 
@@ -299,6 +306,12 @@ class AppState:
             return "ok" if await self.kube.probe() else "down"
 
         return await self._cached_probe("kubernetes", probe)
+
+    async def cluster_mode(self) -> str:
+        """``real``, ``simulated`` (the demo's cluster) or ``off`` (switched off, or no configuration found)."""
+        if not self.settings.kubernetes_enabled or await self.kube.api() is None:
+            return "off"
+        return "simulated" if self.settings.kure_simulated_cluster else "real"
 
     async def health(self) -> dict[str, str]:
         return {

@@ -144,6 +144,8 @@ async def run(streams: int, rate: float, seconds: float, profile: str | None = N
         "KURE_STATE_DIR": str(tmp / "state"),
         "LOG_LEVEL": "WARNING",
         "KURE_GRAPH_WATCHER": "false",
+        # All streams come from one service token here; lift the per-principal cap (10) for the measurement.
+        "KURE_LOG_STREAMS_PER_PRINCIPAL": str(streams),
         "MONGODB_URI": "",
         "NEO4J_URI": "",
     }

@@ -75,7 +75,9 @@ async def main(args: argparse.Namespace) -> None:
         print("-- framework ceiling: bench/_bare_app.py (queue per client and send; no storage, rules or auth)")
         server: Server = start_bare_server(Path(tempfile.mkdtemp()))
     else:
-        server = start_server(Path(tempfile.mkdtemp()), None)
+        # Every client uses the one service token here; lift the per-principal cap (20) for the measurement.
+        server = start_server(Path(tempfile.mkdtemp()), None,
+                              KURE_WEBSOCKETS_PER_PRINCIPAL=str(args.clients + args.stuck + 10))
     try:
         base = await phase(server.url, server.ws_url, args, "phase A", server.port, 0)
         with_stuck = await phase(server.url, server.ws_url, args, "phase B", server.port, args.stuck)

@@ -27,7 +27,7 @@ cleanup() { if [ "$started_here" = 1 ]; then python3 scripts/services.py down ||
 trap cleanup EXIT
 python3 scripts/services.py status
 
-echo "== pytest (unit, integration, e2e, kubeapi)"
+echo "== pytest (unit, integration, e2e, kubeapi, fuzz)"
 export KURE_REQUIRE_SERVICES=1
 # pytest exits 5 when it ran no test: that is a failure here, and set -e propagates it.
 $BIN/pytest -q -p no:cacheprovider "$@"

@@ -13,6 +13,10 @@ class NotFoundError(StorageError):
     """The record does not exist."""
 
 
+class LastAdminError(StorageError):
+    """The change would leave no admin."""
+
+
 def is_duplicate_key(exc: BaseException) -> bool:
     """A unique-index violation, in either form a server reports it.
 

@@ -18,7 +18,6 @@ The clearing window lives in its own one-document collection so it survives a ba
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -27,6 +26,8 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from storage.counters import Counters
+from storage.keys import decode_keys as decode_details
+from storage.keys import encode_keys as encode_details
 
 COLLECTION = "security_findings"
 WINDOW_COLLECTION = "security_scan_window"
@@ -34,37 +35,6 @@ WINDOW_ID = "full_scan"
 KEY_FIELDS = ("resource_type", "namespace", "resource_name", "check_name")
 # Lists never carry the manifest (it may be hundreds of KiB and is never returned by the API).
 WITHOUT_MANIFEST = {"manifest": 0}
-
-
-_ESCAPED = re.compile(r"%(25|2E|24)")
-_UNESCAPE = {"25": "%", "2E": ".", "24": "$"}
-
-
-def _escape_key(key: str) -> str:
-    escaped = key.replace("%", "%25").replace(".", "%2E")
-    return "%24" + escaped[1:] if escaped.startswith("$") else escaped
-
-
-def _unescape_key(key: str) -> str:
-    return _ESCAPED.sub(lambda match: _UNESCAPE[match.group(1)], key)
-
-
-def encode_details(value: Any) -> Any:
-    """Make free-form ``details`` storable: FerretDB rejects keys containing ``.`` or starting with ``$``, so those
-    characters (and ``%``, the escape itself) are percent-escaped in keys at every depth. Reversible."""
-    if isinstance(value, dict):
-        return {_escape_key(str(k)): encode_details(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [encode_details(item) for item in value]
-    return value
-
-
-def decode_details(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {_unescape_key(k): decode_details(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [decode_details(item) for item in value]
-    return value
 
 
 def _out(doc: dict[str, Any] | None) -> dict[str, Any] | None:

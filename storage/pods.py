@@ -17,6 +17,7 @@ from pymongo.errors import OperationFailure
 
 from storage.counters import Counters
 from storage.errors import DuplicateError, is_duplicate_key
+from storage.keys import decode_keys, encode_keys
 
 OPEN_STATUSES = ("new", "investigating")
 # Reads of summaries leave the bulky fields out. (findAndModify cannot: FerretDB does not implement its
@@ -39,6 +40,18 @@ async def _aggregate(collection: Any, pipeline: list[dict[str, Any]]) -> Any:
     return await cursor if hasattr(cursor, "__await__") else cursor
 
 
+# Kubernetes label keys contain dots (`app.kubernetes.io/name`), which FerretDB refuses in document keys: labels
+# are stored with escaped keys (storage/keys.py) and decoded on the way out.
+def _in(fields: dict[str, Any]) -> dict[str, Any]:
+    return {**fields, "labels": encode_keys(fields["labels"])} if isinstance(fields.get("labels"), dict) else fields
+
+
+def _out(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+    if doc is not None and isinstance(doc.get("labels"), dict):
+        doc["labels"] = decode_keys(doc["labels"])
+    return doc
+
+
 class PodFailureRepository:
     def __init__(self, db: Any, counters: Counters) -> None:
         self._records = db["pod_failures"]
@@ -59,11 +72,11 @@ class PodFailureRepository:
         doc: dict[str, Any] | None = await self._records.find_one(
             {"_id": record_id}, SUMMARY_PROJECTION if summary else None
         )
-        return doc
+        return _out(doc)
 
     async def find_open(self, namespace: str, pod_name: str) -> dict[str, Any] | None:
         doc: dict[str, Any] | None = await self._records.find_one({"open_slot": open_slot(namespace, pod_name)})
-        return doc
+        return _out(doc)
 
     async def recent(self, namespace: str, pod_name: str, limit: int) -> list[dict[str, Any]]:
         """The pod's newest records (id and status only), newest first."""
@@ -89,7 +102,10 @@ class PodFailureRepository:
             .skip(offset)
             .limit(limit)
         )
-        return [doc async for doc in cursor], total
+        docs = [doc async for doc in cursor]
+        for doc in docs:
+            _out(doc)
+        return docs, total
 
     async def reason_counts(self, statuses: tuple[str, ...], namespace: str | None) -> list[tuple[str, int]]:
         """(failure_reason, number of records) among the records with these statuses, in one aggregation."""
@@ -113,7 +129,7 @@ class PodFailureRepository:
         record["_id"] = await self._counters.next("pod_failures")
         record["open_slot"] = open_slot(record["namespace"], record["pod_name"])
         try:
-            await self._records.insert_one(record)
+            await self._records.insert_one(_in(record))
         except OperationFailure as exc:
             if is_duplicate_key(exc):
                 raise DuplicateError(record["open_slot"]) from None
@@ -130,10 +146,10 @@ class PodFailureRepository:
             query["failure_reason"] = require_reason
         doc: dict[str, Any] | None = await self._records.find_one_and_update(
             query,
-            {"$set": changes, "$inc": {"occurrences": 1}},
+            {"$set": _in(changes), "$inc": {"occurrences": 1}},
             return_document=ReturnDocument.AFTER,
         )
-        return doc
+        return _out(doc)
 
     async def update_by_id(
         self, record_id: int, changes: dict[str, Any], *, expect_status: str | None = None, inc: bool = False
@@ -141,13 +157,13 @@ class PodFailureRepository:
         query: dict[str, Any] = {"_id": record_id}
         if expect_status is not None:
             query["status"] = expect_status
-        update: dict[str, Any] = {"$set": changes}
+        update: dict[str, Any] = {"$set": _in(changes)}
         if inc:
             update["$inc"] = {"occurrences": 1}
         doc: dict[str, Any] | None = await self._records.find_one_and_update(
             query, update, return_document=ReturnDocument.AFTER
         )
-        return doc
+        return _out(doc)
 
     async def set_status(
         self, record: dict[str, Any], status: str, changes: dict[str, Any]

@@ -182,9 +182,8 @@ async def mirror_preview(
     """An AI-fixed Pod for a pod failure, or the cleaned source with the record's rule solution
     (docs/api.md#previewing-a-fix).
 
-    ``source_manifest`` is the parsed, validated source Pod (the caller resolves stored vs live manifest and answers
-    its 400/404/503: docs/api.md#source-manifest-and-cleaning). The result's ``fixed_manifest`` is cleaned YAML with
-    sorted keys.
+    ``source_manifest`` is the parsed, validated source Pod (the caller reads it live and answers its 404/503:
+    docs/mirror.md#source-and-generation). The result's ``fixed_manifest`` is cleaned YAML with sorted keys.
     """
     secrets = tuple(secrets)
     problem = ("The pod below failed. Propose the smallest change to its Pod manifest that fixes the failure.\n\n"

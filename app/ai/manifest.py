@@ -43,10 +43,11 @@ def _clean_metadata(metadata: object) -> None:
     clean_metadata(metadata, _METADATA_FIELDS)
 
 
-def _clean_pod_spec(spec: object) -> None:
+def _clean_pod_spec(spec: object, *, keep_node_name: bool = False) -> None:
     if not isinstance(spec, dict):
         return
-    spec.pop("nodeName", None)
+    if not keep_node_name:
+        spec.pop("nodeName", None)
     removed: set[str] = set()
     volumes = spec.get("volumes")
     if isinstance(volumes, list):
@@ -74,13 +75,17 @@ def _clean_pod_spec(spec: object) -> None:
                 # result is the same whether cleaning runs once or twice.
                 container["volumeMounts"] = [
                     m for m in mounts
-                    if not (isinstance(m, dict) and (m.get("name") in removed or _is_token_volume(m.get("name"))))
+                    if not (isinstance(m, dict) and isinstance(m.get("name"), str)
+                            and (m["name"] in removed or _is_token_volume(m["name"])))
                 ]
 
 
-def clean_manifest(manifest: dict[str, Any]) -> dict[str, Any]:
+def clean_manifest(manifest: dict[str, Any], *, keep_node_name: bool = False) -> dict[str, Any]:
     """Return a cleaned deep copy of a Kubernetes object, as docs/api.md#source-manifest-and-cleaning describes for
     Pods.
+
+    ``keep_node_name`` leaves a Pod's ``spec.nodeName`` in place: the mirror gate sees a requested node
+    (and refuses it) instead of having it silently cleaned away.
 
     For a Pod the pod spec is ``spec``. Other kinds (the security-fix targets) get the same metadata and
     ``status`` cleaning, and their pod templates (``spec.template``, ``spec.jobTemplate.spec.template``) get the
@@ -93,7 +98,7 @@ def clean_manifest(manifest: dict[str, Any]) -> dict[str, Any]:
     _clean_metadata(obj.get("metadata"))
     spec = obj.get("spec")
     if obj.get("kind") == "Pod":
-        _clean_pod_spec(spec)
+        _clean_pod_spec(spec, keep_node_name=keep_node_name)
         return obj
     for template in (dig(obj, *path) for path in POD_TEMPLATE_PATHS):
         if isinstance(template, dict):

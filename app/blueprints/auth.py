@@ -6,7 +6,8 @@ from quart import Blueprint, Response, request
 from quart_auth import AuthUser, login_user, logout_user
 
 from app.core.clientip import client_ip
-from app.core.guards import check_csrf, current_principal, guard, resolve_principal
+from app.core.guards import check_csrf, cookie_principal, current_principal, guard, resolve_principal
+from app.core.responses import Body, NoContent
 from app.core.validation import document, validate
 from app.schemas.auth import (
     AuthStatus,
@@ -48,7 +49,7 @@ async def auth_status() -> dict[str, object]:
 
 @blueprint.post("/signup")
 @guard("public")
-@validate(body=SignupRequest, responses={201: UserEnvelope})
+@validate(body=SignupRequest, responses={201: Body(UserEnvelope, headers=("Set-Cookie",))}, errors=(409,))
 async def signup(data: SignupRequest) -> tuple[dict[str, object], int]:
     user = await get_state().auth.signup(data.username, data.password)
     await _open_session(user["_id"])
@@ -57,11 +58,10 @@ async def signup(data: SignupRequest) -> tuple[dict[str, object], int]:
 
 @blueprint.post("/login")
 @guard("public")
-@validate(body=LoginRequest, responses={200: UserEnvelope})
+@validate(body=LoginRequest, responses={200: Body(UserEnvelope, headers=("Set-Cookie",))}, errors=(401, 429))
 async def login(data: LoginRequest) -> dict[str, object]:
     state = get_state()
-    rate_key = f"{_client_ip()}|{data.username.lower()}"
-    user = await state.auth.login(data.username, data.password, rate_key)
+    user = await state.auth.login(data.username, data.password, _client_ip())
     previous = await resolve_principal()
     if previous.kind == "user" and previous.session_id:
         await state.auth.end_session(previous.session_id)
@@ -71,9 +71,12 @@ async def login(data: LoginRequest) -> dict[str, object]:
 
 @blueprint.post("/logout")
 @guard("public")
+@document({204: NoContent(headers=("Set-Cookie",))}, errors=(403, 503))
 async def logout() -> Response:
-    principal = await resolve_principal()
-    if principal.kind == "user" and principal.session_id:
+    # The cookie's session ends whatever else the request carries: an X-Service-Token header must not leave
+    # the browser's session valid behind a cookie the response expires.
+    principal = await cookie_principal()
+    if principal is not None and principal.session_id:
         check_csrf(principal)
         await get_state().auth.end_session(principal.session_id)
     logout_user()
@@ -91,7 +94,7 @@ async def me() -> dict[str, object]:
 
 @blueprint.post("/password")
 @guard("read")
-@validate(body=PasswordChangeRequest)
+@validate(body=PasswordChangeRequest, responses={204: NoContent()}, errors=(400,))
 async def change_password(data: PasswordChangeRequest) -> Response:
     principal = current_principal()
     assert principal.user is not None

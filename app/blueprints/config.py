@@ -28,6 +28,7 @@ async def app_config() -> dict[str, Any]:
         "ai_model": ai["model"],
         "graph_enabled": await state.check_neo4j() == "ok",
         "kubernetes_connected": await state.check_kubernetes() == "ok",
+        "cluster_mode": await state.cluster_mode(),
         "settings": await state.app_settings.values(),
         "graph_sync": state.graph_status.as_dict(),
     }

@@ -29,7 +29,7 @@ async def list_namespaces() -> dict[str, Any]:
 
 @blueprint.get("/namespace/<namespace>")
 @guard("read")
-@document({200: DiagramGraph})
+@document({200: DiagramGraph}, errors=(404,))
 async def namespace_graph(namespace: str) -> dict[str, Any]:
     result: dict[str, Any] = await _service().namespace(namespace)
     return result
@@ -37,7 +37,7 @@ async def namespace_graph(namespace: str) -> dict[str, Any]:
 
 @blueprint.get("/workload/<namespace>/<kind>/<name>")
 @guard("read")
-@document({200: DiagramGraph})
+@document({200: DiagramGraph}, errors=(400, 404))
 async def workload_graph(namespace: str, kind: str, name: str) -> dict[str, Any]:
     result: dict[str, Any] = await _service().workload(namespace, kind, name)
     return result
@@ -45,7 +45,7 @@ async def workload_graph(namespace: str, kind: str, name: str) -> dict[str, Any]
 
 @blueprint.get("/manifest/<namespace>/<kind>/<name>")
 @guard("read")
-@document({200: Manifest})
+@document({200: Manifest}, errors=(400, 404, 502))
 async def manifest(namespace: str, kind: str, name: str) -> dict[str, Any]:
     result: dict[str, Any] = await _service().manifest(namespace, kind, name)
     return result
@@ -61,7 +61,7 @@ async def list_roles(query: RolesQuery) -> dict[str, Any]:
 
 @blueprint.get("/role/<namespace>/<name>")
 @guard("read")
-@document({200: DiagramGraph})
+@document({200: DiagramGraph}, errors=(404,))
 async def role_graph(namespace: str, name: str) -> dict[str, Any]:
     result: dict[str, Any] = await _service().role(namespace, name)
     return result
@@ -69,7 +69,7 @@ async def role_graph(namespace: str, name: str) -> dict[str, Any]:
 
 @blueprint.get("/clusterrole/<name>")
 @guard("read")
-@document({200: DiagramGraph})
+@document({200: DiagramGraph}, errors=(404,))
 async def clusterrole_graph(name: str) -> dict[str, Any]:
     result: dict[str, Any] = await _service().clusterrole(name)
     return result

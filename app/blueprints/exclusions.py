@@ -7,6 +7,7 @@ from typing import Any
 from quart import Blueprint, Response
 
 from app.core.guards import guard
+from app.core.responses import NoContent
 from app.core.validation import document, validate
 from app.schemas.exclusions import ExcludedNamespace, ExcludedPod, ExcludeNamespace, ExcludePods, PodPatternScope
 from app.state import get_state
@@ -16,7 +17,7 @@ blueprint = Blueprint("exclusions", __name__, url_prefix="/api/admin")
 
 @blueprint.get("/excluded-namespaces")
 @guard("read_or_service")
-@document({200: ExcludedNamespace})
+@document({200: list[ExcludedNamespace]})
 async def list_namespaces() -> list[dict[str, Any]]:
     return await get_state().exclusions.list_namespaces()
 
@@ -31,6 +32,7 @@ async def exclude_namespace(data: ExcludeNamespace) -> tuple[dict[str, Any], int
 
 @blueprint.delete("/excluded-namespaces/<namespace>")
 @guard("write")
+@document({204: NoContent()}, errors=(404,))
 async def include_namespace(namespace: str) -> Response:
     await get_state().exclusions.include_namespace(namespace)
     return Response(status=204)
@@ -38,7 +40,7 @@ async def include_namespace(namespace: str) -> Response:
 
 @blueprint.get("/excluded-pods")
 @guard("read_or_service")
-@document({200: ExcludedPod})
+@document({200: list[ExcludedPod]})
 async def list_pods() -> list[dict[str, Any]]:
     return await get_state().exclusions.list_pod_patterns()
 
@@ -53,7 +55,7 @@ async def exclude_pods(data: ExcludePods) -> tuple[dict[str, Any], int]:
 
 @blueprint.delete("/excluded-pods/<pod_name>")
 @guard("write")
-@validate(query=PodPatternScope)
+@validate(query=PodPatternScope, responses={204: NoContent()}, errors=(404,))
 async def include_pods(pod_name: str, query: PodPatternScope) -> Response:
     await get_state().exclusions.include_pods(pod_name, query.namespace or None)
     return Response(status=204)

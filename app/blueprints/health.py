@@ -6,6 +6,7 @@ from quart import Blueprint, Response
 
 from app.core.guards import guard
 from app.core.metrics import render
+from app.core.responses import Text
 from app.core.validation import document
 from app.schemas.health import HealthResponse
 from app.state import get_state
@@ -33,6 +34,7 @@ async def ready() -> tuple[dict[str, object], int]:
 
 @blueprint.get("/metrics")
 @guard("public")
+@document({200: Text("text/plain", "Prometheus text exposition format (version 0.0.4)")})
 async def metrics() -> Response:
     body, content_type = render()
     return Response(body, status=200, content_type=content_type)

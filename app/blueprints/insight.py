@@ -17,13 +17,13 @@ blueprint = Blueprint("insight", __name__, url_prefix="/api/pods")
 
 @blueprint.get("/<namespace>/<pod_name>/access")
 @guard("read")
-@document({200: PodAccess})
+@document({200: PodAccess}, errors=(404,))
 async def pod_access(namespace: str, pod_name: str) -> dict[str, Any]:
     return await get_state().insight.access(namespace, pod_name)
 
 
 @blueprint.get("/<namespace>/<pod_name>/impact")
 @guard("read")
-@document({200: PodImpact})
+@document({200: PodImpact}, errors=(404,))
 async def pod_impact(namespace: str, pod_name: str) -> dict[str, Any]:
     return await get_state().insight.impact(namespace, pod_name)

@@ -9,6 +9,7 @@ from quart import Blueprint, Response
 from app.ai.llm import LlmConfig, LlmConfigError, validate_config
 from app.core.errors import ApiError
 from app.core.guards import guard
+from app.core.responses import NoContent
 from app.core.validation import document, validate
 from app.schemas.llm import LlmBody, LlmStatus, LlmTestResult
 from app.state import get_state
@@ -39,6 +40,7 @@ async def set_llm_config(data: LlmBody) -> dict[str, Any]:
 
 @blueprint.delete("/config")
 @guard("admin")
+@document({204: NoContent()})
 async def delete_llm_config() -> Response:
     await get_state().ai.unconfigure()
     return Response(status=204)

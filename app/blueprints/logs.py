@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from quart import Blueprint, Response, request
 
-from app.core.guards import guard
+from app.core.guards import current_principal, guard
+from app.core.responses import Text
 from app.core.validation import validate
 from app.schemas.logs import LogsQuery, LogStreamQuery, PodLogs
 from app.state import get_state
@@ -24,7 +25,7 @@ SSE_HEADERS = {
 
 @blueprint.get("/<namespace>/<pod_name>/logs")
 @guard("read")
-@validate(query=LogsQuery, responses={200: PodLogs})
+@validate(query=LogsQuery, responses={200: PodLogs}, errors=(404, 502))
 async def get_logs(namespace: str, pod_name: str, query: LogsQuery) -> dict[str, object]:
     return await get_state().logs.read(
         namespace, pod_name, query.container or None, query.tail_lines, query.previous
@@ -33,14 +34,18 @@ async def get_logs(namespace: str, pod_name: str, query: LogsQuery) -> dict[str,
 
 @blueprint.get("/<namespace>/<pod_name>/logs/stream")
 @guard("read_or_service")
-@validate(query=LogStreamQuery)
+@validate(query=LogStreamQuery, responses={200: Text(
+    "text/event-stream",
+    "One `data:` event per log line, `: keep-alive` comments, and a closing `end` or `error` event (docs/mirror.md)",
+)}, errors=(404, 429, 502))
 async def stream_logs(namespace: str, pod_name: str, query: LogStreamQuery) -> Response:
     service = get_state().logs
     if request.method == "HEAD":
         # Same status and headers as GET, without holding a follow connection for a body nobody reads.
         await service.check(namespace, pod_name, query.container or None)
         return Response(b"", status=200, headers=SSE_HEADERS)
-    stream = await service.open_stream(namespace, pod_name, query.container or None, query.tail_lines)
+    stream = await service.open_stream(namespace, pod_name, query.container or None, query.tail_lines,
+                                       current_principal().key)
     response = Response(stream, status=200, headers=SSE_HEADERS)
     # A follow stream has no natural end; Quart's default response timeout would cut it.
     response.timeout = None

@@ -9,6 +9,7 @@ from quart import Blueprint, Response
 
 from app.core.errors import ApiError, pydantic_items
 from app.core.guards import guard
+from app.core.responses import NoContent
 from app.core.validation import document, validate
 from app.schemas.notifications import (
     NotificationConfigIn,
@@ -32,14 +33,14 @@ def _config_dict(config: NotificationConfigIn, provider: str) -> dict[str, Any]:
 
 @blueprint.get("")
 @guard("admin")
-@document({200: NotificationSetting})
+@document({200: list[NotificationSetting]})
 async def list_notifications() -> list[dict[str, Any]]:
     return await get_state().notifier.list_settings()
 
 
 @blueprint.post("")
 @guard("admin")
-@validate(body=NotificationCreate, responses={201: NotificationSetting})
+@validate(body=NotificationCreate, responses={201: NotificationSetting}, errors=(409,))
 async def create_notification(data: NotificationCreate) -> tuple[dict[str, Any], int]:
     setting = await get_state().notifier.create(
         data.provider, data.enabled, _config_dict(data.config, data.provider), list(data.events), data.min_severity
@@ -49,7 +50,7 @@ async def create_notification(data: NotificationCreate) -> tuple[dict[str, Any],
 
 @blueprint.put("/<provider>")
 @guard("admin")
-@validate(body=NotificationUpdate, responses={200: NotificationSetting})
+@validate(body=NotificationUpdate, responses={200: NotificationSetting}, errors=(400, 404))
 async def update_notification(provider: str, data: NotificationUpdate) -> dict[str, Any]:
     service = get_state().notifier
     doc = await service.stored(provider)
@@ -76,6 +77,7 @@ async def update_notification(provider: str, data: NotificationUpdate) -> dict[s
 
 @blueprint.delete("/<provider>")
 @guard("admin")
+@document({204: NoContent()}, errors=(404,))
 async def delete_notification(provider: str) -> Response:
     await get_state().notifier.delete(provider)
     return Response(status=204)
@@ -83,7 +85,7 @@ async def delete_notification(provider: str) -> Response:
 
 @blueprint.post("/<provider>/test")
 @guard("admin")
-@document({200: TestResult})
+@document({200: TestResult}, errors=(404, 502))
 async def test_notification(provider: str) -> dict[str, Any]:
     await get_state().notifier.send_test(provider)
     return {"success": True}

@@ -7,6 +7,7 @@ from typing import Any
 from quart import Blueprint, Response, jsonify
 
 from app.core.guards import guard
+from app.core.responses import paged
 from app.core.validation import validate
 from app.schemas.pods import (
     DismissDeleted,
@@ -37,35 +38,35 @@ async def _list(kind: str, query: PodListQuery) -> Response:
 
 @blueprint.post("/failed")
 @guard("service")
-@validate(body=PodReport, responses={200: PodFailureSummary, 202: ExcludedReport})
+@validate(body=PodReport, responses={200: PodFailureSummary, 202: ExcludedReport}, errors=(400,))
 async def report_failure(data: PodReport) -> tuple[dict[str, Any], int]:
     return (await get_state().pod_service.ingest(data))[::-1]
 
 
 @blueprint.get("/failed")
 @guard("read")
-@validate(query=PodListQuery, responses={200: PodFailureSummary})
+@validate(query=PodListQuery, responses={200: paged(PodFailureSummary)})
 async def list_failed(query: PodListQuery) -> Response:
     return await _list("failed", query)
 
 
 @blueprint.get("/history")
 @guard("read")
-@validate(query=PodListQuery, responses={200: PodFailureSummary})
+@validate(query=PodListQuery, responses={200: paged(PodFailureSummary)})
 async def list_history(query: PodListQuery) -> Response:
     return await _list("history", query)
 
 
 @blueprint.get("/ignored")
 @guard("read")
-@validate(query=PodListQuery, responses={200: PodFailureSummary})
+@validate(query=PodListQuery, responses={200: paged(PodFailureSummary)})
 async def list_ignored(query: PodListQuery) -> Response:
     return await _list("ignored", query)
 
 
 @blueprint.get("/reasons")
 @guard("read")
-@validate(query=ReasonCountQuery, responses={200: ReasonCount})
+@validate(query=ReasonCountQuery, responses={200: list[ReasonCount]})
 async def reason_counts(query: ReasonCountQuery) -> list[dict[str, Any]]:
     """Records per failure reason in one of the three lists, for the dashboard's filter (docs/api-decisions.md)."""
     return await get_state().pod_service.reason_counts(LISTS[query.list], query.namespace or None)
@@ -73,35 +74,35 @@ async def reason_counts(query: ReasonCountQuery) -> list[dict[str, Any]]:
 
 @blueprint.get("/failed/<pod_id>")
 @guard("read")
-@validate(path={"pod_id": int}, responses={200: PodFailure})
+@validate(path={"pod_id": int}, responses={200: PodFailure}, errors=(404,))
 async def get_failure(pod_id: int) -> dict[str, Any]:
     return await get_state().pod_service.get(pod_id)
 
 
 @blueprint.delete("/failed/<pod_id>")
 @guard("write")
-@validate(path={"pod_id": int}, responses={200: PodFailureSummary})
+@validate(path={"pod_id": int}, responses={200: PodFailureSummary}, errors=(404, 409))
 async def dismiss_failure(pod_id: int) -> dict[str, Any]:
     return await get_state().pod_service.change_status(pod_id, "ignored")
 
 
 @blueprint.post("/failed/<pod_id>/retry-solution")
 @guard("write")
-@validate(path={"pod_id": int}, responses={200: PodFailureSummary})
+@validate(path={"pod_id": int}, responses={200: PodFailureSummary}, errors=(404,))
 async def retry_solution(pod_id: int) -> dict[str, Any]:
     return await get_state().pod_service.retry_solution(pod_id)
 
 
 @blueprint.put("/ignored/<pod_id>/restore")
 @guard("write")
-@validate(path={"pod_id": int}, responses={200: PodFailureSummary})
+@validate(path={"pod_id": int}, responses={200: PodFailureSummary}, errors=(404, 409))
 async def restore_failure(pod_id: int) -> dict[str, Any]:
     return await get_state().pod_service.change_status(pod_id, "new", restore=True)
 
 
 @blueprint.put("/<pod_id>/status")
 @guard("write")
-@validate(path={"pod_id": int}, body=StatusChange, responses={200: PodFailureSummary})
+@validate(path={"pod_id": int}, body=StatusChange, responses={200: PodFailureSummary}, errors=(404, 409))
 async def change_status(pod_id: int, data: StatusChange) -> dict[str, Any]:
     note = data.note if data.status in ("resolved", "ignored") else None
     return await get_state().pod_service.change_status(pod_id, data.status, note)

@@ -8,6 +8,7 @@ from quart import Blueprint, Response, jsonify
 
 from app.core.errors import ApiError
 from app.core.guards import current_principal, guard
+from app.core.responses import NoContent, paged
 from app.core.validation import document, validate
 from app.schemas.security import (
     ClearResponse,
@@ -49,7 +50,7 @@ async def report_finding(data: FindingReport) -> tuple[dict[str, Any], int]:
 
 @blueprint.get("/security/findings")
 @guard("read")
-@validate(query=FindingsQuery, responses={200: Finding})
+@validate(query=FindingsQuery, responses={200: paged(Finding)})
 async def list_findings(query: FindingsQuery) -> Response:
     findings, total = await get_state().security.list_findings(
         severities=query.severities,
@@ -67,21 +68,21 @@ async def list_findings(query: FindingsQuery) -> Response:
 
 @blueprint.delete("/security/findings/<finding_id>")
 @guard("write")
-@validate(path={"finding_id": int}, responses={200: Finding})
+@validate(path={"finding_id": int}, responses={200: Finding}, errors=(404,))
 async def dismiss_finding(finding_id: int) -> dict[str, Any]:
     return await get_state().security.set_dismissed(finding_id, True)
 
 
 @blueprint.put("/security/findings/<finding_id>/restore")
 @guard("write")
-@validate(path={"finding_id": int}, responses={200: Finding})
+@validate(path={"finding_id": int}, responses={200: Finding}, errors=(404,))
 async def restore_finding(finding_id: int) -> dict[str, Any]:
     return await get_state().security.set_dismissed(finding_id, False)
 
 
 @blueprint.post("/security/findings/<finding_id>/fix")
 @guard("write")
-@validate(path={"finding_id": int}, responses={200: FixResponse})
+@validate(path={"finding_id": int}, responses={200: FixResponse}, errors=(404,))
 async def fix_finding(finding_id: int) -> dict[str, Any]:
     return await get_state().security.fix(finding_id)
 
@@ -109,7 +110,7 @@ async def scan_clear() -> dict[str, Any]:
 
 @blueprint.post("/security/rescan-status")
 @guard("service")
-@validate(body=RescanStatusRequest)
+@validate(body=RescanStatusRequest, responses={204: NoContent()})
 async def rescan_status(data: RescanStatusRequest) -> Response:
     await get_state().security.rescan_status(data.status, data.reason)
     return Response(status=204)
@@ -127,7 +128,7 @@ async def request_rescan() -> tuple[dict[str, Any], int]:
 
 @blueprint.post("/metrics/security-scan-duration")
 @guard("service")
-@validate(body=ScanDurationRequest)
+@validate(body=ScanDurationRequest, responses={204: NoContent()})
 async def scan_duration(data: ScanDurationRequest) -> Response:
     get_state().security.record_scan_duration(data.duration_seconds)
     return Response(status=204)
@@ -138,7 +139,7 @@ async def scan_duration(data: ScanDurationRequest) -> Response:
 
 @blueprint.get("/security/trusted-registries")
 @guard("read_or_service")
-@document({200: TrustedRegistry})
+@document({200: list[TrustedRegistry]})
 async def list_trusted_registries() -> list[dict[str, Any]]:
     return await get_state().security.list_registries()
 
@@ -153,6 +154,7 @@ async def add_trusted_registry(data: TrustedRegistryRequest) -> tuple[dict[str, 
 
 @blueprint.delete("/security/trusted-registries/<path:registry>")
 @guard("write")
+@document({204: NoContent()}, errors=(404,))
 async def remove_trusted_registry(registry: str) -> Response:
     if registry.endswith("/"):
         # docs/api.md#routing: a path that only differs by a trailing slash is an unknown route, even under <path:...>.

@@ -7,7 +7,7 @@ from quart import Blueprint
 
 from app.core.errors import ApiError, pydantic_items
 from app.core.guards import guard
-from app.core.validation import document, parse_body, read_json_body, validate
+from app.core.validation import document, documented_body, parse_body, read_json_body, validate
 from app.schemas.settings import MirrorTtl, MirrorTtlRequest, Setting, SettingInfo, SettingValueRequest
 from app.services.app_settings import SETTINGS, range_error, spec_of
 from app.state import get_state
@@ -17,7 +17,7 @@ blueprint = Blueprint("settings", __name__, url_prefix="/api/admin/settings")
 
 @blueprint.get("")
 @guard("read")
-@document({200: SettingInfo})
+@document({200: list[SettingInfo]})
 async def list_settings() -> list[dict[str, object]]:
     values = await get_state().app_settings.values()
     return [
@@ -42,14 +42,15 @@ async def put_mirror_ttl(data: MirrorTtlRequest) -> dict[str, object]:
 
 @blueprint.get("/<key>")
 @guard("read")
-@document({200: Setting})
+@document({200: Setting}, errors=(404,))
 async def get_setting(key: str) -> dict[str, object]:
     return {"key": key, "value": await get_state().app_settings.get(key)}
 
 
 @blueprint.post("/<key>")
 @guard("admin")
-@validate(responses={200: Setting})
+@documented_body(SettingValueRequest)
+@validate(responses={200: Setting}, errors=(404,))
 async def set_setting(key: str) -> dict[str, object]:
     # The order of docs/api.md#settings: a body without a `value` field → 422; then an unknown key → 404; then an
     # invalid value → 422.

@@ -20,6 +20,8 @@ from werkzeug.routing import PathConverter
 
 from app.core.errors import ApiError
 from app.core.guards import guard
+from app.core.responses import Text
+from app.core.validation import document
 from app.state import get_state
 
 blueprint = Blueprint("web", __name__)
@@ -28,6 +30,10 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 # The checkout's build output; an installed package (the container image) points KURE_WEB_DIR at its copy.
 DEFAULT_WEB_DIR = Path(__file__).resolve().parents[2] / "web" / "dist"
+# These pages are not part of the API, so they are hidden from /openapi.json; they still declare their answers like
+# every route, so the declaration check (tests/api/test_openapi_truth.py) covers them too.
+PAGE = Text("text/html", "A page of the web build")
+FILE = Text("application/octet-stream", "A file of the web build")
 BUILD_HINT = (
     "build it with `make run` (needs Node.js >= 20) or `npm --prefix web ci && npm --prefix web run build`"
 )
@@ -61,6 +67,7 @@ async def _page(name: str) -> Response:
 @blueprint.get("/")
 @guard("public")
 @hide
+@document({200: PAGE}, errors=(404,))
 async def index() -> Response:
     return await _page("index.html")
 
@@ -68,6 +75,7 @@ async def index() -> Response:
 @blueprint.get("/assets/<path:name>")
 @guard("public")
 @hide
+@document({200: FILE}, errors=(404,))
 async def asset(name: str) -> Response:
     directory = web_dir() / "assets"
     if not (directory / name).is_file():
@@ -80,6 +88,7 @@ async def asset(name: str) -> Response:
 @blueprint.get("/<client_route:path>")
 @guard("public")
 @hide
+@document({200: PAGE}, errors=(404,))
 async def client_route(path: str) -> Response:
     """A top-level file of the build (favicon), else the app's own route: the app decides what it shows."""
     directory = web_dir()
@@ -109,6 +118,7 @@ def _docs_fallback(title: str) -> Response:
 @blueprint.get("/docs")
 @guard("public")
 @hide
+@document({200: PAGE}, errors=(404,))
 async def swagger_ui() -> Response:
     if not (web_dir() / "docs.html").is_file():
         return _docs_fallback("Swagger UI")
@@ -118,6 +128,7 @@ async def swagger_ui() -> Response:
 @blueprint.get("/redoc")
 @guard("public")
 @hide
+@document({200: PAGE}, errors=(404,))
 async def redoc_ui() -> Response:
     if not (web_dir() / "redoc.html").is_file():
         return _docs_fallback("ReDoc")

@@ -16,7 +16,7 @@ from quart import Blueprint, websocket
 
 from app.core.guards import handshake_origin_allowed, resolve_principal, websocket_guard
 from app.state import get_state
-from app.ws.hub import HubClient
+from app.ws.hub import TOO_MANY_CONNECTIONS, TOO_MANY_CONNECTIONS_CODE, HubClient
 
 log = logging.getLogger("kure.ws")
 
@@ -79,8 +79,11 @@ async def live_feed() -> None:
         await websocket.close(4403, "Cross-origin request refused")
         return
 
-    client = HubClient(user_id=principal.user["_id"] if principal.user else None, session_id=principal.session_id)
-    state.hub.register(client)
+    client = HubClient(user_id=principal.user["_id"] if principal.user else None, session_id=principal.session_id,
+                       principal=principal.key)
+    if not state.hub.try_register(client):
+        await websocket.close(TOO_MANY_CONNECTIONS_CODE, TOO_MANY_CONNECTIONS)
+        return
     closing = asyncio.create_task(_wait_closing(client))
     tasks = (
         closing,

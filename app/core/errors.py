@@ -7,11 +7,14 @@ unexpected one becomes a 500 carrying only the request id. Dependency outages ar
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
-from quart import Quart, Response, g, jsonify
+from quart import Quart, Response, g, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
+
+from app.core.routing import allowed_methods
 
 log = logging.getLogger("kure.errors")
 
@@ -41,11 +44,57 @@ def validation_error(items: list[dict[str, Any]]) -> ApiError:
     return ApiError(422, items)
 
 
+# pydantic's wording names Python types ("a valid dictionary or instance of EventIn", "Value error, ...");
+# a client of a JSON API reads JSON's names instead. Error types not listed keep pydantic's message, which is
+# already written in JSON terms (ranges, lengths, patterns, allowed values).
+_JSON_TYPE_MESSAGES = {
+    "model_type": "Input should be a JSON object",
+    "model_attributes_type": "Input should be a JSON object",
+    "dict_type": "Input should be a JSON object",
+    "list_type": "Input should be a JSON array",
+    "tuple_type": "Input should be a JSON array",
+    "set_type": "Input should be a JSON array",
+    "string_type": "Input should be a string",
+    "int_type": "Input should be an integer",
+    "int_parsing": "Input should be an integer",
+    "int_from_float": "Input should be a whole number",
+    "float_type": "Input should be a number",
+    "float_parsing": "Input should be a number",
+    "finite_number": "Input should be a finite number",
+    "bool_type": "Input should be a boolean (true or false)",
+    "bool_parsing": "Input should be a boolean (true or false)",
+    "none_required": "Input should be null",
+    "is_instance_of": "Input has the wrong type",
+    "dataclass_type": "Input should be a JSON object",
+    "union_tag_invalid": "Input does not match any allowed shape",
+    "missing": "Field required",
+}
+_PREFIXES = ("Value error, ", "Assertion failed, ")
+_LENGTH_TYPES = {"too_long": "at most", "too_short": "at least"}
+
+
+def api_message(error: Mapping[str, Any]) -> str:
+    """The 422 ``msg`` of one pydantic error, in the API's language (docs/api-decisions.md)."""
+    kind = str(error.get("type", ""))
+    if kind in _JSON_TYPE_MESSAGES:
+        return _JSON_TYPE_MESSAGES[kind]
+    message = str(error.get("msg", ""))
+    for prefix in _PREFIXES:
+        message = message.removeprefix(prefix)
+    if kind in _LENGTH_TYPES:
+        ctx = error.get("ctx") or {}
+        bound = ctx.get("max_length" if kind == "too_long" else "min_length")
+        if isinstance(bound, int):
+            noun = "item" if bound == 1 else "items"
+            return f"Input should have {_LENGTH_TYPES[kind]} {bound} {noun}"
+    return message
+
+
 def pydantic_items(exc: ValidationError, source: str) -> list[dict[str, Any]]:
     """pydantic errors → the 422 item list, ``loc`` prefixed with ``path``/``query``/``body``."""
     items = []
-    for err in exc.errors(include_url=False, include_context=False, include_input=False):
-        items.append({"loc": [source, *err["loc"]], "msg": err["msg"], "type": err["type"]})
+    for err in exc.errors(include_url=False, include_context=True, include_input=False):
+        items.append({"loc": [source, *err["loc"]], "msg": api_message(err), "type": err["type"]})
     return items
 
 
@@ -80,7 +129,9 @@ def register_error_handlers(app: Quart) -> None:
 
     @app.errorhandler(MethodNotAllowed)
     async def _method(exc: MethodNotAllowed) -> Response:
-        allowed = sorted(set(exc.valid_methods or []))
+        adapter = app.create_url_adapter(request)
+        allowed = allowed_methods(app.url_map, adapter) if adapter is not None else []
+        allowed = allowed or sorted(set(exc.valid_methods or []))
         return _body(405, "Method Not Allowed", {"Allow": ", ".join(allowed)} if allowed else None)
 
     @app.errorhandler(HTTPException)

@@ -46,6 +46,14 @@ class Principal:
     def from_cookie(self) -> bool:
         return self.kind == "user"
 
+    @property
+    def key(self) -> str:
+        """Who holds per-principal resources (log streams, WebSockets): ``user:<id>``, ``service``, or the
+        kind for principals that hold none."""
+        if self.user is not None:
+            return f"user:{self.user['_id']}"
+        return self.kind
+
 
 ANONYMOUS = Principal("anonymous")
 
@@ -78,6 +86,28 @@ def _expire_cookie() -> None:
         logout_user()
 
 
+def cookie_session_id() -> str | None:
+    """The session id carried by a correctly signed session cookie; ``None`` without one. A signed payload that
+    is not a session id (the signature only proves it was made with our key) counts as no cookie."""
+    session_id: object = current_user.auth_id
+    if not isinstance(session_id, str) or not session_id:
+        return None
+    return session_id
+
+
+async def cookie_principal() -> Principal | None:
+    """The user principal of the session cookie alone, whatever other credentials the request carries."""
+    from app.state import get_state
+
+    session_id = cookie_session_id()
+    if session_id is None:
+        return None
+    resolved = await get_state().auth.resolve_session(session_id)
+    if resolved is None:
+        return None
+    return Principal("user", user=resolved[0], session_id=session_id)
+
+
 async def resolve_principal(endpoint: str | None = None) -> Principal:
     """Resolve (once per request) who is calling; see docs/api.md#principals-and-guards for the steps."""
     cached: Principal | None = getattr(g, "principal", None)
@@ -93,11 +123,11 @@ async def resolve_principal(endpoint: str | None = None) -> Principal:
         expected = state.secrets.service_token
         principal = Principal("service") if service_token_matches(token, expected) else Principal("invalid")
     else:
-        session_id = current_user.auth_id
+        session_id = cookie_session_id()
         if session_id is None:
             principal = ANONYMOUS
             if conn.cookies.get(state.cookie_name):
-                _expire_cookie()  # bad signature: expire the cookie in the response
+                _expire_cookie()  # bad signature (or a payload that is no session id): expire the cookie
         else:
             resolved = await state.auth.resolve_session(session_id)
             if resolved is None:

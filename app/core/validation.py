@@ -11,34 +11,68 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
+from annotated_types import Ge, Le
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 from quart import request
 from quart_schema.validation import (
     QUART_SCHEMA_QUERYSTRING_ATTRIBUTE,
     QUART_SCHEMA_REQUEST_ATTRIBUTE,
-    QUART_SCHEMA_RESPONSE_ATTRIBUTE,
     DataSource,
 )
 
 from app.core.errors import ApiError, pydantic_items
+from app.core.responses import Reply, as_reply
 from app.core.timefmt import parse_timestamp
 
 MAX_BODY_BYTES = 2 * 1024 * 1024
+#: Nesting limit of a JSON body. The deepest legitimate body (a finding's ``details``, at most 32 levels below its
+#: object) stays far below it; deeper bodies are refused before validation (and before any recursion can fail).
+MAX_JSON_DEPTH = 64
+TOO_DEEP = f"JSON body is nested too deeply (at most {MAX_JSON_DEPTH} levels)"
+#: The integers a stored document can hold (MongoDB's int64); anything beyond is a 422, never an overflow.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 _INT_RE = re.compile(r"^-?[0-9]+$")
+_INT64_MESSAGE = "must be an integer between -9223372036854775808 and 9223372036854775807"
 
 
 def _strict_int_text(value: object) -> object:
     if isinstance(value, str):
         if not _INT_RE.match(value):
             raise ValueError("must be a base-10 integer")
+        if len(value) > 20:
+            raise ValueError(_INT64_MESSAGE)
         return int(value)
     return value
+
+
+def _int64(value: int) -> int:
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise ValueError(_INT64_MESSAGE)
+    return value
+
+
+def json_depth_exceeds(value: object, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether ``value`` nests arrays/objects deeper than ``limit`` (iterative: no recursion to exhaust)."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 def text_bool(true: tuple[str, ...], false: tuple[str, ...]) -> Callable[[object], object]:
@@ -59,8 +93,13 @@ def text_bool(true: tuple[str, ...], false: tuple[str, ...]) -> Callable[[object
     return parse
 
 
-# A path or query integer: digits with an optional leading '-', nothing else.
-TextInt = Annotated[int, BeforeValidator(_strict_int_text)]
+# A JSON integer a document can store (64 bits); the bounds are part of the OpenAPI schema too.
+# (Use it bare: pydantic drops a field's own `Field(ge=...)` when an annotated alias carries the same kind of bound.)
+Int64 = Annotated[int, Ge(INT64_MIN), Le(INT64_MAX)]
+# A query integer: digits with an optional leading '-', nothing else, within 64 bits; give it a range with Field.
+TextInt = Annotated[int, BeforeValidator(_strict_int_text), AfterValidator(_int64)]
+# A path integer (an id): the same text rule, the 64-bit range in the schema.
+PathInt = Annotated[int, Ge(INT64_MIN), Le(INT64_MAX), BeforeValidator(_strict_int_text)]
 # A query boolean: true/false/1/0, case-insensitive.
 QueryBool = Annotated[bool, BeforeValidator(text_bool(("true", "1"), ("false", "0")))]
 MirrorId = Annotated[str, Field(pattern=r"^[0-9a-f]{12}$")]
@@ -95,7 +134,7 @@ class QueryModel(BaseModel):
 
 class Pagination(QueryModel):
     limit: TextInt = Field(default=200, ge=1, le=1000)
-    offset: TextInt = Field(default=0, ge=0)
+    offset: TextInt = Field(default=0, ge=0, le=INT64_MAX)
 
 
 F = TypeVar("F", bound=Callable[..., Awaitable[Any]])
@@ -109,7 +148,7 @@ def _path_model(spec: dict[str, Any]) -> type[BaseModel]:
     if model is None:
         fields: dict[str, Any] = {}
         for name, kind in spec.items():
-            fields[name] = (TextInt if kind is int else kind, ...)
+            fields[name] = (PathInt if kind is int else kind, ...)
         model = create_model("PathParams", **fields)
         _path_model_cache[key] = model
     return model
@@ -121,7 +160,8 @@ def _is_json_mimetype(content_type: str) -> bool:
 
 
 async def read_json_body(*, optional: bool = False) -> Any:
-    """Read the body under the size, content-type and syntax rules. Returns ``None`` for an empty body."""
+    """Read the body under the size, content-type and syntax rules. Returns :data:`NO_BODY` for an empty body
+    (a JSON ``null`` is ``None``, which is not an object)."""
     declared = request.content_length
     if declared is not None and declared > MAX_BODY_BYTES:
         raise ApiError(413, "Request body too large")
@@ -129,19 +169,33 @@ async def read_json_body(*, optional: bool = False) -> Any:
     if len(raw) > MAX_BODY_BYTES:
         raise ApiError(413, "Request body too large")
     if not raw:
-        return None
+        return NO_BODY
     if not _is_json_mimetype(request.headers.get("Content-Type", "")):
         if optional and not raw.strip():
-            return None
+            return NO_BODY
         raise ApiError(415, "Content-Type must be application/json")
     try:
-        return json.loads(raw)
+        payload = json.loads(raw)
+    except RecursionError:
+        raise ApiError(400, TOO_DEEP) from None
     except (ValueError, UnicodeDecodeError):
         raise ApiError(400, "Malformed JSON body") from None
+    if json_depth_exceeds(payload):
+        raise ApiError(400, TOO_DEEP)
+    return payload
+
+
+class _NoBody:
+    def __repr__(self) -> str:
+        return "NO_BODY"
+
+
+#: What :func:`read_json_body` returns when the request has no body at all.
+NO_BODY: Any = _NoBody()
 
 
 def parse_body(model: type[BaseModel], payload: Any) -> BaseModel:
-    if payload is None:
+    if payload is NO_BODY:
         raise ApiError(422, [{"loc": ["body"], "msg": "Field required: a JSON object body", "type": "missing"}])
     if not isinstance(payload, dict):
         raise ApiError(422, [{"loc": ["body"], "msg": "Input should be a JSON object", "type": "model_type"}])
@@ -151,18 +205,37 @@ def parse_body(model: type[BaseModel], payload: Any) -> BaseModel:
         raise ApiError(422, pydantic_items(exc, "body")) from None
 
 
+#: View attributes read by the OpenAPI provider (app/core/openapi.py).
+RESPONSES_ATTRIBUTE = "_kure_responses"
+PATH_MODEL_ATTRIBUTE = "_kure_path_model"
+ERRORS_ATTRIBUTE = "_kure_errors"
+INPUTS_ATTRIBUTE = "_kure_inputs"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a route validates, which decides its generic error statuses (docs/api-decisions.md, "OpenAPI")."""
+
+    path: bool = False
+    query: bool = False
+    body: bool = False
+    body_optional: bool = False
+
+
 def validate(
     *,
     path: dict[str, Any] | None = None,
     query: type[BaseModel] | None = None,
     body: type[BaseModel] | None = None,
     body_optional: bool = False,
-    responses: dict[int, type[BaseModel]] | None = None,
+    responses: Mapping[int, Reply | Any] | None = None,
+    errors: Iterable[int] = (),
 ) -> Callable[[F], F]:
     """Parse and validate a request; see the module docstring.
 
     ``path`` maps a URL variable to ``int`` (the base-10 integer rule of docs/api.md#identifiers) or an annotated type
-    such as :data:`MirrorId`; parsed values replace the raw strings in the view's keyword arguments.
+    such as :data:`MirrorId`; parsed values replace the raw strings in the view's keyword arguments. ``responses``
+    are the route's successful answers and ``errors`` the error statuses of its own checks (app/core/responses.py).
     """
 
     path_model = _path_model(path) if path else None
@@ -185,7 +258,7 @@ def validate(
                     raise ApiError(422, pydantic_items(exc, "query")) from None
             if body is not None:
                 payload = await read_json_body(optional=body_optional)
-                if payload is None and body_optional:
+                if payload is NO_BODY and body_optional:
                     payload = {}
                 kwargs["data"] = parse_body(body, payload)
             return await func(*args, **kwargs)
@@ -194,16 +267,31 @@ def validate(
             setattr(wrapper, QUART_SCHEMA_QUERYSTRING_ATTRIBUTE, query)
         if body is not None:
             setattr(wrapper, QUART_SCHEMA_REQUEST_ATTRIBUTE, (body, DataSource.JSON))
-        if responses:
-            schemas = dict(getattr(func, QUART_SCHEMA_RESPONSE_ATTRIBUTE, {}))
-            for status, model in responses.items():
-                schemas[status] = (model, None)
-            setattr(wrapper, QUART_SCHEMA_RESPONSE_ATTRIBUTE, schemas)
+        declared = {**getattr(func, RESPONSES_ATTRIBUTE, {})}
+        declared.update({status: as_reply(reply) for status, reply in (responses or {}).items()})
+        setattr(wrapper, RESPONSES_ATTRIBUTE, declared)
+        setattr(wrapper, ERRORS_ATTRIBUTE, frozenset(getattr(func, ERRORS_ATTRIBUTE, frozenset())) | set(errors))
+        if path_model is not None:
+            setattr(wrapper, PATH_MODEL_ATTRIBUTE, path_model)
+        setattr(wrapper, INPUTS_ATTRIBUTE, Inputs(path=path_model is not None, query=query is not None,
+                                                  body=body is not None, body_optional=body_optional))
         return wrapper  # type: ignore[return-value]
 
     return decorator
 
 
-def document(responses: dict[int, type[BaseModel]]) -> Callable[[F], F]:
-    """Declare response models for OpenAPI on a route that takes no input to validate."""
-    return validate(responses=responses)
+def documented_body(model: type[BaseModel]) -> Callable[[F], F]:
+    """Document the JSON body of a route that reads it itself (to check things in its own order)."""
+
+    def decorator(func: F) -> F:
+        setattr(func, QUART_SCHEMA_REQUEST_ATTRIBUTE, (model, DataSource.JSON))
+        inputs: Inputs = getattr(func, INPUTS_ATTRIBUTE, Inputs())
+        setattr(func, INPUTS_ATTRIBUTE, Inputs(path=inputs.path, query=inputs.query, body=True))
+        return func
+
+    return decorator
+
+
+def document(responses: Mapping[int, Reply | Any], errors: Iterable[int] = ()) -> Callable[[F], F]:
+    """Declare the answers of a route that takes no input to validate (see :func:`validate`)."""
+    return validate(responses=responses, errors=errors)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import aiohttp
 from kubernetes_asyncio import client
@@ -12,7 +13,12 @@ from kubernetes_asyncio import client
 from app.core.errors import KUBE_UNAVAILABLE, ApiError, DependencyUnavailable
 
 from .config import check_connection, create_api_client, load_kube_config
-from .rest import KubeApiError
+from .names import name_error, namespace_error, object_name_rule
+from .resources import resource
+from .rest import KubeApiError, request_json
+
+#: Read timeout of one non-streaming Kubernetes call.
+CALL_TIMEOUT = 30.0
 
 log = logging.getLogger("kure.kube")
 
@@ -79,6 +85,30 @@ class KubeAccess:
         if self._api is not None:
             await self._api.close()
         self._api = None
+
+    async def read(
+        self, kind: str, namespace: str | None, name: str, *, read_timeout: float = CALL_TIMEOUT
+    ) -> dict[str, Any] | None:
+        """GET one object by its exact API kind: ``None`` when it does not exist — or cannot, because a name
+        breaks Kubernetes' naming rules (app/kube/names.py; such a name never reaches a URL). A Kubernetes error
+        answer is a 502, an unreachable API server a 503, no client a 503."""
+        res = resource(kind)
+        api = await self.require()  # 503 first: without a cluster nothing can be said about any name
+        if name_error(name, object_name_rule(kind)) is not None:
+            return None
+        if res.namespaced and (namespace is None or namespace_error(namespace) is not None):
+            return None
+        try:
+            obj = await request_json(api, "GET", res.item_path(namespace, name), read_timeout=read_timeout)
+        except KubeApiError as exc:
+            self.report(True)
+            if exc.status == 404:
+                return None
+            raise api_error(exc) from None
+        except TRANSPORT_ERRORS as exc:
+            raise self.unreachable(exc) from None
+        self.report(True)
+        return obj
 
     def unreachable(self, exc: BaseException) -> ApiError:
         """503 ``Kubernetes client not available`` for a transport failure, which also marks the API server down."""

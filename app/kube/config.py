@@ -41,6 +41,21 @@ def _first_existing(paths: list[str]) -> str | None:
     return next((p for p in paths if p and os.path.exists(p)), None)
 
 
+def config_source(kubeconfig: str | None = None, *, environ: dict[str, str] | None = None) -> str | None:
+    """Where :func:`load_kube_config` would read the configuration from, without reading it: ``kubeconfig:<path>``,
+    ``in-cluster``, or ``None`` when there is no cluster configuration at all (what ``make run`` asks before
+    choosing between ``serve`` and ``demo``)."""
+    env = os.environ if environ is None else environ
+    path = kubeconfig or env.get("KUBECONFIG") or None
+    if path:
+        found = _first_existing(path.split(os.pathsep))
+        return f"kubeconfig:{found}" if found else None
+    if env.get("KUBERNETES_SERVICE_HOST"):
+        return "in-cluster"
+    default = Path.home() / ".kube" / "config"
+    return f"kubeconfig:{default}" if default.exists() else None
+
+
 async def load_kube_config(
     kubeconfig: str | None = None, *, mode: str = "auto", environ: dict[str, str] | None = None
 ) -> KubeConfig | None:

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class SettingsValues(BaseModel):
@@ -18,5 +18,10 @@ class AppConfig(BaseModel):
     ai_model: str | None
     graph_enabled: bool
     kubernetes_connected: bool
+    cluster_mode: Literal["real", "simulated", "off"] = Field(
+        description="Which cluster Kure watches: `real` (a kubeconfig or in-cluster configuration), `simulated` "
+        "(the simulated cluster of `kure-monitor demo`) or `off` (KURE_KUBERNETES=off, or no cluster "
+        "configuration found). docs/api-decisions.md."
+    )
     settings: SettingsValues
     graph_sync: dict[str, Any]

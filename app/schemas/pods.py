@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from app.core.timefmt import iso
-from app.core.validation import InputTimestamp, Pagination, QueryModel, RequestModel
+from app.core.validation import INT64_MAX, InputTimestamp, Int64, Pagination, QueryModel, RequestModel
+from app.kube.names import label_key_error, label_value_error
 from app.schemas.insight import AccessSummary, ImpactSummary
 
 Status = Literal["new", "investigating", "resolved", "ignored"]
@@ -19,18 +20,18 @@ class EventIn(RequestModel):
     reason: str | None = None
     message: str | None = None
     timestamp: InputTimestamp | None = None
-    count: int | None = None
+    count: Int64 | None = None
 
 
 class ContainerStatusIn(RequestModel):
     name: Annotated[str, Field(min_length=1, pattern=r"\S")]
     image: str = ""
     ready: bool = False
-    restart_count: Annotated[int, Field(ge=0)] = 0
+    restart_count: Annotated[int, Field(ge=0, le=INT64_MAX)] = 0
     state: str = ""
     reason: str | None = None
     message: str | None = None
-    exit_code: int | None = None
+    exit_code: Int64 | None = None
 
 
 class PodReport(RequestModel):
@@ -51,6 +52,17 @@ class PodReport(RequestModel):
     owner_kind: Annotated[str, Field(max_length=64)] | None = None
     owner_name: Annotated[str, Field(max_length=253)] | None = None
     labels: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("labels")
+    @classmethod
+    def _kubernetes_labels(cls, value: dict[str, str]) -> dict[str, str]:
+        # The pod's labels as Kubernetes holds them: a key or value Kubernetes refuses is no pod's label (and a
+        # key with a NUL byte or a leading `$` could not even be stored).
+        for key, item in value.items():
+            problem = label_key_error(key) or label_value_error(item)
+            if problem is not None:
+                raise ValueError(f"{problem}: {key!r}")
+        return value
 
 
 class StatusChange(RequestModel):

@@ -7,14 +7,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, field_validator
 
-from app.core.validation import Pagination, QueryBool, QueryModel, RequestModel
+from app.core.validation import INT64_MAX, INT64_MIN, Pagination, QueryBool, QueryModel, RequestModel
 from app.services.registries import normalise_registry
 
 Severity = Literal["critical", "high", "medium", "low", "info"]
 SEVERITIES: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
 SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1, "info": 0}
 MAX_DETAILS_DEPTH = 32
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # docs/api.md#bodies: "non-empty" means at least one non-whitespace character.
 _NON_BLANK = r"\S"
 

@@ -13,6 +13,7 @@ from app.core.cache import CachedValue
 from app.core.clock import Clock
 from app.core.crypto import DecryptionError, SecretBox
 from app.core.errors import ApiError
+from app.core.logformat import register_secret
 from app.core.tasks import TaskGroup
 from storage.llm_config import LlmConfigRepository
 
@@ -49,6 +50,7 @@ class AiService:
             return None
         try:
             api_key = self.box.decrypt(doc["key_ciphertext"]) if doc.get("key_ciphertext") else ""
+            register_secret(api_key)
         except DecryptionError:
             log.warning("The stored LLM API key cannot be decrypted (ENCRYPTION_KEY changed); AI is off")
             return None

@@ -13,13 +13,17 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from app.core.clock import Clock
 from app.core.errors import ApiError
-from storage.errors import DuplicateError
+from storage.errors import DuplicateError, LastAdminError
 from storage.login_attempts import LoginAttemptRepository
 from storage.sessions import SessionRepository
 from storage.users import UserRepository
 
 LOGIN_WINDOW = timedelta(seconds=30)
 LOGIN_LIMIT = 5
+#: Per client IP, whatever the usernames: password spraying tries one password on many accounts.
+IP_LOGIN_WINDOW = timedelta(minutes=5)
+IP_LOGIN_LIMIT = 30
+OWN_PASSWORD = "Change your own password with POST /api/auth/password (it asks for the current one)"
 
 # argon2id with OWASP's baseline (19 MiB, 2 passes, 1 lane): ~25 ms per verification on an idle core of this
 # machine, so login p95 stays far below 250 ms on 2 cores while guessing stays memory-hard (docs/benchmarks.md).
@@ -123,20 +127,28 @@ class AuthService:
             raise
         return await self.users.update(user["_id"], {"last_login_at": now}) or user
 
-    async def check_rate_limit(self, key: str) -> None:
+    async def check_rate_limit(self, key: str, window: timedelta = LOGIN_WINDOW, limit: int = LOGIN_LIMIT) -> None:
         now = self.clock.now()
-        recent = await self.attempts.in_window(key, now, LOGIN_WINDOW)
-        if len(recent) >= LOGIN_LIMIT:
+        recent = await self.attempts.in_window(key, now, window)
+        if len(recent) >= limit:
             # Retry when the oldest counted attempt leaves the window.
-            oldest = recent[-LOGIN_LIMIT]
-            wait = (oldest + LOGIN_WINDOW - now).total_seconds()
+            oldest = recent[-limit]
+            wait = (oldest + window - now).total_seconds()
             raise ApiError(429, "Too many login attempts", {"Retry-After": str(max(1, math.ceil(wait)))})
 
-    async def login(self, username: str, password: str, rate_key: str) -> dict[str, Any]:
-        """Verify credentials (counted against the rate limit); the user document on success."""
-        await self.check_rate_limit(rate_key)
+    async def login(self, username: str, password: str, client_ip: str) -> dict[str, Any]:
+        """Verify credentials (counted against both rate limits); the user document on success.
+
+        Two sliding windows, both stored in MongoDB: 5 attempts per 30 s per (client IP, lower-cased username)
+        (docs/api.md#auth-and-users), and 30 attempts per 5 minutes per client IP whatever the username, which caps
+        password spraying (docs/api-decisions.md#auth). Refused attempts count against neither.
+        """
+        pair_key, ip_key = f"{client_ip}|{username.lower()}", f"ip|{client_ip}"
+        await self.check_rate_limit(pair_key)
+        await self.check_rate_limit(ip_key, IP_LOGIN_WINDOW, IP_LOGIN_LIMIT)
         now = self.clock.now()
-        await self.attempts.record(rate_key, now)
+        await self.attempts.record(pair_key, now)
+        await self.attempts.record(ip_key, now)
         user = await self.users.by_username(username)
         # Unknown users verify a dummy hash so both failure paths take the same time.
         stored_hash = user["password_hash"] if user is not None else await self.dummy_hash()
@@ -164,30 +176,30 @@ class AuthService:
             raise ApiError(409, "Username already exists") from None
 
     async def update_user(
-        self, caller: dict[str, Any], caller_session: str | None, user_id: int,
-        role: str | None, password: str | None,
+        self, caller: dict[str, Any], user_id: int, role: str | None, password: str | None,
     ) -> dict[str, Any]:
         target = await self.users.get(user_id)
         if target is None:
             raise ApiError(404, "User not found")
-        if role is not None and target["_id"] == caller["_id"] and role != caller["role"]:
+        is_self = target["_id"] == caller["_id"]
+        if role is not None and is_self and role != caller["role"]:
             raise ApiError(400, "Cannot change your own role")
-        demotes_admin = role is not None and target["role"] == "admin" and role != "admin"
-        if demotes_admin and await self.users.count_admins() <= 1:
-            raise ApiError(400, "Cannot demote the last admin")
-        changes: dict[str, Any] = {}
-        if role is not None:
-            changes["role"] = role
-        if password is not None:
-            changes["password_hash"] = await hash_password(password)
-        if not changes:
-            return target
-        updated = await self.users.update(user_id, changes)
+        if password is not None and is_self:
+            # Administration must not bypass the current-password check of the user's own route.
+            raise ApiError(400, OWN_PASSWORD)
+        updated: dict[str, Any] | None = target
+        # The role first: a refused demotion must leave the password untouched as well.
+        if role is not None and role != target["role"]:
+            try:
+                updated = await self.users.set_role(user_id, role)
+            except LastAdminError:
+                raise ApiError(400, "Cannot demote the last admin") from None
+        if password is not None and updated is not None:
+            updated = await self.users.update(user_id, {"password_hash": await hash_password(password)})
         if updated is None:
             raise ApiError(404, "User not found")
         if password is not None:
-            keep = caller_session if target["_id"] == caller["_id"] else None
-            await self.sessions.delete_for_user(user_id, except_session_id=keep)
+            await self.sessions.delete_for_user(user_id)
         return updated
 
     async def delete_user(self, caller: dict[str, Any], user_id: int) -> None:
@@ -196,7 +208,8 @@ class AuthService:
             raise ApiError(404, "User not found")
         if target["_id"] == caller["_id"]:
             raise ApiError(400, "Cannot delete yourself")
-        if target["role"] == "admin" and await self.users.count_admins() <= 1:
-            raise ApiError(400, "Cannot delete the last admin")
-        await self.users.delete(user_id)
+        try:
+            await self.users.delete_user(user_id)
+        except LastAdminError:
+            raise ApiError(400, "Cannot delete the last admin") from None
         await self.sessions.delete_for_user(user_id)

@@ -15,8 +15,8 @@ from neo4j import AsyncDriver
 
 from app.core.errors import ApiError, DependencyUnavailable
 from app.incluster.manifests import strip_object
-from app.kube import KubeApiError, request_json, resource
-from app.kube.access import TRANSPORT_ERRORS, KubeAccess, api_error
+from app.kube import resource
+from app.kube.access import KubeAccess
 from graph import queries
 
 log = logging.getLogger("kure.diagram")
@@ -101,21 +101,16 @@ class DiagramService:
         canonical = next((k for k in MANIFEST_KINDS if k.lower() == lowered), None)
         if canonical is None:
             raise ApiError(400, f"Unsupported kind '{kind}'")
-        api = await self._kube.require()
         api_kind = "ServiceAccount" if canonical == "Subject:ServiceAccount" else canonical
         res = resource(api_kind)
-        try:
-            obj = await request_json(api, "GET", res.item_path(namespace, name), read_timeout=MANIFEST_TIMEOUT)
-        except KubeApiError as exc:
-            self._kube.report(True)
-            if exc.status == 404:
-                if res.namespaced:
-                    raise ApiError(404, f"{api_kind} '{name}' not found in namespace '{namespace}'") from None
-                raise ApiError(404, f"{api_kind} '{name}' not found") from None
-            raise api_error(exc) from None
-        except TRANSPORT_ERRORS as exc:
-            raise self._kube.unreachable(exc) from None
-        self._kube.report(True)
+        # KubeAccess.read checks both names against Kubernetes' naming rules before building the path: a name
+        # such as `..` or one with an encoded slash cannot exist, so it is "not found" without any API call.
+        scope = namespace if res.namespaced else None
+        obj = await self._kube.read(api_kind, scope, name, read_timeout=MANIFEST_TIMEOUT)
+        if obj is None:
+            if res.namespaced:
+                raise ApiError(404, f"{api_kind} '{name}' not found in namespace '{namespace}'")
+            raise ApiError(404, f"{api_kind} '{name}' not found")
         cleaned = clean_manifest(obj)
         return {
             "kind": api_kind,

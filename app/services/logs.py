@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import AsyncGenerator, Callable
 from typing import Any
 from urllib.parse import quote
@@ -22,24 +21,21 @@ import aiohttp
 from kubernetes_asyncio import client
 
 from app.core.errors import ApiError
-from app.kube import (
-    KubeApiError,
-    open_request,
-    request_json,
-    request_text,
-)
-from app.kube.access import TRANSPORT_ERRORS, KubeAccess, api_error
+from app.kube import KubeApiError, open_request, request_text
+from app.kube.access import CALL_TIMEOUT, TRANSPORT_ERRORS, KubeAccess, api_error
 
 log = logging.getLogger("kure.logs")
 
 MAX_STREAMS = 100
+#: Follow streams one principal (a user, or the service token) may hold at once in one backend process, so a
+#: single account cannot take every slot (docs/mirror.md, "Logs").
+MAX_STREAMS_PER_PRINCIPAL = 10
 KEEPALIVE_SECONDS = 15.0
-#: Read timeout of one non-streaming Kubernetes call.
-CALL_TIMEOUT = 30.0
 #: A "line" without a newline is cut into events of this size, so one endless line cannot grow memory.
 MAX_LINE_BYTES = 1024 * 1024
 
 TOO_MANY_STREAMS = "Too many concurrent log streams"
+TOO_MANY_OWN_STREAMS = "Too many concurrent log streams for this user (limit {limit}); close one first"
 STREAM_RETRY_AFTER = "15"
 
 KEEPALIVE_FRAME = b": keep-alive\n\n"
@@ -49,23 +45,14 @@ ERROR_FRAME = b'event: error\ndata: {"detail":"Kubernetes API error"}\n\n'
 # A broken follow stream: transport failures, and aiohttp's ValueError for a malformed chunked body.
 STREAM_ERRORS: tuple[type[Exception], ...] = (*TRANSPORT_ERRORS, ValueError)
 
-_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-_DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-
 
 def pod_not_found(namespace: str, pod_name: str) -> ApiError:
     return ApiError(404, f"Pod '{pod_name}' not found in namespace '{namespace}'")
 
 
-def valid_pod_ref(namespace: str, pod_name: str) -> bool:
-    """Names the API server could hold; anything else cannot exist (and must never reach a URL path)."""
-    return (
-        len(namespace) <= 63 and bool(_DNS_LABEL.match(namespace))
-        and len(pod_name) <= 253 and bool(_DNS_SUBDOMAIN.match(pod_name))
-    )
-
-
 def pod_path(namespace: str, pod_name: str = "", sub: str = "") -> str:
+    """REST path of the pods of a namespace, of one pod or of its ``sub`` resource. Callers pass names that
+    passed app/kube/names.py (the routes' path types, or :meth:`KubeAccess.read` for stored names)."""
     path = f"/api/v1/namespaces/{quote(namespace, safe='')}/pods"
     if pod_name:
         path += f"/{quote(pod_name, safe='')}"
@@ -74,21 +61,10 @@ def pod_path(namespace: str, pod_name: str = "", sub: str = "") -> str:
     return path
 
 
-async def read_pod(kube: KubeAccess, api: client.ApiClient, namespace: str, pod_name: str) -> dict[str, Any] | None:
-    """The live pod, or ``None`` when it does not exist. 502/503 for other failures."""
-    if not valid_pod_ref(namespace, pod_name):
-        return None
-    try:
-        pod = await request_json(api, "GET", pod_path(namespace, pod_name), read_timeout=CALL_TIMEOUT)
-    except KubeApiError as exc:
-        kube.report(True)
-        if exc.status == 404:
-            return None
-        raise api_error(exc) from None
-    except TRANSPORT_ERRORS as exc:
-        raise kube.unreachable(exc) from None
-    kube.report(True)
-    return pod
+async def read_pod(kube: KubeAccess, namespace: str, pod_name: str) -> dict[str, Any] | None:
+    """The live pod, or ``None`` when it does not exist (or cannot: a name Kubernetes would refuse).
+    502/503 for other failures."""
+    return await kube.read("Pod", namespace, pod_name)
 
 
 def container_names(pod: dict[str, Any]) -> list[str]:
@@ -214,18 +190,21 @@ class LogService:
         kube: KubeAccess,
         *,
         max_streams: int = MAX_STREAMS,
+        max_streams_per_principal: int = MAX_STREAMS_PER_PRINCIPAL,
         keepalive_seconds: float = KEEPALIVE_SECONDS,
     ) -> None:
         self.kube = kube
         self.max_streams = max_streams
+        self.max_streams_per_principal = max_streams_per_principal
         self.keepalive_seconds = keepalive_seconds
         self.active_streams = 0
+        self._streams_by_principal: dict[str, int] = {}
 
     async def _resolve(
         self, api: client.ApiClient, namespace: str, pod_name: str, container: str | None
     ) -> tuple[str, list[str]]:
         """The shared pre-checks of docs/api.md#logs after the client check: pod exists, container known."""
-        pod = await read_pod(self.kube, api, namespace, pod_name)
+        pod = await read_pod(self.kube, namespace, pod_name)
         if pod is None:
             raise pod_not_found(namespace, pod_name)
         containers = container_names(pod)
@@ -268,17 +247,25 @@ class LogService:
         api = await self.kube.require()
         await self._resolve(api, namespace, pod_name, container)
 
+    def streams_of(self, principal: str) -> int:
+        return self._streams_by_principal.get(principal, 0)
+
     async def open_stream(
-        self, namespace: str, pod_name: str, container: str | None, tail_lines: int
+        self, namespace: str, pod_name: str, container: str | None, tail_lines: int, principal: str = ""
     ) -> LogStream:
         """docs/api.md#following-logs: run the pre-checks, take a stream slot and open the follow connection.
 
+        ``principal`` names who holds the slot (``user:<id>`` or ``service``), for the per-principal cap.
         Errors are raised before any byte is sent, so they are ordinary JSON answers.
         """
         api = await self.kube.require()
         if self.active_streams >= self.max_streams:
             raise ApiError(429, TOO_MANY_STREAMS, {"Retry-After": STREAM_RETRY_AFTER})
+        if self.streams_of(principal) >= self.max_streams_per_principal:
+            raise ApiError(429, TOO_MANY_OWN_STREAMS.format(limit=self.max_streams_per_principal),
+                           {"Retry-After": STREAM_RETRY_AFTER})
         self.active_streams += 1
+        self._streams_by_principal[principal] = self.streams_of(principal) + 1
         released = False
 
         def release() -> None:
@@ -286,6 +273,11 @@ class LogService:
             if not released:
                 released = True
                 self.active_streams -= 1
+                remaining = self.streams_of(principal) - 1
+                if remaining > 0:
+                    self._streams_by_principal[principal] = remaining
+                else:
+                    self._streams_by_principal.pop(principal, None)
 
         try:
             name, _ = await self._resolve(api, namespace, pod_name, container)

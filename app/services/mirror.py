@@ -1,9 +1,11 @@
 """Mirror pods (docs/api.md#mirror-pods): a copy of a failed pod with a proposed fix, run for a limited time, then
 reaped.
 
-Flow of a deploy: pod-failure record → source manifest (stored, else live) → manifest to deploy (the user's, else
-the fix generator's, else the cleaned source) → privilege gate against the source → forced name, namespace and
-labels → create the pod → store the record → broadcast. Records live in MongoDB, so a restarted backend keeps
+Flow of a deploy: pod-failure record → source pod, read live from Kubernetes (the pod itself, else the pod
+template of its owning controller; the manifest stored with the report is evidence only and never deployed) →
+manifest to deploy (the user's, else the fix generator's, else the cleaned source) → the gate
+(app/services/mirror_gate.py: the source plus allowed changes, nothing else) → forced name, namespace and labels →
+create the pod → store the record → broadcast. Records live in MongoDB, so a restarted backend keeps
 reaping what an earlier process deployed.
 
 One asyncio lock serialises the paths that create or remove pods and records (deploy's create+insert, delete,
@@ -30,8 +32,10 @@ from app.core.clock import Clock
 from app.core.errors import ApiError
 from app.core.timefmt import iso, parse_timestamp
 from app.kube import KubeApiError, request_json
-from app.kube.access import TRANSPORT_ERRORS, KubeAccess, api_error
-from app.services.logs import CALL_TIMEOUT, pod_not_found, pod_path, read_pod
+from app.kube.access import CALL_TIMEOUT, TRANSPORT_ERRORS, KubeAccess, api_error
+from app.kube.objects import pod_template
+from app.services.logs import pod_not_found, pod_path, read_pod
+from app.services.mirror_gate import decide
 from app.ws.hub import Hub
 from storage.mirrors import MirrorRepository
 
@@ -50,17 +54,28 @@ LABEL_SOURCE_POD = "kure.io/source-pod"
 
 USER_EXPLANATION = "User-provided manifest"
 POD_FAILURE_NOT_FOUND = "Pod failure not found"
-INVALID_SOURCE = "Source manifest is not a valid Pod manifest"
 INVALID_YAML = "Manifest is not valid YAML"
 NOT_A_POD = "Manifest must be a single Pod (kind: Pod)"
+
+PRIVILEGE_PREFIX = "Manifest adds privileges over the source pod: "
 
 PodLookup = Callable[[int], Awaitable[dict[str, Any] | None]]
 TtlLookup = Callable[[], Awaitable[int]]
 LlmConfigLookup = Callable[[], Awaitable[LlmConfig | None]]
+RegistryLookup = Callable[[], Awaitable[list[str]]]
+
+#: Controllers whose live pod template can stand in for a pod that is gone, with the controller that in turn
+#: owns them and how its name is derived from theirs (a Deployment names its ReplicaSets ``<name>-<hash>``, a
+#: CronJob its Jobs ``<name>-<scheduled minute>``).
+TEMPLATE_OWNERS = frozenset({"ReplicaSet", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"})
 
 
 async def _no_llm() -> LlmConfig | None:
     return None
+
+
+async def _no_registries() -> list[str]:
+    return []
 
 
 # --- pure helpers ------------------------------------------------------------------------------------------
@@ -83,67 +98,52 @@ def _dict(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _containers(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every container of a pod spec (regular, init, ephemeral) that has a name, in manifest order."""
-    found: list[dict[str, Any]] = []
-    for list_name in ("containers", "initContainers", "ephemeralContainers"):
-        items = spec.get(list_name)
-        if isinstance(items, list):
-            found.extend(c for c in items if isinstance(c, dict) and isinstance(c.get("name"), str))
-    return found
+def owner_chain(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """The controllers whose live pod template may stand in for the record's pod, nearest first.
 
-
-def _security(container: dict[str, Any] | None) -> dict[str, Any]:
-    return _dict((container or {}).get("securityContext"))
-
-
-def _added_caps(container: dict[str, Any] | None) -> set[str]:
-    add = _dict(_security(container).get("capabilities")).get("add")
-    return {str(cap) for cap in add} if isinstance(add, list) else set()
-
-
-def _service_account(spec: dict[str, Any]) -> str:
-    name = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
-    return str(name)
-
-
-def privilege_reasons(source: dict[str, Any], mirror: dict[str, Any]) -> list[str]:
-    """What the mirror may do that the source may not (docs/api.md#deploying-a-mirror step 4), in the contract's order.
-
-    Containers and volumes are matched by name; a container or volume new in the mirror is compared against
-    nothing, so any privilege it carries counts.
+    The pod's own controller comes from the report (``owner_kind``/``owner_name``, else the controller reference
+    of the stored manifest); if that controller is gone too, the one above it is derived from its name: a
+    ReplicaSet ``<deployment>-<pod-template-hash>`` (the hash is the pod's ``pod-template-hash`` label) belongs to
+    that Deployment, a Job ``<cronjob>-<digits>`` to that CronJob.
     """
-    src_spec, dst_spec = _dict(source.get("spec")), _dict(mirror.get("spec"))
-    src_containers = {c["name"]: c for c in _containers(src_spec)}
-    dst_containers = _containers(dst_spec)
-    reasons: list[str] = []
-    for container in dst_containers:
-        if _security(container).get("privileged") is True and \
-                _security(src_containers.get(container["name"])).get("privileged") is not True:
-            reasons.append(f"privileged container '{container['name']}'")
-    for field in ("hostNetwork", "hostPID", "hostIPC"):
-        if dst_spec.get(field) is True and src_spec.get(field) is not True:
-            reasons.append(field)
-    src_volumes = {
-        v["name"]: v for v in src_spec.get("volumes") or () if isinstance(v, dict) and isinstance(v.get("name"), str)
-    }
-    for volume in dst_spec.get("volumes") or ():
-        if not isinstance(volume, dict) or "hostPath" not in volume:
-            continue
-        name = str(volume.get("name"))
-        # Same volume name but another host path (or type) is as much a new host mount as a new volume.
-        if _dict(src_volumes.get(name)).get("hostPath") != volume.get("hostPath"):
-            reasons.append(f"hostPath volume '{name}'")
-    for container in dst_containers:
-        if _added_caps(container) - _added_caps(src_containers.get(container["name"])):
-            reasons.append(f"added capabilities in container '{container['name']}'")
-    for container in dst_containers:
-        if _security(container).get("allowPrivilegeEscalation") is True and \
-                _security(src_containers.get(container["name"])).get("allowPrivilegeEscalation") is not True:
-            reasons.append(f"allowPrivilegeEscalation in container '{container['name']}'")
-    if _service_account(dst_spec) != _service_account(src_spec):
-        reasons.append(f"serviceAccountName '{_service_account(dst_spec)}'")
-    return reasons
+    kind, name = record.get("owner_kind"), record.get("owner_name")
+    labels = _dict(record.get("labels"))
+    stored = record.get("manifest")
+    if isinstance(stored, str) and stored.strip():
+        try:
+            evidence = load_single_object(stored)
+        except ManifestError:
+            evidence = {}
+        metadata = _dict(evidence.get("metadata"))
+        if not (isinstance(kind, str) and isinstance(name, str)):
+            refs = [r for r in metadata.get("ownerReferences") or () if isinstance(r, dict)]
+            ref = next((r for r in refs if r.get("controller") is True), refs[0] if refs else {})
+            kind, name = ref.get("kind"), ref.get("name")
+        labels = {**_dict(metadata.get("labels")), **labels}
+    if not (isinstance(kind, str) and isinstance(name, str) and kind in TEMPLATE_OWNERS and name):
+        return []
+    chain = [(kind, name)]
+    template_hash = labels.get("pod-template-hash")
+    if kind == "ReplicaSet" and isinstance(template_hash, str) and template_hash \
+            and name.endswith(f"-{template_hash}"):
+        chain.append(("Deployment", name.removesuffix(f"-{template_hash}")))
+    elif kind == "Job":
+        base, _, suffix = name.rpartition("-")
+        if base and suffix.isdigit():
+            chain.append(("CronJob", base))
+    return chain
+
+
+def pod_from_template(obj: dict[str, Any], kind: str, pod_name: str, namespace: str) -> dict[str, Any] | None:
+    """A Pod built from a controller's pod template, named like the pod it stands in for."""
+    template_meta, template_spec = pod_template(obj, kind)
+    if not template_spec:
+        return None
+    metadata: dict[str, Any] = {"name": pod_name, "namespace": namespace}
+    for key in ("labels", "annotations"):
+        if isinstance(template_meta.get(key), dict):
+            metadata[key] = template_meta[key]
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": template_spec}
 
 
 def force_mirror_fields(manifest: dict[str, Any], source_pod: str, namespace: str, mirror_id: str) -> dict[str, Any]:
@@ -272,7 +272,8 @@ def _phase(pod: dict[str, Any]) -> str:
 class MirrorService:
     """The behaviour of docs/api.md#mirror-pods. ``pods`` looks a pod-failure record up by id; ``ttl_default`` reads the
     ``mirror_ttl_seconds`` setting; ``llm_config`` returns the active LLM configuration or ``None`` (the fix
-    generator then falls back to the cleaned source and the rule explanation)."""
+    generator then falls back to the cleaned source and the rule explanation); ``trusted_registries`` lists the
+    registries a mirror's image may come from besides the source image's own repository."""
 
     def __init__(
         self,
@@ -287,6 +288,7 @@ class MirrorService:
         llm: LlmClient | None = None,
         secrets: Iterable[str] = (),
         max_active: int = MAX_ACTIVE_MIRRORS,
+        trusted_registries: RegistryLookup = _no_registries,
     ) -> None:
         self.repository = repository
         self.kube = kube
@@ -298,6 +300,7 @@ class MirrorService:
         self._llm = llm
         self._secrets = tuple(secrets)
         self.max_active = max_active
+        self._trusted_registries = trusted_registries
         self._lock = asyncio.Lock()
 
     # -- sources and generation
@@ -309,23 +312,25 @@ class MirrorService:
         return record
 
     async def source_manifest(self, record: dict[str, Any]) -> dict[str, Any]:
-        """docs/api.md#source-manifest-and-cleaning: the stored manifest when non-empty, else the live pod; cleaned."""
-        text = record.get("manifest")
-        obj: object
-        if isinstance(text, str) and text.strip():
-            try:
-                obj = load_single_object(text)
-            except ManifestError:
-                raise ApiError(400, INVALID_SOURCE) from None
-        else:
-            api = await self.kube.require()
-            namespace, pod_name = str(record.get("namespace") or ""), str(record.get("pod_name") or "")
-            obj = await read_pod(self.kube, api, namespace, pod_name)
-            if obj is None:
-                raise pod_not_found(namespace, pod_name)
-        if not isinstance(obj, dict) or obj.get("kind") != "Pod":
-            raise ApiError(400, INVALID_SOURCE)
-        return clean_manifest(obj)
+        """The cleaned source pod (what preview and the fix generator start from)."""
+        return clean_manifest(await self.live_source(record))
+
+    async def live_source(self, record: dict[str, Any]) -> dict[str, Any]:
+        """The source pod, read live now (docs/mirror.md#source-and-generation): the pod itself; if it is gone, the
+        live pod template of its owning controller; otherwise 404. The stored manifest only names the owner."""
+        namespace, pod_name = str(record.get("namespace") or ""), str(record.get("pod_name") or "")
+        await self.kube.require()
+        obj = await read_pod(self.kube, namespace, pod_name)
+        if obj is None:
+            for kind, name in owner_chain(record):
+                owner = await self.kube.read(kind, namespace, name)
+                if owner is not None:
+                    obj = pod_from_template(owner, kind, pod_name, namespace)
+                    if obj is not None:
+                        break
+        if obj is None:
+            raise pod_not_found(namespace, pod_name)
+        return obj
 
     async def _generate(self, record: dict[str, Any], source: dict[str, Any]) -> FixResult:
         config = await self._llm_config()
@@ -358,28 +363,30 @@ class MirrorService:
         api = await self.kube.require()
         if await self.repository.count() >= self.max_active:
             raise self._too_many()
-        source = await self.source_manifest(record)
+        live = await self.live_source(record)
+        source = clean_manifest(live)
         if manifest is not None:
-            wanted = clean_manifest(self._parse_user_manifest(manifest))
+            wanted = self._parse_user_manifest(manifest)
             explanation, is_fallback = USER_EXPLANATION, False
         else:
             result = await self._generate(record, source)
             wanted = load_single_object(result.fixed_manifest)
             explanation, is_fallback = result.explanation, result.is_fallback
-        reasons = privilege_reasons(source, wanted)
-        if reasons:
-            raise ApiError(400, "Manifest adds privileges over the source pod: " + "; ".join(reasons))
+        # The node stays in both for the comparison (a request may name the source's node, never another one);
+        # the forced fields below clean it away, so the scheduler places the mirror.
+        decision = decide(clean_manifest(live, keep_node_name=True), clean_manifest(wanted, keep_node_name=True),
+                          trusted_registries=await self._trusted_registries())
+        if not decision.allowed:
+            raise ApiError(400, PRIVILEGE_PREFIX + "; ".join(decision.reasons()))
         ttl = ttl_seconds if ttl_seconds is not None else await self._ttl_default()
-        source_meta = _dict(source.get("metadata"))
-        source_pod = str(record.get("pod_name") or source_meta.get("name") or "pod")
-        namespace = str(record.get("namespace") or source_meta.get("namespace") or "default")
+        source_pod, namespace = str(record["pod_name"]), str(record["namespace"])
 
         async with self._lock:
             # Checked again under the lock: the first check answers early, this one holds the limit under races.
             if await self.repository.count() >= self.max_active:
                 raise self._too_many()
             mirror_id = secrets.token_hex(6)
-            body = force_mirror_fields(wanted, source_pod, namespace, mirror_id)
+            body = force_mirror_fields(decision.pod, source_pod, namespace, mirror_id)
             created = await self._create_pod(api, namespace, body)
             now = self.clock.now()
             doc = {
@@ -491,7 +498,7 @@ class MirrorService:
     async def status(self, mirror_id: str) -> dict[str, Any]:
         doc = await self._existing(mirror_id)
         api = await self.kube.require()
-        pod = await read_pod(self.kube, api, doc["namespace"], doc["mirror_pod_name"])
+        pod = await read_pod(self.kube, doc["namespace"], doc["mirror_pod_name"])
         if pod is None:
             async with self._lock:
                 await self._gone(doc)
@@ -536,7 +543,7 @@ class MirrorService:
                 if doc["expires_at"] <= now:
                     continue  # its deletion failed above; retried next tick
                 try:
-                    pod = await read_pod(self.kube, api, doc["namespace"], doc["mirror_pod_name"])
+                    pod = await read_pod(self.kube, doc["namespace"], doc["mirror_pod_name"])
                 except ApiError as exc:
                     log.warning("Reaper: cannot read mirror pod %s: %s", doc["mirror_pod_name"], exc.detail)
                     continue

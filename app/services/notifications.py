@@ -23,6 +23,7 @@ from app.core.cache import CachedValue
 from app.core.clock import Clock
 from app.core.crypto import DecryptionError, SecretBox
 from app.core.errors import ApiError
+from app.core.logformat import register_secret
 from app.core.metrics import NOTIFICATIONS
 from app.core.tasks import TaskGroup
 from app.core.timefmt import iso
@@ -118,6 +119,9 @@ class NotificationService:
 
     def _config(self, doc: dict[str, Any]) -> dict[str, Any]:
         config: dict[str, Any] = json.loads(self.box.decrypt(doc["config_ciphertext"]))
+        # A webhook URL is its own credential: mask it (and a signing secret) in any log line from now on.
+        register_secret(config.get("webhook_url"))
+        register_secret(config.get("secret"))
         return config
 
     def present(self, doc: dict[str, Any]) -> dict[str, Any]:

@@ -186,7 +186,8 @@ class PodService:
             "namespace": namespace,
             "pod_name": pod_name,
             **evidence,
-            "solution": self._solution(evidence),
+            # The rules name the pod, namespace and container in their commands: give them the real names.
+            "solution": self._solution({"namespace": namespace, "pod_name": pod_name, **evidence}),
             "solution_source": "rules",
             "status": "new",
             "occurrences": 1,

@@ -26,6 +26,8 @@ class HubClient:
 
     user_id: int | None
     session_id: str | None
+    #: Who holds the connection (``user:<id>`` or ``service``), for the per-principal cap.
+    principal: str = ""
     queue: asyncio.Queue[str] = field(default_factory=lambda: asyncio.Queue(maxsize=QUEUE_SIZE))
     close_code: int | None = None
     close_reason: str = ""
@@ -39,21 +41,52 @@ class HubClient:
         self.closed.set()
 
 
+#: WebSockets one principal may hold in one backend process (a dashboard needs one per open tab).
+MAX_CONNECTIONS_PER_PRINCIPAL = 20
+#: Close code and reason when a principal would exceed it (the 4xxx range mirrors HTTP's 429).
+TOO_MANY_CONNECTIONS_CODE = 4429
+TOO_MANY_CONNECTIONS = "Too many connections for this user"
+
+
 class Hub:
-    def __init__(self) -> None:
+    def __init__(self, max_per_principal: int = MAX_CONNECTIONS_PER_PRINCIPAL) -> None:
         self._clients: set[HubClient] = set()
+        self._per_principal: dict[str, int] = {}
+        self.max_per_principal = max_per_principal
         self.published = 0
 
     @property
     def client_count(self) -> int:
         return len(self._clients)
 
+    def connections_of(self, principal: str) -> int:
+        return self._per_principal.get(principal, 0)
+
+    def try_register(self, client: HubClient) -> bool:
+        """Register unless the client's principal already holds ``max_per_principal`` connections."""
+        if client.principal and self.connections_of(client.principal) >= self.max_per_principal:
+            return False
+        self.register(client)
+        return True
+
     def register(self, client: HubClient) -> None:
+        if client in self._clients:
+            return
         self._clients.add(client)
+        if client.principal:
+            self._per_principal[client.principal] = self.connections_of(client.principal) + 1
         WEBSOCKET_CONNECTIONS.set(len(self._clients))
 
     def unregister(self, client: HubClient) -> None:
+        if client not in self._clients:
+            return
         self._clients.discard(client)
+        if client.principal:
+            remaining = self.connections_of(client.principal) - 1
+            if remaining > 0:
+                self._per_principal[client.principal] = remaining
+            else:
+                self._per_principal.pop(client.principal, None)
         WEBSOCKET_CONNECTIONS.set(len(self._clients))
 
     def publish(self, message_type: str, data: dict[str, Any]) -> None:

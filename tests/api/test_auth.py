@@ -235,7 +235,7 @@ async def test_last_admin_cannot_be_demoted_or_deleted(state: AppState) -> None:
     from app.core.errors import ApiError
 
     with pytest.raises(ApiError) as raised:
-        await state.auth.update_user(other, None, only["_id"], "read", None)
+        await state.auth.update_user(other, only["_id"], "read", None)
     assert (raised.value.status, raised.value.detail) == (400, "Cannot demote the last admin")
     with pytest.raises(ApiError) as raised:
         await state.auth.delete_user(other, only["_id"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -111,7 +112,7 @@ async def test_openapi_document_is_valid_and_complete(app: Quart, client: TestCl
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/") or rule.websocket:
             continue
-        path = rule.rule.replace("<path:", "<").replace("<", "{").replace(">", "}")
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         for method in rule.methods or ():
             if method not in ("HEAD", "OPTIONS"):
                 assert (method, path) in documented, f"{method} {path} missing from /openapi.json"
@@ -132,7 +133,7 @@ async def test_config_for_user_and_service(client: TestClientProtocol, user_clie
     assert config.pop("graph_sync")["state"] == "disabled"
     assert config == {
         "version": "2.3.3", "ai_enabled": False, "ai_provider": None, "ai_model": None, "graph_enabled": False,
-        "kubernetes_connected": False,
+        "kubernetes_connected": False, "cluster_mode": "off",
         "settings": {"history_retention_minutes": 0, "ignored_retention_minutes": 0, "mirror_ttl_seconds": 180},
     }
     assert (await client.get("/api/config", headers=SERVICE_HEADERS)).status_code == 200

@@ -72,7 +72,7 @@ CONTRACT: dict[tuple[str, str], str] = {
     ("POST", "/api/mirror/preview/<pod_id>"): "write",
     ("POST", "/api/mirror/deploy/<pod_id>"): "write",
     ("GET", "/api/mirror/status/<mirror_id>"): "read",
-    ("DELETE", "/api/mirror/<mirror_id>"): "write",
+    ("DELETE", "/api/mirror/<mirror_ref:mirror_id>"): "write",
     ("GET", "/api/mirror/active"): "read",
     ("GET", "/api/diagram/namespaces"): "read",
     ("GET", "/api/diagram/namespace/<namespace>"): "read",

@@ -184,3 +184,30 @@ def test_dump_of_request_ids_in_log(server: Server) -> None:
     time.sleep(0.2)
     assert "trace-42" in server.log()
     assert json.loads(response.text) == {"detail": "Not Found"}
+
+
+def _raw_get(server: Server, path: str, host: str) -> tuple[str, dict[str, str]]:
+    """A GET with the path exactly as written (clients normalise `//`), over a plain socket."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    headers = {line.split(":", 1)[0].lower(): line.split(":", 1)[1].strip() for line in head[1:] if ":" in line}
+    return head[0], headers
+
+
+def test_no_redirect_is_built_from_the_host_header(server: Server) -> None:
+    # werkzeug used to answer a doubled slash with a 308 to http://<Host header>/api/auth/status.
+    for path in ("/api//auth/status", "/api/pods//failed", "/health//"):
+        status_line, headers = _raw_get(server, path, "evil.example")
+        assert " 404 " in status_line, (path, status_line)
+        assert "location" not in headers
+        assert headers["x-content-type-options"] == "nosniff"
+    # Leading slashes are folded by the server before routing: the route itself answers, never a redirect.
+    for path in ("//api/auth/status", "///health"):
+        status_line, headers = _raw_get(server, path, "evil.example")
+        assert " 200 " in status_line and "location" not in headers, (path, status_line)
+    status_line, headers = _raw_get(server, "/api/auth/status", "evil.example")
+    assert " 200 " in status_line and "frame-ancestors 'none'" in headers["content-security-policy"]

@@ -139,6 +139,26 @@ async def test_manifest_route(reader: TestClientProtocol, fake_kube: FakeKubeApi
     )
 
 
+async def test_manifest_names_never_walk_the_api_tree(reader: TestClientProtocol, fake_kube: FakeKubeApi) -> None:
+    """`..` and encoded slashes would have reached other API paths; names Kubernetes refuses cannot exist."""
+    fake_kube.request_log.clear()
+    cases = [
+        ("shop", "Deployment", "%2E%2E", "Deployment '..' not found in namespace 'shop'"),
+        ("%2E%2E", "Deployment", "web", "Deployment 'web' not found in namespace '..'"),
+        ("shop", "Pod", "%2E", "Pod '.' not found in namespace 'shop'"),
+        ("shop", "ConfigMap", "Web_Config", "ConfigMap 'Web_Config' not found in namespace 'shop'"),
+        ("_", "ClusterRole", "%2E%2E", "ClusterRole '..' not found"),
+        ("_", "ClusterRole", "a%25b", "ClusterRole 'a%b' not found"),
+    ]
+    for namespace, kind, name, detail in cases:
+        assert await get(reader, f"/api/diagram/manifest/{namespace}/{kind}/{name}") == (404, {"detail": detail})
+    assert fake_kube.request_log == []  # not one of them reached the API server
+    # Names Kubernetes accepts still work, including RBAC names with colons.
+    status, _ = await get(reader, "/api/diagram/manifest/_/ClusterRole/system:secret-reader")
+    assert status in (200, 404)
+    assert fake_kube.request_log
+
+
 @pytest.mark.parametrize("neo4j_uri", ["bolt://127.0.0.1:1"])
 async def test_unreachable_graph_is_503_after_path_validation(
     settings_factory: Callable[..., Settings], mongo: MongoHandle, neo4j_uri: str, tmp_path: Path

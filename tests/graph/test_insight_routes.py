@@ -86,8 +86,11 @@ async def test_access_and_impact_routes_answer_what_the_openapi_document_says(re
     document = await (await reader.get("/openapi.json")).get_json()
 
     def answer_schema(path: str) -> dict[str, Any]:
-        schema: dict[str, Any] = document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
-        return schema["schema"]
+        content = document["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        schema: dict[str, Any] = content["schema"]
+        if "$ref" in schema:  # a named component schema
+            schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+        return schema
 
     for route, model in (("access", PodAccess), ("impact", PodImpact)):
         schema = answer_schema(f"/api/pods/{{namespace}}/{{pod_name}}/{route}")

@@ -294,6 +294,34 @@ async def test_stream_limit_answers_429_and_frees_slots(
     await third.read_until(b"data: served again\n\n")
 
 
+async def test_one_user_cannot_hold_every_stream_slot(
+    streams: Callable[..., Awaitable[Stream]], user_client: Callable[[str], Awaitable[TestClientProtocol]],
+    fake_kube: FakeKubeApi, state: AppState,
+) -> None:
+    state.logs.max_streams_per_principal = 2
+    fake_kube.apply(pod("busy"))
+    path = "/api/pods/default/busy/logs/stream"
+    hog, other = await user_client("read"), await user_client("read")
+    first = await streams(path, via=hog)
+    await streams(path, via=hog)
+    await eventually(lambda: state.logs.active_streams == 2)
+    response = await hog.get(path)
+    assert response.status_code == 429
+    assert await response.get_json() == {
+        "detail": "Too many concurrent log streams for this user (limit 2); close one first"}
+    assert response.headers["Retry-After"] == "15"
+    # Everybody else still gets a stream: another user, and the service token.
+    await streams(path, via=other)
+    await streams(path, SERVICE_HEADERS)
+    await eventually(lambda: state.logs.active_streams == 4)
+    # A closed stream gives the slot back to its user.
+    await first.connection.disconnect()
+    await asyncio.wait_for(first.connection._task, 10)
+    third = await streams(path, via=hog)
+    fake_kube.append_log("default", "busy", "served again")
+    await third.read_until(b"data: served again\n\n")
+
+
 async def test_failed_prechecks_do_not_hold_a_slot(
     client: TestClientProtocol, fake_kube: FakeKubeApi, state: AppState
 ) -> None:

@@ -1,4 +1,8 @@
-"""Pod-failure records and source manifests for the mirror tests."""
+"""Pod-failure records and source pods for the mirror tests.
+
+A mirror's source is the live pod (or its controller's live template), never the stored report, so the usual
+set-up is both: ``add_failure(state, live=fake_kube)`` stores the record and serves its pod from the fake API.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from app.simulator.kubeapi import FakeKubeApi
 from app.state import AppState
 from tests.logs.kube import pod
 
@@ -29,9 +34,15 @@ def live_manifest(name: str = "web", namespace: str = "default", **spec: Any) ->
 
 
 async def add_failure(state: AppState, pod_id: int = 1, *, manifest: dict[str, Any] | str | None = None,
-                      pod_name: str = "web", namespace: str = "default") -> int:
+                      pod_name: str = "web", namespace: str = "default", live: FakeKubeApi | None = None,
+                      source: dict[str, Any] | None = None, **fields: Any) -> int:
+    """Store a pod-failure record (``manifest`` is the agent's evidence, by default the live pod's YAML); with
+    ``live``, also serve ``source`` (default: :func:`live_manifest`) as the running pod."""
+    live_pod = source if source is not None else live_manifest(pod_name, namespace)
     if manifest is None:
-        manifest = live_manifest(pod_name, namespace)
+        manifest = live_pod
+    if live is not None and live.get("Pod", namespace, pod_name) is None:
+        live.apply(live_pod)
     text = manifest if isinstance(manifest, str) else yaml.safe_dump(manifest)
     await state.mongo.db["pod_failures"].insert_one({
         "_id": pod_id, "pod_name": pod_name, "namespace": namespace, "manifest": text,
@@ -39,5 +50,6 @@ async def add_failure(state: AppState, pod_id: int = 1, *, manifest: dict[str, A
         "solution": "## Root Cause\nstored", "solution_source": "rules", "events": [], "container_statuses": [],
         "status": "new", "labels": {"app": pod_name},
         "open_slot": f"#{pod_id}",  # the lead's unique slot (storage/pods.py); "#<id>" never collides
+        **fields,
     })
     return pod_id

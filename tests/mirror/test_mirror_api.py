@@ -31,8 +31,10 @@ async def writer(user_client: Callable[[str], Awaitable[TestClientProtocol]]) ->
 # --- preview ---------------------------------------------------------------------------------------------
 
 
-async def test_preview_without_llm_returns_the_cleaned_source(writer: TestClientProtocol, state: AppState) -> None:
-    await add_failure(state)
+async def test_preview_without_llm_returns_the_cleaned_source(
+    writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
+) -> None:
+    await add_failure(state, live=fake_kube)
     response = await writer.post("/api/mirror/preview/1")
     assert response.status_code == 200
     body = await response.get_json()
@@ -47,31 +49,34 @@ async def test_preview_without_llm_returns_the_cleaned_source(writer: TestClient
     assert await state.mirrors.count() == 0  # nothing stored
 
 
-async def test_preview_reads_the_live_pod_when_no_manifest_is_stored(
+async def test_preview_reads_the_live_pod_never_the_stored_manifest(
     writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
 ) -> None:
-    await add_failure(state, 1, manifest="")
+    # The stored report claims privileges the running pod does not have: it is evidence, not a source.
+    forged = live_manifest()
+    forged["spec"].update(hostPID=True, hostNetwork=True)
+    await add_failure(state, 1, manifest=forged, live=fake_kube, source=live_manifest())
     await add_failure(state, 2, manifest="", pod_name="ghost")
-    fake_kube.apply(live_manifest())
     body = await (await writer.post("/api/mirror/preview/1")).get_json()
     fixed = yaml.safe_load(body["fixed_manifest"])
     assert fixed["metadata"]["name"] == "web" and "uid" not in fixed["metadata"]
+    assert "hostPID" not in fixed["spec"] and "hostNetwork" not in fixed["spec"]
     response = await writer.post("/api/mirror/preview/2")
     assert response.status_code == 404
     assert await response.get_json() == {"detail": "Pod 'ghost' not found in namespace 'default'"}
 
 
-async def test_preview_errors(writer: TestClientProtocol, state: AppState) -> None:
+async def test_preview_errors(writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi) -> None:
     response = await writer.post("/api/mirror/preview/99")
     assert response.status_code == 404
     assert await response.get_json() == {"detail": "Pod failure not found"}
-    await add_failure(state, 1, manifest=yaml.safe_dump({"kind": "Deployment", "metadata": {"name": "web"}}))
-    await add_failure(state, 2, manifest="kind: [unclosed")
-    await add_failure(state, 3, manifest="- just\n- a list\n")
-    for pod_id in (1, 2, 3):
+    # A stored manifest that is no pod at all does not matter: the source is the live pod.
+    await add_failure(state, 1, manifest=yaml.safe_dump({"kind": "Deployment", "metadata": {"name": "web"}}),
+                      live=fake_kube)
+    await add_failure(state, 2, manifest="kind: [unclosed", live=fake_kube)
+    for pod_id in (1, 2):
         response = await writer.post(f"/api/mirror/preview/{pod_id}")
-        assert response.status_code == 400, pod_id
-        assert await response.get_json() == {"detail": "Source manifest is not a valid Pod manifest"}
+        assert response.status_code == 200, pod_id
     assert (await writer.post("/api/mirror/preview/abc")).status_code == 422
 
 
@@ -81,7 +86,7 @@ async def test_preview_errors(writer: TestClientProtocol, state: AppState) -> No
 async def test_deploy_defaults(
     writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi, clock: ManualClock
 ) -> None:
-    await add_failure(state)
+    await add_failure(state, live=fake_kube)
     watcher = listen(state)
     response = await writer.post("/api/mirror/deploy/1")
     assert response.status_code == 201
@@ -117,8 +122,10 @@ async def test_deploy_defaults(
     assert await (await writer.get("/api/mirror/active")).get_json() == [summary]
 
 
-async def test_deploy_ttl_from_setting_and_body(writer: TestClientProtocol, state: AppState) -> None:
-    await add_failure(state)
+async def test_deploy_ttl_from_setting_and_body(
+    writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
+) -> None:
+    await add_failure(state, live=fake_kube)
     await state.app_settings.set("mirror_ttl_seconds", 300)
     assert (await (await writer.post("/api/mirror/deploy/1")).get_json())["ttl_seconds"] == 300
     response = await writer.post("/api/mirror/deploy/1", json={"ttl_seconds": 45})
@@ -132,9 +139,9 @@ async def test_deploy_ttl_from_setting_and_body(writer: TestClientProtocol, stat
 async def test_deploy_user_manifest_gets_the_forced_fields(
     writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
 ) -> None:
-    await add_failure(state)
+    await add_failure(state, live=fake_kube)
     user = live_manifest()
-    user["metadata"].update(name="my-own-name", namespace="kube-system", labels={"app": "web", "tier": "x"})
+    user["metadata"].update(name="my-own-name", labels={"app": "web", "tier": "x"})
     user["spec"]["containers"][0]["resources"] = {"limits": {"memory": "512Mi"}}
     response = await writer.post("/api/mirror/deploy/1", json={"manifest": yaml.safe_dump(user)})
     assert response.status_code == 201
@@ -145,13 +152,20 @@ async def test_deploy_user_manifest_gets_the_forced_fields(
     assert deployed["metadata"]["namespace"] == "default"
     assert set(deployed["metadata"]["labels"]) == MIRROR_LABELS
     assert deployed["spec"]["containers"][0]["resources"] == {"limits": {"memory": "512Mi"}}
-    assert fake_kube.get("Pod", "kube-system", "my-own-name") is None
+    assert fake_kube.get("Pod", "default", "my-own-name") is None
     live = fake_kube.get("Pod", "default", mirror["mirror_pod_name"])
     assert live is not None and live["spec"]["containers"][0]["resources"] == {"limits": {"memory": "512Mi"}}
+    # Another namespace is not silently replaced: the request is refused.
+    user["metadata"]["namespace"] = "kube-system"
+    response = await writer.post("/api/mirror/deploy/1", json={"manifest": yaml.safe_dump(user)})
+    assert response.status_code == 400
+    assert await response.get_json() == {
+        "detail": "Manifest adds privileges over the source pod: changed field 'metadata.namespace'"}
+    assert fake_kube.count("Pod") == 2  # the source and the first mirror
 
 
-async def test_deploy_manifest_errors(writer: TestClientProtocol, state: AppState) -> None:
-    await add_failure(state)
+async def test_deploy_manifest_errors(writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi) -> None:
+    await add_failure(state, live=fake_kube)
     cases = {
         "kind: [unclosed": "Manifest is not valid YAML",
         yaml.safe_dump({"kind": "Deployment", "metadata": {"name": "x"}}): "Manifest must be a single Pod (kind: Pod)",
@@ -167,16 +181,17 @@ async def test_deploy_manifest_errors(writer: TestClientProtocol, state: AppStat
 
 
 async def test_deploy_privilege_gate(writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi) -> None:
-    await add_failure(state)
+    await add_failure(state, live=fake_kube)
     user = live_manifest()
     user["spec"]["hostPID"] = True
     user["spec"]["containers"][0]["securityContext"] = {"privileged": True}
     response = await writer.post("/api/mirror/deploy/1", json={"manifest": yaml.safe_dump(user)})
     assert response.status_code == 400
     assert await response.get_json() == {
-        "detail": "Manifest adds privileges over the source pod: privileged container 'app'; hostPID"
+        "detail": "Manifest adds privileges over the source pod: "
+                  "added field 'spec.containers[app].securityContext.privileged'; added field 'spec.hostPID'"
     }
-    assert fake_kube.count("Pod") == 0 and await state.mirrors.count() == 0
+    assert fake_kube.count("Pod") == 1 and await state.mirrors.count() == 0
     # The identical manifest passes.
     response = await writer.post("/api/mirror/deploy/1", json={"manifest": yaml.safe_dump(live_manifest())})
     assert response.status_code == 201
@@ -184,7 +199,7 @@ async def test_deploy_privilege_gate(writer: TestClientProtocol, state: AppState
 
 async def test_deploy_shortens_long_names(writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi) -> None:
     long_name = "payments-reconciliation-worker-7d9f8b6c4d-abc12-extra-long-name"
-    await add_failure(state, manifest=live_manifest(long_name), pod_name=long_name)
+    await add_failure(state, pod_name=long_name, live=fake_kube)
     mirror = await (await writer.post("/api/mirror/deploy/1")).get_json()
     name = mirror["mirror_pod_name"]
     assert len(name) <= 63 and name.endswith(f"-mirror-{mirror['mirror_id']}")
@@ -193,8 +208,10 @@ async def test_deploy_shortens_long_names(writer: TestClientProtocol, state: App
     assert fake_kube.get("Pod", "default", name) is not None
 
 
-async def test_deploy_cap_of_20(writer: TestClientProtocol, state: AppState, clock: ManualClock) -> None:
-    await add_failure(state)
+async def test_deploy_cap_of_20(
+    writer: TestClientProtocol, state: AppState, clock: ManualClock, fake_kube: FakeKubeApi
+) -> None:
+    await add_failure(state, live=fake_kube)
     for i in range(20):
         await state.mirrors.insert({
             "_id": f"{i:012x}", "mirror_pod_name": f"web-mirror-{i:012x}", "namespace": "default",
@@ -212,7 +229,7 @@ async def test_deploy_cap_of_20(writer: TestClientProtocol, state: AppState, clo
 async def test_deploy_kubernetes_error_stores_nothing(
     writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
 ) -> None:
-    await add_failure(state)
+    await add_failure(state, live=fake_kube)
     watcher = listen(state)
     fake_kube.fail_next("pods", 500)
     response = await writer.post("/api/mirror/deploy/1")
@@ -225,9 +242,9 @@ async def test_deploy_kubernetes_error_stores_nothing(
 # --- status ----------------------------------------------------------------------------------------------
 
 
-async def deploy(writer: TestClientProtocol, state: AppState, pod_id: int = 1) -> dict[str, Any]:
+async def deploy(writer: TestClientProtocol, state: AppState, live: FakeKubeApi, pod_id: int = 1) -> dict[str, Any]:
     if await state.pods.get(pod_id) is None:
-        await add_failure(state, pod_id)
+        await add_failure(state, pod_id, live=live)
     response = await writer.post(f"/api/mirror/deploy/{pod_id}")
     assert response.status_code == 201
     mirror: dict[str, Any] = await response.get_json()
@@ -237,7 +254,7 @@ async def deploy(writer: TestClientProtocol, state: AppState, pod_id: int = 1) -
 async def test_status_reads_the_live_pod_and_broadcasts_phase_changes(
     writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
 ) -> None:
-    mirror = await deploy(writer, state)
+    mirror = await deploy(writer, state, fake_kube)
     name, mirror_id = mirror["mirror_pod_name"], mirror["mirror_id"]
 
     def running(obj: dict[str, Any]) -> None:
@@ -282,7 +299,7 @@ async def test_status_reads_the_live_pod_and_broadcasts_phase_changes(
 async def test_status_of_a_vanished_pod_drops_the_record(
     writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
 ) -> None:
-    mirror = await deploy(writer, state)
+    mirror = await deploy(writer, state, fake_kube)
     fake_kube.delete("Pod", "default", mirror["mirror_pod_name"])
     watcher = listen(state)
     response = await writer.get(f"/api/mirror/status/{mirror['mirror_id']}")
@@ -314,7 +331,7 @@ async def test_unknown_and_malformed_mirror_ids(writer: TestClientProtocol) -> N
 async def test_delete_removes_pod_and_record(
     writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
 ) -> None:
-    first, second = await deploy(writer, state), await deploy(writer, state)
+    first, second = await deploy(writer, state, fake_kube), await deploy(writer, state, fake_kube)
     watcher = listen(state)
     response = await writer.delete(f"/api/mirror/{first['mirror_id']}")
     assert response.status_code == 204
@@ -332,7 +349,7 @@ async def test_delete_removes_pod_and_record(
 async def test_delete_kubernetes_error_keeps_the_record(
     writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
 ) -> None:
-    mirror = await deploy(writer, state)
+    mirror = await deploy(writer, state, fake_kube)
     fake_kube.forbid("pods")
     response = await writer.delete(f"/api/mirror/{mirror['mirror_id']}")
     assert response.status_code == 502
@@ -343,11 +360,11 @@ async def test_delete_kubernetes_error_keeps_the_record(
 
 
 async def test_active_lists_newest_first(
-    writer: TestClientProtocol, state: AppState, clock: ManualClock
+    writer: TestClientProtocol, state: AppState, clock: ManualClock, fake_kube: FakeKubeApi
 ) -> None:
-    older = await deploy(writer, state)
+    older = await deploy(writer, state, fake_kube)
     clock.advance(5)
-    newer = await deploy(writer, state)
+    newer = await deploy(writer, state, fake_kube)
     active = await (await writer.get("/api/mirror/active")).get_json()
     assert [m["mirror_id"] for m in active] == [newer["mirror_id"], older["mirror_id"]]
     assert all(set(m) == set(older) - {"fixed_manifest", "explanation"} for m in active)
@@ -366,10 +383,8 @@ async def test_without_kubernetes(
     client = started.app.test_client()
     await client.post("/api/auth/login", json={"username": "w", "password": "correct-horse-battery"})
     await add_failure(state, 1)
-    await add_failure(state, 2, manifest="")
-    # The stored manifest needs no cluster: preview still works.
-    assert (await client.post("/api/mirror/preview/1")).status_code == 200
-    response = await client.post("/api/mirror/preview/2")
+    # The source is always read live: without a cluster there is nothing to preview.
+    response = await client.post("/api/mirror/preview/1")
     assert response.status_code == 503
     assert await response.get_json() == {"detail": "Kubernetes client not available"}
     assert (await client.post("/api/mirror/deploy/99")).status_code == 404  # 404 before 503
@@ -397,11 +412,13 @@ def fenced(obj: dict[str, Any], explanation: str) -> str:
     return f"{explanation}\n\n```yaml\n{yaml.safe_dump(obj)}```\n"
 
 
-async def test_preview_and_deploy_use_the_ai_fix(writer: TestClientProtocol, state: AppState) -> None:
+async def test_preview_and_deploy_use_the_ai_fix(
+    writer: TestClientProtocol, state: AppState, fake_kube: FakeKubeApi
+) -> None:
     from app.ai.llm import LlmConfig
     from tests.fakes.openai_server import FakeOpenAI, Reply
 
-    await add_failure(state)
+    await add_failure(state, live=fake_kube)
     fixed = clean_manifest(live_manifest())
     fixed["spec"]["containers"][0]["resources"] = {"limits": {"memory": "1Gi"}}
     answer = fenced(fixed, "## Changes Made\n1. Raised the memory limit.")
@@ -425,7 +442,8 @@ async def test_preview_and_deploy_use_the_ai_fix(writer: TestClientProtocol, sta
         fake.push(Reply.text(fenced(fixed, "## Changes Made\n1. Host networking.")))
         response = await writer.post("/api/mirror/deploy/1")
         assert response.status_code == 400
-        assert await response.get_json() == {"detail": "Manifest adds privileges over the source pod: hostNetwork"}
+        assert await response.get_json() == {
+            "detail": "Manifest adds privileges over the source pod: added field 'spec.hostNetwork'"}
 
         # A failing provider falls back to the cleaned source.
         fake.push(Reply.error(500), Reply.error(500), Reply.error(500))

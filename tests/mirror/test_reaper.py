@@ -17,17 +17,17 @@ from tests.logs.kube import StartedApp, listen, messages, pod
 from tests.mirror.records import add_failure
 
 
-async def deploy(state: AppState, ttl: int | None = None) -> dict[str, Any]:
+async def deploy(state: AppState, live: FakeKubeApi, ttl: int | None = None) -> dict[str, Any]:
     if await state.pods.get(1) is None:
-        await add_failure(state, 1)
+        await add_failure(state, 1, live=live)
     return await state.mirror_service.deploy(1, ttl, None)
 
 
 async def test_expired_mirrors_are_deleted(
     state: AppState, fake_kube: FakeKubeApi, clock: ManualClock
 ) -> None:
-    short = await deploy(state, ttl=30)
-    long = await deploy(state, ttl=600)
+    short = await deploy(state, fake_kube, ttl=30)
+    long = await deploy(state, fake_kube, ttl=600)
     watcher = listen(state)
     clock.advance(29)
     await state.mirror_service.reap()
@@ -45,7 +45,7 @@ async def test_expired_mirrors_are_deleted(
 async def test_phase_changes_and_vanished_pods(
     state: AppState, fake_kube: FakeKubeApi, clock: ManualClock
 ) -> None:
-    running, vanished = await deploy(state), await deploy(state)
+    running, vanished = await deploy(state, fake_kube), await deploy(state, fake_kube)
     fake_kube.modify("Pod", "default", running["mirror_pod_name"],
                      lambda obj: obj["status"].update(phase="Failed"))
     fake_kube.delete("Pod", "default", vanished["mirror_pod_name"])
@@ -67,7 +67,7 @@ async def test_phase_changes_and_vanished_pods(
 async def test_orphaned_mirror_pods_are_deleted_silently(
     state: AppState, fake_kube: FakeKubeApi, clock: ManualClock
 ) -> None:
-    kept = await deploy(state)
+    kept = await deploy(state, fake_kube)
     orphan = pod("web-mirror-aaaaaaaaaaaa")
     orphan["metadata"]["labels"] = {"kure.io/mirror": "true", "kure.io/mirror-id": "aaaaaaaaaaaa"}
     fake_kube.apply(orphan)  # created long ago (the fake's default creation time)
@@ -93,7 +93,7 @@ async def test_orphaned_mirror_pods_are_deleted_silently(
 async def test_kubernetes_errors_are_retried_next_tick(
     state: AppState, fake_kube: FakeKubeApi, clock: ManualClock
 ) -> None:
-    mirror = await deploy(state, ttl=30)
+    mirror = await deploy(state, fake_kube, ttl=30)
     clock.advance(31)
     fake_kube.forbid("pods")
     await state.mirror_service.reap()  # logs, does not raise
@@ -108,7 +108,7 @@ async def test_a_restarted_backend_reaps_earlier_mirrors(
     state: AppState, fake_kube: FakeKubeApi, clock: ManualClock, mongo: Any, kube_settings: Settings,
     start_app: Callable[..., Awaitable[StartedApp]],
 ) -> None:
-    mirror = await deploy(state, ttl=60)
+    mirror = await deploy(state, fake_kube, ttl=60)
     await state.stop()  # the first process goes away; its records stay in MongoDB
 
     restarted = await start_app(kube_settings, clock=clock, mongo=mongo)

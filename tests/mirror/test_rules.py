@@ -1,5 +1,4 @@
-"""The pure rules of mirror pods: the privilege gate and the forced fields and naming (steps 4 and 5 of
-docs/api.md#deploying-a-mirror), status shapes."""
+"""The pure rules of mirror pods: the gate on the contract's original cases, forced fields and naming, status shapes."""
 
 from __future__ import annotations
 
@@ -13,8 +12,8 @@ from app.services.mirror import (
     force_mirror_fields,
     mirror_pod_name,
     pod_container_statuses,
-    privilege_reasons,
 )
+from app.services.mirror_gate import decide
 
 pytestmark = pytest.mark.unit
 
@@ -44,75 +43,59 @@ def changed(change: Any) -> dict[str, Any]:
 
 
 def test_identical_manifest_passes() -> None:
-    assert privilege_reasons(source(), source()) == []
+    assert decide(source(), source()).reasons() == []
 
 
 def test_kept_privileges_of_the_source_pass() -> None:
     privileged = source()
     privileged["spec"]["hostNetwork"] = True
     privileged["spec"]["containers"][0]["securityContext"]["privileged"] = True
-    assert privilege_reasons(privileged, copy.deepcopy(privileged)) == []
-    # Dropping privileges is always fine.
-    assert privilege_reasons(privileged, source()) == []
+    assert decide(privileged, copy.deepcopy(privileged)).reasons() == []
 
 
+def test_an_omitted_service_account_stays_the_sources() -> None:
+    decision = decide(source(), changed(lambda s: s.pop("serviceAccountName")))
+    assert decision.allowed and decision.pod["spec"]["serviceAccountName"] == "web-sa"
+
+
+# The contract's original reasons (privileged, host namespaces, hostPath, capabilities, escalation, service
+# account) are all still refused; the gate now names each by its field path.
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        (lambda s: s["containers"][1].update(securityContext={"privileged": True}), "privileged container 'proxy'"),
+        (lambda s: s["containers"][1].update(securityContext={"privileged": True}),
+         "added field 'spec.containers[proxy].securityContext.privileged'"),
         (lambda s: s["initContainers"][0].update(securityContext={"privileged": True}),
-         "privileged container 'migrate'"),
-        (lambda s: s.update(hostNetwork=True), "hostNetwork"),
-        (lambda s: s.update(hostPID=True), "hostPID"),
-        (lambda s: s.update(hostIPC=True), "hostIPC"),
-        (lambda s: s["volumes"].append({"name": "root", "hostPath": {"path": "/"}}), "hostPath volume 'root'"),
-        (lambda s: s["volumes"][0].update(hostPath={"path": "/etc"}), "hostPath volume 'logs'"),
-        (lambda s: s["volumes"][1].update(hostPath={"path": "/tmp"}), "hostPath volume 'tmp'"),
+         "added field 'spec.initContainers[migrate].securityContext.privileged'"),
+        (lambda s: s.update(hostNetwork=True), "added field 'spec.hostNetwork'"),
+        (lambda s: s.update(hostPID=True), "added field 'spec.hostPID'"),
+        (lambda s: s.update(hostIPC=True), "added field 'spec.hostIPC'"),
+        (lambda s: s["volumes"].append({"name": "root", "hostPath": {"path": "/"}}),
+         "added field 'spec.volumes[root]'"),
+        (lambda s: s["volumes"][0].update(hostPath={"path": "/etc"}),
+         "changed field 'spec.volumes[logs].hostPath.path'"),
+        (lambda s: s["volumes"][1].update(hostPath={"path": "/tmp"}), "added field 'spec.volumes[tmp].hostPath.path'"),
         (lambda s: s["containers"][0]["securityContext"]["capabilities"]["add"].append("SYS_ADMIN"),
-         "added capabilities in container 'app'"),
+         "changed field 'spec.containers[app].securityContext.capabilities.add'"),
         (lambda s: s["containers"][1].update(securityContext={"capabilities": {"add": ["NET_ADMIN"]}}),
-         "added capabilities in container 'proxy'"),
+         "added field 'spec.containers[proxy].securityContext.capabilities.add'"),
         (lambda s: s["containers"][0]["securityContext"].update(allowPrivilegeEscalation=True),
-         "allowPrivilegeEscalation in container 'app'"),
-        (lambda s: s.update(serviceAccountName="cluster-admin"), "serviceAccountName 'cluster-admin'"),
-        (lambda s: s.pop("serviceAccountName"), "serviceAccountName 'default'"),
+         "added field 'spec.containers[app].securityContext.allowPrivilegeEscalation'"),
+        (lambda s: s.update(serviceAccountName="cluster-admin"), "changed field 'spec.serviceAccountName'"),
         (lambda s: s["containers"].append({"name": "debug", "image": "busybox",
                                            "securityContext": {"privileged": True}}),
-         "privileged container 'debug'"),
+         "added field 'spec.containers[debug]' (the source pod has no such container)"),
     ],
 )
-def test_each_reason_alone(change: Any, reason: str) -> None:
-    assert privilege_reasons(source(), changed(change)) == [reason]
+def test_each_contract_reason_alone(change: Any, reason: str) -> None:
+    assert decide(source(), changed(change)).reasons() == [reason]
 
 
-def test_reasons_combined_in_contract_order() -> None:
-    def everything(spec: dict[str, Any]) -> None:
-        spec["serviceAccountName"] = "root-sa"
-        spec["containers"][0]["securityContext"].update(allowPrivilegeEscalation=True, privileged=True)
-        spec["containers"][0]["securityContext"]["capabilities"]["add"].append("SYS_PTRACE")
-        spec["containers"][1]["securityContext"] = {"privileged": True, "capabilities": {"add": ["ALL"]}}
-        spec.update(hostIPC=True, hostPID=True, hostNetwork=True)
-        spec["volumes"].append({"name": "docker", "hostPath": {"path": "/var/run/docker.sock"}})
-
-    assert privilege_reasons(source(), changed(everything)) == [
-        "privileged container 'app'",
-        "privileged container 'proxy'",
-        "hostNetwork",
-        "hostPID",
-        "hostIPC",
-        "hostPath volume 'docker'",
-        "added capabilities in container 'app'",
-        "added capabilities in container 'proxy'",
-        "allowPrivilegeEscalation in container 'app'",
-        "serviceAccountName 'root-sa'",
-    ]
-
-
-def test_malformed_specs_do_not_crash_the_gate() -> None:
+def test_malformed_sources_do_not_crash_the_gate() -> None:
     odd = {"kind": "Pod", "spec": {"containers": ["not-a-dict", {"name": "x", "securityContext": "nope"}],
                                    "volumes": "none"}}
-    assert privilege_reasons(odd, odd) == []
-    assert privilege_reasons({"kind": "Pod"}, {"kind": "Pod", "spec": None}) == []
+    assert decide(odd, odd).reasons() == ["changed field 'spec.containers[0]' (a container needs a name)"]
+    assert decide({"kind": "Pod"}, {"kind": "Pod", "spec": None}).reasons() == []
 
 
 def test_mirror_name_fits_63_characters() -> None:

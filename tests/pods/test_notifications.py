@@ -6,12 +6,16 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-from collections.abc import AsyncIterator, Awaitable, Callable
+import io
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 from quart.typing import TestClientProtocol
 
+from app.core.logformat import CHATTY_HTTP_LOGGERS, configure_logging, register_secret, scrub
 from app.state import AppState
 from tests.fakes.webhook import WebhookReceiver
 from tests.pods.conftest import Reporter
@@ -204,3 +208,48 @@ async def test_test_endpoint(admin: TestClientProtocol, receiver: WebhookReceive
     down = await admin.post("/api/admin/notifications/discord/test")
     assert down.status_code == 502 and await down.get_json() == {"detail": "discord unreachable"}
     assert (await admin.post("/api/admin/notifications/teams/test")).status_code == 404
+
+
+@pytest.fixture
+def server_log() -> Iterator[io.StringIO]:
+    """The log exactly as `kure-monitor serve` writes it (its handler, formatter and filters), into a buffer."""
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level, {name: logging.getLogger(name).level for name in CHATTY_HTTP_LOGGERS})
+    configure_logging("INFO", "text")
+    buffer = io.StringIO()
+    handler = root.handlers[0]
+    assert isinstance(handler, logging.StreamHandler)
+    handler.setStream(buffer)
+    try:
+        yield buffer
+    finally:
+        root.handlers[:], root.level = saved[0], saved[1]
+        for name, level in saved[2].items():
+            logging.getLogger(name).setLevel(level)
+
+
+async def test_webhook_urls_and_secrets_never_reach_the_log(
+    admin: TestClientProtocol, receiver: WebhookReceiver, state: AppState, report: Reporter,
+    server_log: io.StringIO,
+) -> None:
+    secret_path = "/services/T0ABCDEF/B0GHIJKL/xoxb-path-secret-4f9a"
+    url = receiver.url(secret_path).replace("http://", "http://hook-user:hook-pa55word@")
+    await create(admin, "slack", url)
+    await create(admin, "webhook", receiver.url("/generic-4f9a"), config={"secret": "signing-secret-77aa"})
+    assert (await admin.post("/api/admin/notifications/slack/test")).status_code == 200
+    await report()  # a real delivery to both, through the notifier's retrying path
+    await receiver.wait_for(3)
+    logging.getLogger("kure.test").warning("delivering to %s failed", httpx.URL(url))  # a careless log line
+    text = server_log.getvalue()
+    assert "delivering to" in text  # the log was captured at all
+    for secret in ("xoxb-path-secret-4f9a", "hook-pa55word", "/generic-4f9a", "signing-secret-77aa"):
+        assert secret not in text, text
+
+
+def test_the_scrubber_masks_registered_secrets_and_url_credentials() -> None:
+    register_secret("https://hooks.example.com/services/very-secret-path")
+    assert scrub("POST https://hooks.example.com/services/very-secret-path -> 200") == "POST *** -> 200"
+    assert scrub("connect https://bob:hunter2hunter2@db.example:5432/x") == "connect https://***@db.example:5432/x"
+    assert scrub("GET /api/ws?token=abc&x=1") == "GET /api/ws?token=***&x=1"
+    register_secret("short")  # too short to mask everywhere
+    assert scrub("a short word") == "a short word"

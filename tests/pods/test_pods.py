@@ -36,6 +36,8 @@ async def test_first_report_creates_a_record_with_a_rule_solution(
     assert record["status"] == "new" and record["occurrences"] == 1
     assert record["solution"].startswith("## Root Cause")
     assert record["solution_source"] == "rules"
+    # The commands of the solution name the real pod, not placeholders.
+    assert "kubectl -n default logs web-1" in record["solution"] and "<pod>" not in record["solution"]
     assert record["timestamp"] == "2024-01-15T10:30:00Z"  # creation_timestamp when known
     assert record["first_seen"] == record["last_seen"]
     assert record["events"][0] == {"type": "Warning", "reason": "BackOff",
@@ -47,6 +49,19 @@ async def test_first_report_creates_a_record_with_a_rule_solution(
     assert [m["type"] for m in messages] == ["pod_failure"]
     assert messages[0]["data"] == record
     assert [event for event, _, _ in notifications.sent] == ["pod_failure"]
+
+
+async def test_the_first_rule_solution_names_the_real_pod_namespace_and_container(
+    report: Reporter, user_client: UserClient
+) -> None:
+    record = await body(await report(pod="checkout-7f9c-x2", namespace="shop"))
+    solution = record["solution"]
+    assert "<namespace>" not in solution and "<pod>" not in solution and "<container>" not in solution
+    assert "kubectl -n shop logs checkout-7f9c-x2 -c app --previous" in solution
+    # The same text a retry produces (which always had the names).
+    reader = await user_client("write")
+    retried = await body(await reader.post(f"/api/pods/failed/{record['id']}/retry-solution"))
+    assert retried["solution"] == solution
 
 
 async def test_re_report_of_open_incident_merges_without_notification(
@@ -85,6 +100,7 @@ async def test_reason_change_recomputes_the_rule_solution(report: Reporter) -> N
     assert changed["failure_reason"] == "OOMKilled"
     assert changed["solution"] != first["solution"]
     assert "memory" in changed["solution"].lower()
+    assert "web-1" in changed["solution"] and "<pod>" not in changed["solution"]
     same = await body(await report(failure_reason="OOMKilled"))
     assert same["solution"] == changed["solution"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -14,7 +15,7 @@ from quart.typing import TestClientProtocol
 
 from app.factory import create_app
 from app.state import AppState
-from app.ws.hub import QUEUE_SIZE, Hub, HubClient
+from app.ws.hub import QUEUE_SIZE, TOO_MANY_CONNECTIONS_CODE, Hub, HubClient
 from tests.conftest import PASSWORD, SERVICE_HEADERS
 
 TOKEN = SERVICE_HEADERS["X-Service-Token"]
@@ -100,6 +101,32 @@ async def test_oversized_client_frame_closes_1009(client: TestClientProtocol) ->
     async with client.websocket(f"/api/ws?token={TOKEN}") as ws:
         await ws.send("x" * (64 * 1024 + 1))
         assert await close_code(ws) == 1009
+
+
+async def test_one_user_cannot_open_hundreds_of_websockets(app: Quart, state: AppState) -> None:
+    state.hub.max_per_principal = 3
+    await state.auth.create_user("hoarder", PASSWORD, "read")
+    await state.auth.create_user("neighbour", PASSWORD, "read")
+    hoarder, neighbour = app.test_client(), app.test_client()
+    await hoarder.post("/api/auth/login", json={"username": "hoarder", "password": PASSWORD})
+    await neighbour.post("/api/auth/login", json={"username": "neighbour", "password": PASSWORD})
+    async with contextlib.AsyncExitStack() as stack:
+        for _ in range(3):
+            await stack.enter_async_context(hoarder.websocket("/api/ws"))
+        await asyncio.sleep(0.05)
+        assert state.hub.client_count == 3
+        async with hoarder.websocket("/api/ws") as refused:
+            assert await close_code(refused) == TOO_MANY_CONNECTIONS_CODE == 4429
+        async with neighbour.websocket("/api/ws") as welcome:
+            await asyncio.sleep(0.05)
+            state.hub.publish("pod_deleted", {"namespace": "n", "pod_name": "p", "ids": [1], "reason": "recovered"})
+            assert (await next_message(welcome))["type"] == "pod_deleted"
+    await asyncio.sleep(0.05)
+    assert state.hub.client_count == 0 and state.hub.connections_of("service") == 0
+    async with hoarder.websocket("/api/ws") as again:  # the slots came back when the sockets closed
+        await asyncio.sleep(0.05)
+        state.hub.publish("pod_deleted", {"namespace": "n", "pod_name": "p", "ids": [2], "reason": "recovered"})
+        assert (await next_message(again))["type"] == "pod_deleted"
 
 
 async def test_websocket_counts_connections(client: TestClientProtocol, state: AppState) -> None:

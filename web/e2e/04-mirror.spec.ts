@@ -1,7 +1,9 @@
-import { control, expect, loginAsAdmin, podManifest, reportFailure, test } from './fixtures'
+import { control, expect, loginAsAdmin, podManifest, podObject, reportFailure, test } from './fixtures'
 
 test('mirror pod: preview as a diff, a refused edit shown verbatim, deploy with a TTL, follow, delete', async ({ page, kure, request, shot, expectProblems }) => {
   const pod = `web-mirror-${Date.now().toString(36)}`
+  // The mirror's source is the pod as the cluster has it now; the reported manifest is evidence only.
+  await control(kure, '/kube/pod', { object: podObject(pod) })
   const record = await reportFailure(request, kure, { pod_name: pod, manifest: podManifest(pod) })
   await loginAsAdmin(page, kure)
   await page.goto(`/incidents/${record.id}`)
@@ -23,7 +25,7 @@ test('mirror pod: preview as a diff, a refused edit shown verbatim, deploy with 
   await page.getByLabel('Time to live (seconds, 30–3600)').fill('120')
   await page.getByRole('button', { name: 'Deploy mirror pod' }).click()
   await expect(page.getByTestId('deploy-error')).toHaveText(
-    "Manifest adds privileges over the source pod: privileged container 'app'",
+    "Manifest adds privileges over the source pod: added field 'spec.containers[app].securityContext.privileged'",
   )
 
   await editor.fill(fixed)

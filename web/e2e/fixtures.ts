@@ -220,6 +220,17 @@ export async function control(kure: KureState, path: string, body: unknown = {})
   return response.json()
 }
 
+/** The same pod as an object, for the fake Kubernetes API: a mirror's source is always the live pod. */
+export function podObject(name: string, namespace = 'shop'): Record<string, unknown> {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, labels: { app: 'web' } },
+    spec: { containers: [{ name: 'app', image: 'registry.example.com/shop/web:1.4.2', env: [{ name: 'DATABASE_URL', value: '' }] }] },
+    status: { phase: 'Running' },
+  }
+}
+
 export function podManifest(name: string, namespace = 'shop', extra = ''): string {
   return [
     'apiVersion: v1',

@@ -13,6 +13,7 @@ from .synthetic import generate
 
 async def _serve(args: argparse.Namespace) -> None:
     fake = FakeKubeApi(token=args.token)
+    fake.host = args.host
     for fixture in args.fixture:
         fake.load_fixture(fixture)
     if args.synthetic:
@@ -43,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (e.g. 127.0.0.2)")
     parser.add_argument("--token", default=None, help="require this bearer token")
     parser.add_argument("--kubeconfig", type=Path, default=None, help="write a kubeconfig file here")
     args = parser.parse_args(argv)

@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from aiohttp import web
@@ -40,6 +40,19 @@ _STATUS_KINDS = frozenset({
 })
 
 Obj = dict[str, Any]
+
+#: Called after every write made by an API client over HTTP (not by the test API): ``(event_type, object)``.
+ChangeListener = Callable[[str, Obj], None]
+
+
+class LogSource(Protocol):
+    """Produces pod logs on demand (the simulated kubelet); the server asks it before serving a log."""
+
+    def before_read(self, namespace: str, pod: str, container: str, previous: bool) -> str | None:
+        """Bring the container's log up to date; a returned text is a 400 answer (container not started)."""
+
+    def following(self, namespace: str, pod: str, container: str, active: bool) -> None:
+        """A ``follow`` stream of the container opened (``active``) or closed."""
 
 
 def _now() -> str:
@@ -144,6 +157,11 @@ class FakeKubeApi:
         self.token = token
         self.bookmark_interval = bookmark_interval
         self.request_log: list[tuple[str, str]] = []
+        self.log_request_paths = True
+        self._listeners: list[ChangeListener] = []
+        self.log_source: LogSource | None = None
+        #: Lines kept per container log (``None``: all); older lines are dropped, as log rotation would.
+        self.log_line_limit: int | None = None
         self._watch_changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.host = "127.0.0.1"
@@ -181,21 +199,24 @@ class FakeKubeApi:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def kubeconfig(self) -> Obj:
+    def kubeconfig(self, name: str = "fake") -> Obj:
         user: Obj = {"token": self.token} if self.token else {"username": "fake", "password": "fake"}
         return {
             "apiVersion": "v1",
             "kind": "Config",
-            "clusters": [{"name": "fake", "cluster": {"server": self.url}}],
-            "users": [{"name": "fake", "user": user}],
-            "contexts": [{"name": "fake", "context": {"cluster": "fake", "user": "fake"}}],
-            "current-context": "fake",
+            "clusters": [{"name": name, "cluster": {"server": self.url}}],
+            "users": [{"name": name, "user": user}],
+            "contexts": [{"name": name, "context": {"cluster": name, "user": name}}],
+            "current-context": name,
         }
 
-    def write_kubeconfig(self, path: str | Path) -> Path:
-        """Write a kubeconfig pointing at this server; load it with ``config.load_kube_config``."""
+    def write_kubeconfig(self, path: str | Path, name: str = "fake") -> Path:
+        """Write a kubeconfig pointing at this server; load it with ``config.load_kube_config``. The file is
+        readable by its owner only (it carries the bearer token)."""
         path = Path(path)
-        path.write_text(yaml.safe_dump(self.kubeconfig()))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600, exist_ok=True)
+        path.write_text(yaml.safe_dump(self.kubeconfig(name)))
         return path
 
     # ------------------------------------------------------------------ seeding and mutation (test API)
@@ -307,13 +328,25 @@ class FakeKubeApi:
     def release_events(self, kind: str) -> None:
         self._held.discard(resource_for(kind).key)
 
-    def compact(self) -> int:
-        """Forget all history: any watch from an older resourceVersion now gets 410 Gone."""
-        self._compacted_rv = self.resource_version
-        self._history.clear()
-        for snap_token in list(self._snapshots):
-            del self._snapshots[snap_token]
+    def compact(self, up_to: int | None = None) -> int:
+        """Forget history up to resourceVersion ``up_to`` (default: all of it), as etcd compaction does: a watch
+        from an older resourceVersion now gets 410 Gone, and so does a ``continue`` token of an older list."""
+        up_to = self.resource_version if up_to is None else min(up_to, self.resource_version)
+        self._compacted_rv = max(self._compacted_rv, up_to)
+        while self._history and self._history[0][0] <= self._compacted_rv:
+            self._history.popleft()
+        for snap_token, snap in list(self._snapshots.items()):
+            if snap.resource_version <= self._compacted_rv:
+                del self._snapshots[snap_token]
         return self._compacted_rv
+
+    def add_change_listener(self, listener: ChangeListener) -> None:
+        """Call ``listener(event_type, object)`` after every create, update, patch or delete made over HTTP."""
+        self._listeners.append(listener)
+
+    def _notify(self, event_type: str, obj: Obj) -> None:
+        for listener in list(self._listeners):
+            listener(event_type, obj)
 
     def drop_watches(self, kind: str | None = None, *, gone: bool = False) -> int:
         """Close open watch connections (of one kind or all). ``gone=True`` first sends an ERROR 410 event
@@ -370,12 +403,21 @@ class FakeKubeApi:
             stream.lines.append(line)
             for q in stream.listeners:
                 q.put_nowait(line)
+        if self.log_line_limit is not None and len(stream.lines) > self.log_line_limit:
+            del stream.lines[: len(stream.lines) - self.log_line_limit]
 
     def end_log(self, namespace: str, pod: str, *, container: str | None = None) -> None:
         """Close every ``follow`` stream of that container (as when the container exits)."""
         stream = self._log_stream(namespace, pod, container, False)
         for q in stream.listeners:
             q.put_nowait(None)
+
+    def forget_logs(self, namespace: str, pod: str) -> None:
+        """Drop every log of a pod (it was deleted); open follow streams end."""
+        for key in [k for k in self._logs if k[0] == namespace and k[1] == pod]:
+            for q in self._logs[key].listeners:
+                q.put_nowait(None)
+            del self._logs[key]
 
     def _log_stream(self, namespace: str, pod: str, container: str | None, previous: bool) -> _LogStream:
         if container is None:
@@ -446,7 +488,8 @@ class FakeKubeApi:
     # ------------------------------------------------------------------ HTTP
 
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
-        self.request_log.append((request.method, request.path_qs))
+        if self.log_request_paths:
+            self.request_log.append((request.method, request.path_qs))
         try:
             if self.token is not None:
                 auth = request.headers.get("Authorization", "")
@@ -527,6 +570,7 @@ class FakeKubeApi:
             deleted = self.delete(res.kind, namespace, name)
             if deleted is None:
                 raise _not_found(res, name)
+            self._notify("DELETED", deleted)
             return web.json_response(deleted)
         raise ApiError(405, "MethodNotAllowed", f"{method} is not supported")
 
@@ -581,6 +625,16 @@ class FakeKubeApi:
                     "shortNames": list(r.short_names),
                 }
             )
+            if r.kind in _STATUS_KINDS:
+                entries.append(
+                    {
+                        "name": f"{r.plural}/status",
+                        "singularName": "",
+                        "namespaced": r.namespaced,
+                        "kind": r.kind,
+                        "verbs": ["get", "patch", "update"],
+                    }
+                )
             if r.kind == "Pod":
                 entries.append(
                     {
@@ -761,6 +815,7 @@ class FakeKubeApi:
         self._admit(res, body)
         body["kind"] = res.kind
         stored = self._store(res, body, "ADDED")
+        self._notify("ADDED", stored)
         return web.json_response(stored, status=201)
 
     def _check_conflict(self, res: Resource, current: Obj, body: Obj) -> None:
@@ -784,7 +839,9 @@ class FakeKubeApi:
         if res.namespaced:
             meta["namespace"] = namespace
         self._keep_status(res, current, body)
-        return web.json_response(self._store(res, body, "MODIFIED"))
+        stored = self._store(res, body, "MODIFIED")
+        self._notify("MODIFIED", stored)
+        return web.json_response(stored)
 
     def _admit(self, res: Resource, body: Obj) -> None:
         """Defaulting and mutating admission of a real server for an object created over HTTP (admission.py)."""
@@ -826,7 +883,9 @@ class FakeKubeApi:
             updated["status"] = body.get("status") or {}
         else:
             updated["status"] = _merge_patch(current.get("status") or {}, body.get("status") or {})
-        return web.json_response(self._store(res, updated, "MODIFIED"))
+        stored = self._store(res, updated, "MODIFIED")
+        self._notify("MODIFIED", stored)
+        return web.json_response(stored)
 
     async def _patch(self, request: web.Request, res: Resource, namespace: str | None, name: str) -> web.Response:
         content_type = request.headers.get("Content-Type", "")
@@ -839,7 +898,9 @@ class FakeKubeApi:
         merged["metadata"]["name"] = name
         merged["metadata"]["uid"] = current["metadata"]["uid"]
         self._keep_status(res, current, merged)
-        return web.json_response(self._store(res, merged, "MODIFIED"))
+        stored = self._store(res, merged, "MODIFIED")
+        self._notify("MODIFIED", stored)
+        return web.json_response(stored)
 
     # -- pod logs
 
@@ -859,6 +920,10 @@ class FakeKubeApi:
         elif container not in containers + init:
             raise ApiError(400, "BadRequest", f"container {container} is not valid for pod {name}")
         previous = _flag(request, "previous")
+        if self.log_source is not None:
+            refusal = self.log_source.before_read(namespace, name, container, previous)
+            if refusal is not None:
+                raise ApiError(400, "BadRequest", refusal)
         key = (namespace, name, container, previous)
         if previous and key not in self._logs:
             raise ApiError(400, "BadRequest", f'previous terminated container "{container}" in pod "{name}" not found')
@@ -870,12 +935,17 @@ class FakeKubeApi:
         follow = _flag(request, "follow") and not previous
         if not follow:
             text = "".join(line + "\n" for line in lines)
+            limit = request.query.get("limitBytes")
+            if limit is not None and limit.isdigit() and int(limit) > 0:
+                text = text.encode()[: int(limit)].decode(errors="ignore")
             return web.Response(text=text, content_type="text/plain")
         response = web.StreamResponse(headers={"Content-Type": "text/plain"})
         response.enable_chunked_encoding()
         await response.prepare(request)
         queue: asyncio.Queue[str | None] = asyncio.Queue()
         stream.listeners.add(queue)
+        if self.log_source is not None:
+            self.log_source.following(namespace, name, container, True)
         try:
             for line in lines:
                 await response.write(line.encode() + b"\n")
@@ -888,4 +958,6 @@ class FakeKubeApi:
             pass
         finally:
             stream.listeners.discard(queue)
+            if self.log_source is not None:
+                self.log_source.following(namespace, name, container, False)
         return response

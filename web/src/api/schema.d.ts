@@ -1072,6 +1072,40 @@ export type components = {
             subjects: components["schemas"]["Subject"][];
             target: components["schemas"]["Target"];
         };
+        /** AppConfig */
+        AppConfig: {
+            /** Ai Enabled */
+            ai_enabled: boolean;
+            /** Ai Model */
+            ai_model: string | null;
+            /** Ai Provider */
+            ai_provider: string | null;
+            /**
+             * Cluster Mode
+             * @description Which cluster Kure watches: `real` (a kubeconfig or in-cluster configuration), `simulated` (the simulated cluster of `kure-monitor demo`) or `off` (KURE_KUBERNETES=off, or no cluster configuration found). docs/api-decisions.md.
+             * @enum {string}
+             */
+            cluster_mode: "real" | "simulated" | "off";
+            /** Graph Enabled */
+            graph_enabled: boolean;
+            /** Graph Sync */
+            graph_sync: {
+                [key: string]: unknown;
+            };
+            /** Kubernetes Connected */
+            kubernetes_connected: boolean;
+            settings: components["schemas"]["SettingsValues"];
+            /** Version */
+            version: string;
+        };
+        /** AuthStatus */
+        AuthStatus: {
+            /** Authenticated */
+            authenticated: boolean;
+            /** Setup Required */
+            setup_required: boolean;
+            user: components["schemas"]["UserRef"] | null;
+        };
         /** Autoscaler */
         Autoscaler: {
             /** Current Replicas */
@@ -1108,6 +1142,11 @@ export type components = {
             actions: ("exec" | "attach" | "debug" | "port-forward" | "logs" | "delete" | "patch" | "patch-controller" | "read-secret" | "read-configmap" | "impersonate-serviceaccount" | "serviceaccount-token" | "create-pods")[];
             /** Group */
             group: string;
+        };
+        /** ClearResponse */
+        ClearResponse: {
+            /** Pending */
+            pending: number;
         };
         /** ClusterRoleName */
         ClusterRoleName: {
@@ -1191,6 +1230,11 @@ export type components = {
             /** Subjects */
             subjects: components["schemas"]["SubjectRef"][];
         };
+        /** DeletedCount */
+        DeletedCount: {
+            /** Deleted */
+            deleted: number;
+        };
         /** DiagramEdge */
         DiagramEdge: {
             /** Id */
@@ -1201,6 +1245,15 @@ export type components = {
             source: string;
             /** Target */
             target: string;
+        };
+        /** DiagramGraph */
+        DiagramGraph: {
+            /** Edges */
+            edges: components["schemas"]["DiagramEdge"][];
+            /** Groups */
+            groups: components["schemas"]["DiagramGroup"][];
+            /** Nodes */
+            nodes: components["schemas"]["DiagramNode"][];
         };
         /** DiagramGroup */
         DiagramGroup: {
@@ -1230,14 +1283,15 @@ export type components = {
             /** Status */
             status: string | null;
         };
+        /** DismissDeletedResult */
+        DismissDeletedResult: {
+            /** Resolved */
+            resolved: number;
+        };
         /** ErrorBody */
         ErrorBody: {
-            /** @description A message, or for 422 a list of {loc, msg, type} items */
-            detail: string | {
-                loc?: (string | number)[];
-                msg?: string;
-                type?: string;
-            }[];
+            /** @description What went wrong, in words */
+            detail: string;
             /** @description 500 only: equals the X-Request-ID header */
             request_id?: string;
         };
@@ -1282,6 +1336,83 @@ export type components = {
              */
             type: string | null;
         };
+        /** ExcludedNamespace */
+        ExcludedNamespace: {
+            /** Created At */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Namespace */
+            namespace: string;
+        };
+        /** ExcludedPod */
+        ExcludedPod: {
+            /** Created At */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Namespace */
+            namespace: string | null;
+            /** Pod Name */
+            pod_name: string;
+        };
+        /** ExcludedReport */
+        ExcludedReport: {
+            /** Detail */
+            detail: string;
+            /**
+             * Excluded
+             * @constant
+             */
+            excluded: true;
+        };
+        /** Finding */
+        Finding: {
+            /** Check Name */
+            check_name: string;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Dismissed */
+            dismissed: boolean;
+            /** Dismissed At */
+            dismissed_at: string | null;
+            /** First Seen */
+            first_seen: string;
+            /** Has Manifest */
+            has_manifest: boolean;
+            /** Id */
+            id: number;
+            /** Last Seen */
+            last_seen: string;
+            /** Message */
+            message: string;
+            /** Namespace */
+            namespace: string;
+            /** Remediation */
+            remediation: string;
+            /** Resource Name */
+            resource_name: string;
+            /** Resource Type */
+            resource_type: string;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "critical" | "high" | "medium" | "low" | "info";
+        };
+        /** FixResponse */
+        FixResponse: {
+            /** Explanation */
+            explanation: string;
+            /** Finding Id */
+            finding_id: number;
+            /** Fixed Manifest */
+            fixed_manifest: string;
+            /** Is Fallback */
+            is_fallback: boolean;
+        };
         /** Grant */
         Grant: {
             /** Path */
@@ -1324,6 +1455,15 @@ export type components = {
              * @enum {string}
              */
             neo4j: "ok" | "down" | "disabled";
+        };
+        /** HealthResponse */
+        HealthResponse: {
+            checks: components["schemas"]["HealthChecks"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "unavailable";
         };
         /** ImpactPod */
         ImpactPod: {
@@ -1384,6 +1524,132 @@ export type components = {
             /** Name */
             name: string;
         };
+        /** LlmStatus */
+        LlmStatus: {
+            /** Base Url */
+            base_url: string | null;
+            /** Configured */
+            configured: boolean;
+            /** Key Hint */
+            key_hint: string | null;
+            /** Model */
+            model: string | null;
+            /** Provider */
+            provider: string | null;
+        };
+        /** LlmTestResult */
+        LlmTestResult: {
+            /** Latency Ms */
+            latency_ms: number;
+            /** Message */
+            message: string;
+            /** Success */
+            success: boolean;
+        };
+        /** Manifest */
+        Manifest: {
+            /** Kind */
+            kind: string;
+            /** Manifest */
+            manifest: string;
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string;
+        };
+        /** Mirror */
+        Mirror: {
+            /** Created At */
+            created_at: string;
+            /** Expires At */
+            expires_at: string;
+            /** Explanation */
+            explanation: string;
+            /** Fixed Manifest */
+            fixed_manifest: string;
+            /** Is Fallback */
+            is_fallback: boolean;
+            /** Mirror Id */
+            mirror_id: string;
+            /** Mirror Pod Name */
+            mirror_pod_name: string;
+            /** Namespace */
+            namespace: string;
+            /** Pod Failure Id */
+            pod_failure_id: number;
+            /** Source Pod Name */
+            source_pod_name: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
+            /** Ttl Seconds */
+            ttl_seconds: number;
+        };
+        /** MirrorStatus */
+        MirrorStatus: {
+            /** Conditions */
+            conditions: components["schemas"]["PodCondition"][];
+            /** Container Statuses */
+            container_statuses: components["schemas"]["ContainerStatus"][];
+            /** Created At */
+            created_at: string;
+            /** Events */
+            events: components["schemas"]["Event"][];
+            /** Expires At */
+            expires_at: string;
+            /** Is Fallback */
+            is_fallback: boolean;
+            /** Mirror Id */
+            mirror_id: string;
+            /** Mirror Pod Name */
+            mirror_pod_name: string;
+            /** Namespace */
+            namespace: string;
+            /** Pod Failure Id */
+            pod_failure_id: number;
+            /** Source Pod Name */
+            source_pod_name: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
+            /** Ttl Seconds */
+            ttl_seconds: number;
+        };
+        /** MirrorSummary */
+        MirrorSummary: {
+            /** Created At */
+            created_at: string;
+            /** Expires At */
+            expires_at: string;
+            /** Is Fallback */
+            is_fallback: boolean;
+            /** Mirror Id */
+            mirror_id: string;
+            /** Mirror Pod Name */
+            mirror_pod_name: string;
+            /** Namespace */
+            namespace: string;
+            /** Pod Failure Id */
+            pod_failure_id: number;
+            /** Source Pod Name */
+            source_pod_name: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
+            /** Ttl Seconds */
+            ttl_seconds: number;
+        };
+        /** MirrorTtl */
+        MirrorTtl: {
+            /** Seconds */
+            seconds: number;
+        };
         /** Mount */
         Mount: {
             /** Exists */
@@ -1399,6 +1665,11 @@ export type components = {
             /** Via */
             via: string[];
         };
+        /** NamespaceList */
+        NamespaceList: {
+            /** Namespaces */
+            namespaces: string[];
+        };
         /** NotificationConfigIn */
         NotificationConfigIn: {
             /**
@@ -1408,6 +1679,31 @@ export type components = {
             secret: string | null;
             /** Webhook Url */
             webhook_url: string;
+        };
+        /** NotificationSetting */
+        NotificationSetting: {
+            /** Config */
+            config: {
+                [key: string]: unknown;
+            };
+            /** Created At */
+            created_at: string;
+            /** Enabled */
+            enabled: boolean;
+            /** Events */
+            events: ("pod_failure" | "pod_resolved" | "security_finding")[];
+            /**
+             * Min Severity
+             * @enum {string}
+             */
+            min_severity: "critical" | "high" | "medium" | "low" | "info";
+            /**
+             * Provider
+             * @enum {string}
+             */
+            provider: "slack" | "teams" | "discord" | "webhook";
+            /** Updated At */
+            updated_at: string;
         };
         /** ObjectRef */
         ObjectRef: {
@@ -1429,6 +1725,17 @@ export type components = {
             /** Status */
             status: string | null;
         };
+        /** PodAccess */
+        PodAccess: {
+            /** Actions */
+            actions: components["schemas"]["ActionAccess"][];
+            /** Dangling Bindings */
+            dangling_bindings: components["schemas"]["DanglingBinding"][];
+            /** Paths */
+            paths: components["schemas"]["GrantingPath"][];
+            pod: components["schemas"]["AccessPod"];
+            summary: components["schemas"]["AccessSummary"];
+        };
         /** PodCondition */
         PodCondition: {
             /** Last Transition Time */
@@ -1441,6 +1748,156 @@ export type components = {
             status: string | null;
             /** Type */
             type: string | null;
+        };
+        /** PodFailure */
+        PodFailure: {
+            access: components["schemas"]["AccessSummary"] | null;
+            /** Container Statuses */
+            container_statuses: components["schemas"]["ContainerStatus"][];
+            /** Creation Timestamp */
+            creation_timestamp: string | null;
+            /** Events */
+            events: components["schemas"]["Event"][];
+            /** Failure Message */
+            failure_message: string;
+            /** Failure Reason */
+            failure_reason: string;
+            /** First Seen */
+            first_seen: string;
+            /** Id */
+            id: number;
+            /** Ignored At */
+            ignored_at: string | null;
+            impact: components["schemas"]["ImpactSummary"] | null;
+            /** Labels */
+            labels: {
+                [key: string]: string;
+            };
+            /** Last Seen */
+            last_seen: string;
+            /** Logs */
+            logs: string;
+            /** Manifest */
+            manifest: string;
+            /** Namespace */
+            namespace: string;
+            /** Node Name */
+            node_name: string | null;
+            /** Occurrences */
+            occurrences: number;
+            /** Owner Kind */
+            owner_kind: string | null;
+            /** Owner Name */
+            owner_name: string | null;
+            /** Phase */
+            phase: string | null;
+            /** Pod Name */
+            pod_name: string;
+            /** Resolution Note */
+            resolution_note: string | null;
+            /** Resolved At */
+            resolved_at: string | null;
+            /** Solution */
+            solution: string;
+            /**
+             * Solution Source
+             * @enum {string}
+             */
+            solution_source: "rules" | "ai";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "new" | "investigating" | "resolved" | "ignored";
+            /** Timestamp */
+            timestamp: string;
+        };
+        /** PodFailureSummary */
+        PodFailureSummary: {
+            /** Container Statuses */
+            container_statuses: components["schemas"]["ContainerStatus"][];
+            /** Creation Timestamp */
+            creation_timestamp: string | null;
+            /** Events */
+            events: components["schemas"]["Event"][];
+            /** Failure Message */
+            failure_message: string;
+            /** Failure Reason */
+            failure_reason: string;
+            /** First Seen */
+            first_seen: string;
+            /** Id */
+            id: number;
+            /** Ignored At */
+            ignored_at: string | null;
+            /** Labels */
+            labels: {
+                [key: string]: string;
+            };
+            /** Last Seen */
+            last_seen: string;
+            /** Namespace */
+            namespace: string;
+            /** Node Name */
+            node_name: string | null;
+            /** Occurrences */
+            occurrences: number;
+            /** Owner Kind */
+            owner_kind: string | null;
+            /** Owner Name */
+            owner_name: string | null;
+            /** Phase */
+            phase: string | null;
+            /** Pod Name */
+            pod_name: string;
+            /** Resolution Note */
+            resolution_note: string | null;
+            /** Resolved At */
+            resolved_at: string | null;
+            /** Solution */
+            solution: string;
+            /**
+             * Solution Source
+             * @enum {string}
+             */
+            solution_source: "rules" | "ai";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "new" | "investigating" | "resolved" | "ignored";
+            /** Timestamp */
+            timestamp: string;
+        };
+        /** PodImpact */
+        PodImpact: {
+            /** Autoscalers */
+            autoscalers: components["schemas"]["Autoscaler"][];
+            availability: components["schemas"]["Availability"];
+            /** Mounts */
+            mounts: components["schemas"]["Mount"][];
+            /** Network Policies */
+            network_policies: components["schemas"]["PolicyImpact"][];
+            /** Owners */
+            owners: components["schemas"]["Owner"][];
+            pod: components["schemas"]["ImpactPod"];
+            service_account: components["schemas"]["AccountImpact"] | null;
+            /** Services */
+            services: components["schemas"]["ServiceImpact"][];
+            summary: components["schemas"]["ImpactSummary"];
+        };
+        /** PodLogs */
+        PodLogs: {
+            /** Container */
+            container: string;
+            /** Containers */
+            containers: string[];
+            /** Logs */
+            logs: string;
+            /** Namespace */
+            namespace: string;
+            /** Pod Name */
+            pod_name: string;
         };
         /** PolicyImpact */
         PolicyImpact: {
@@ -1455,6 +1912,29 @@ export type components = {
             /** Policy Types */
             policy_types: string[];
         };
+        /** Preview */
+        Preview: {
+            /** Explanation */
+            explanation: string;
+            /** Fixed Manifest */
+            fixed_manifest: string;
+            /** Is Fallback */
+            is_fallback: boolean;
+        };
+        /** ReasonCount */
+        ReasonCount: {
+            /** Count */
+            count: number;
+            /** Reason */
+            reason: string;
+        };
+        /** ReportExcluded */
+        ReportExcluded: {
+            /** Detail */
+            detail: string;
+            /** Excluded */
+            excluded: boolean;
+        };
         /** Request */
         Request: {
             /** Api Group */
@@ -1467,6 +1947,18 @@ export type components = {
             resource: string;
             /** Verb */
             verb: string;
+        };
+        /** RescanRequested */
+        RescanRequested: {
+            /** Requested */
+            requested: boolean;
+        };
+        /** RoleList */
+        RoleList: {
+            /** Cluster Roles */
+            cluster_roles: components["schemas"]["ClusterRoleName"][];
+            /** Roles */
+            roles: components["schemas"]["RoleName"][];
         };
         /** RoleName */
         RoleName: {
@@ -1551,6 +2043,26 @@ export type components = {
              */
             state: "down" | "degraded" | "healthy" | "scaled-to-zero" | "batch";
         };
+        /** Setting */
+        Setting: {
+            /** Key */
+            key: string;
+            /** Value */
+            value: number;
+        };
+        /** SettingInfo */
+        SettingInfo: {
+            /** Default */
+            default: number;
+            /** Key */
+            key: string;
+            /** Max */
+            max: number;
+            /** Min */
+            min: number;
+            /** Value */
+            value: number;
+        };
         /** SettingsValues */
         SettingsValues: {
             /** History Retention Minutes */
@@ -1620,6 +2132,20 @@ export type components = {
             /** Namespace */
             namespace: string;
         };
+        /** TestResult */
+        TestResult: {
+            /** Success */
+            success: boolean;
+        };
+        /** TrustedRegistry */
+        TrustedRegistry: {
+            /** Created At */
+            created_at: string;
+            /** Id */
+            id: number;
+            /** Registry */
+            registry: string;
+        };
         /** User */
         User: {
             /** Created At */
@@ -1636,6 +2162,10 @@ export type components = {
             /** Username */
             username: string;
         };
+        /** UserEnvelope */
+        UserEnvelope: {
+            user: components["schemas"]["User"];
+        };
         /** UserRef */
         UserRef: {
             /** Id */
@@ -1647,6 +2177,15 @@ export type components = {
             role: "read" | "write" | "admin";
             /** Username */
             username: string;
+        };
+        /** ValidationErrorBody */
+        ValidationErrorBody: {
+            detail: {
+                /** @description "path", "query" or "body", then the field and nested keys */
+                loc: (string | number)[];
+                msg: string;
+                type: string;
+            }[];
         };
         /** WorstGrant */
         WorstGrant: {
@@ -1680,24 +2219,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Namespace */
-                        namespace: string;
-                    };
+                    "application/json": components["schemas"]["ExcludedNamespace"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1713,7 +2272,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /** Namespace */
@@ -1722,39 +2281,99 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Namespace */
-                        namespace: string;
-                    };
+                    "application/json": components["schemas"]["ExcludedNamespace"];
                 };
             };
+            /** @description OK */
             201: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Namespace */
-                        namespace: string;
-                    };
+                    "application/json": components["schemas"]["ExcludedNamespace"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1777,13 +2396,50 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1801,26 +2457,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Namespace */
-                        namespace: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                    };
+                    "application/json": components["schemas"]["ExcludedPod"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1836,7 +2510,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /**
@@ -1850,43 +2524,99 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Namespace */
-                        namespace: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                    };
+                    "application/json": components["schemas"]["ExcludedPod"];
                 };
             };
+            /** @description OK */
             201: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Namespace */
-                        namespace: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                    };
+                    "application/json": components["schemas"]["ExcludedPod"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1911,13 +2641,61 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1933,7 +2711,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /**
@@ -1957,28 +2735,88 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Base Url */
-                        base_url: string | null;
-                        /** Configured */
-                        configured: boolean;
-                        /** Key Hint */
-                        key_hint: string | null;
-                        /** Model */
-                        model: string | null;
-                        /** Provider */
-                        provider: string | null;
-                    };
+                    "application/json": components["schemas"]["LlmStatus"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1999,13 +2837,39 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2023,28 +2887,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Base Url */
-                        base_url: string | null;
-                        /** Configured */
-                        configured: boolean;
-                        /** Key Hint */
-                        key_hint: string | null;
-                        /** Model */
-                        model: string | null;
-                        /** Provider */
-                        provider: string | null;
-                    };
+                    "application/json": components["schemas"]["LlmStatus"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2060,7 +2940,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /**
@@ -2084,24 +2964,88 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Latency Ms */
-                        latency_ms: number;
-                        /** Message */
-                        message: string;
-                        /** Success */
-                        success: boolean;
-                    };
+                    "application/json": components["schemas"]["LlmTestResult"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2119,40 +3063,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Config */
-                        config: {
-                            [key: string]: unknown;
-                        };
-                        /** Created At */
-                        created_at: string;
-                        /** Enabled */
-                        enabled: boolean;
-                        /** Events */
-                        events: ("pod_failure" | "pod_resolved" | "security_finding")[];
-                        /**
-                         * Min Severity
-                         * @enum {string}
-                         */
-                        min_severity: "critical" | "high" | "medium" | "low" | "info";
-                        /**
-                         * Provider
-                         * @enum {string}
-                         */
-                        provider: "slack" | "teams" | "discord" | "webhook";
-                        /** Updated At */
-                        updated_at: string;
-                    };
+                    "application/json": components["schemas"]["NotificationSetting"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2168,7 +3116,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     config: components["schemas"]["NotificationConfigIn"];
@@ -2194,40 +3142,99 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             201: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Config */
-                        config: {
-                            [key: string]: unknown;
-                        };
-                        /** Created At */
-                        created_at: string;
-                        /** Enabled */
-                        enabled: boolean;
-                        /** Events */
-                        events: ("pod_failure" | "pod_resolved" | "security_finding")[];
-                        /**
-                         * Min Severity
-                         * @enum {string}
-                         */
-                        min_severity: "critical" | "high" | "medium" | "low" | "info";
-                        /**
-                         * Provider
-                         * @enum {string}
-                         */
-                        provider: "slack" | "teams" | "discord" | "webhook";
-                        /** Updated At */
-                        updated_at: string;
-                    };
+                    "application/json": components["schemas"]["NotificationSetting"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2245,7 +3252,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /**
@@ -2279,40 +3286,99 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Config */
-                        config: {
-                            [key: string]: unknown;
-                        };
-                        /** Created At */
-                        created_at: string;
-                        /** Enabled */
-                        enabled: boolean;
-                        /** Events */
-                        events: ("pod_failure" | "pod_resolved" | "security_finding")[];
-                        /**
-                         * Min Severity
-                         * @enum {string}
-                         */
-                        min_severity: "critical" | "high" | "medium" | "low" | "info";
-                        /**
-                         * Provider
-                         * @enum {string}
-                         */
-                        provider: "slack" | "teams" | "discord" | "webhook";
-                        /** Updated At */
-                        updated_at: string;
-                    };
+                    "application/json": components["schemas"]["NotificationSetting"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2335,13 +3401,50 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2361,20 +3464,66 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Success */
-                        success: boolean;
-                    };
+                    "application/json": components["schemas"]["TestResult"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An upstream (Kubernetes API, webhook, LLM) answered with an error */
+            502: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2392,28 +3541,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Default */
-                        default: number;
-                        /** Key */
-                        key: string;
-                        /** Max */
-                        max: number;
-                        /** Min */
-                        min: number;
-                        /** Value */
-                        value: number;
-                    };
+                    "application/json": components["schemas"]["SettingInfo"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2433,22 +3598,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Key */
-                        key: string;
-                        /** Value */
-                        value: number;
-                    };
+                    "application/json": components["schemas"]["Setting"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2466,24 +3664,108 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Value */
+                    value: number;
+                };
+            };
+        };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Key */
-                        key: string;
-                        /** Value */
-                        value: number;
-                    };
+                    "application/json": components["schemas"]["Setting"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2501,20 +3783,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Seconds */
-                        seconds: number;
-                    };
+                    "application/json": components["schemas"]["MirrorTtl"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2530,7 +3836,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /** Seconds */
@@ -2539,20 +3845,88 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Seconds */
-                        seconds: number;
-                    };
+                    "application/json": components["schemas"]["MirrorTtl"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2570,31 +3944,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Last Login At */
-                        last_login_at: string | null;
-                        /**
-                         * Role
-                         * @enum {string}
-                         */
-                        role: "read" | "write" | "admin";
-                        /** Username */
-                        username: string;
-                    };
+                    "application/json": components["schemas"]["User"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2610,7 +3997,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /** Password */
@@ -2626,31 +4013,99 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             201: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Last Login At */
-                        last_login_at: string | null;
-                        /**
-                         * Role
-                         * @enum {string}
-                         */
-                        role: "read" | "write" | "admin";
-                        /** Username */
-                        username: string;
-                    };
+                    "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2664,7 +4119,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                user_id: string;
+                user_id: number;
             };
             cookie?: never;
         };
@@ -2673,13 +4128,72 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2693,11 +4207,11 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                user_id: string;
+                user_id: number;
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /**
@@ -2714,31 +4228,99 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Last Login At */
-                        last_login_at: string | null;
-                        /**
-                         * Role
-                         * @enum {string}
-                         */
-                        role: "read" | "write" | "admin";
-                        /** Username */
-                        username: string;
-                    };
+                    "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2754,7 +4336,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /** Password */
@@ -2765,19 +4347,92 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The session cookie `kure_session` (set on login/signup, expired on logout) */
+                    "Set-Cookie": string;
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        user: components["schemas"]["User"];
-                    };
+                    "application/json": components["schemas"]["UserEnvelope"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After": number;
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2798,13 +4453,30 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description The session cookie `kure_session` (set on login/signup, expired on logout) */
+                    "Set-Cookie": string;
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2822,19 +4494,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        user: components["schemas"]["User"];
-                    };
+                    "application/json": components["schemas"]["UserEnvelope"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2850,7 +4547,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /** Current Password */
@@ -2864,13 +4561,83 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2886,7 +4653,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /** Password */
@@ -2897,19 +4664,79 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             201: {
                 headers: {
+                    /** @description The session cookie `kure_session` (set on login/signup, expired on logout) */
+                    "Set-Cookie": string;
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        user: components["schemas"]["User"];
-                    };
+                    "application/json": components["schemas"]["UserEnvelope"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2927,23 +4754,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Authenticated */
-                        authenticated: boolean;
-                        /** Setup Required */
-                        setup_required: boolean;
-                        user: components["schemas"]["UserRef"] | null;
-                    };
+                    "application/json": components["schemas"]["AuthStatus"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2961,35 +4787,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Ai Enabled */
-                        ai_enabled: boolean;
-                        /** Ai Model */
-                        ai_model: string | null;
-                        /** Ai Provider */
-                        ai_provider: string | null;
-                        /** Graph Enabled */
-                        graph_enabled: boolean;
-                        /** Graph Sync */
-                        graph_sync: {
-                            [key: string]: unknown;
-                        };
-                        /** Kubernetes Connected */
-                        kubernetes_connected: boolean;
-                        settings: components["schemas"]["SettingsValues"];
-                        /** Version */
-                        version: string;
-                    };
+                    "application/json": components["schemas"]["AppConfig"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3009,24 +4844,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Edges */
-                        edges: components["schemas"]["DiagramEdge"][];
-                        /** Groups */
-                        groups: components["schemas"]["DiagramGroup"][];
-                        /** Nodes */
-                        nodes: components["schemas"]["DiagramNode"][];
-                    };
+                    "application/json": components["schemas"]["DiagramGraph"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3048,26 +4914,77 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Kind */
-                        kind: string;
-                        /** Manifest */
-                        manifest: string;
-                        /** Name */
-                        name: string;
-                        /** Namespace */
-                        namespace: string;
-                    };
+                    "application/json": components["schemas"]["Manifest"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An upstream (Kubernetes API, webhook, LLM) answered with an error */
+            502: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3087,24 +5004,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Edges */
-                        edges: components["schemas"]["DiagramEdge"][];
-                        /** Groups */
-                        groups: components["schemas"]["DiagramGroup"][];
-                        /** Nodes */
-                        nodes: components["schemas"]["DiagramNode"][];
-                    };
+                    "application/json": components["schemas"]["DiagramGraph"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3122,20 +5070,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Namespaces */
-                        namespaces: string[];
-                    };
+                    "application/json": components["schemas"]["NamespaceList"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3156,24 +5128,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Edges */
-                        edges: components["schemas"]["DiagramEdge"][];
-                        /** Groups */
-                        groups: components["schemas"]["DiagramGroup"][];
-                        /** Nodes */
-                        nodes: components["schemas"]["DiagramNode"][];
-                    };
+                    "application/json": components["schemas"]["DiagramGraph"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3193,22 +5196,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Cluster Roles */
-                        cluster_roles: components["schemas"]["ClusterRoleName"][];
-                        /** Roles */
-                        roles: components["schemas"]["RoleName"][];
-                    };
+                    "application/json": components["schemas"]["RoleList"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3230,24 +5266,66 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Edges */
-                        edges: components["schemas"]["DiagramEdge"][];
-                        /** Groups */
-                        groups: components["schemas"]["DiagramGroup"][];
-                        /** Nodes */
-                        nodes: components["schemas"]["DiagramNode"][];
-                    };
+                    "application/json": components["schemas"]["DiagramGraph"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3263,7 +5341,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /** Duration Seconds */
@@ -3275,13 +5353,83 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3304,13 +5452,72 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description An upstream (Kubernetes API, webhook, LLM) answered with an error */
+            502: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3328,41 +5535,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Expires At */
-                        expires_at: string;
-                        /** Is Fallback */
-                        is_fallback: boolean;
-                        /** Mirror Id */
-                        mirror_id: string;
-                        /** Mirror Pod Name */
-                        mirror_pod_name: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Pod Failure Id */
-                        pod_failure_id: number;
-                        /** Source Pod Name */
-                        source_pod_name: string;
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
-                        /** Ttl Seconds */
-                        ttl_seconds: number;
-                    };
+                    "application/json": components["schemas"]["MirrorSummary"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3376,7 +5586,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                pod_id: string;
+                pod_id: number;
             };
             cookie?: never;
         };
@@ -3397,45 +5607,121 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             201: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Expires At */
-                        expires_at: string;
-                        /** Explanation */
-                        explanation: string;
-                        /** Fixed Manifest */
-                        fixed_manifest: string;
-                        /** Is Fallback */
-                        is_fallback: boolean;
-                        /** Mirror Id */
-                        mirror_id: string;
-                        /** Mirror Pod Name */
-                        mirror_pod_name: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Pod Failure Id */
-                        pod_failure_id: number;
-                        /** Source Pod Name */
-                        source_pod_name: string;
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
-                        /** Ttl Seconds */
-                        ttl_seconds: number;
-                    };
+                    "application/json": components["schemas"]["Mirror"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description An upstream (Kubernetes API, webhook, LLM) answered with an error */
+            502: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3449,30 +5735,83 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                pod_id: string;
+                pod_id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Explanation */
-                        explanation: string;
-                        /** Fixed Manifest */
-                        fixed_manifest: string;
-                        /** Is Fallback */
-                        is_fallback: boolean;
-                    };
+                    "application/json": components["schemas"]["Preview"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description An upstream (Kubernetes API, webhook, LLM) answered with an error */
+            502: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3492,47 +5831,77 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Conditions */
-                        conditions: components["schemas"]["PodCondition"][];
-                        /** Container Statuses */
-                        container_statuses: components["schemas"]["ContainerStatus"][];
-                        /** Created At */
-                        created_at: string;
-                        /** Events */
-                        events: components["schemas"]["Event"][];
-                        /** Expires At */
-                        expires_at: string;
-                        /** Is Fallback */
-                        is_fallback: boolean;
-                        /** Mirror Id */
-                        mirror_id: string;
-                        /** Mirror Pod Name */
-                        mirror_pod_name: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Pod Failure Id */
-                        pod_failure_id: number;
-                        /** Source Pod Name */
-                        source_pod_name: string;
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
-                        /** Ttl Seconds */
-                        ttl_seconds: number;
-                    };
+                    "application/json": components["schemas"]["MirrorStatus"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description An upstream (Kubernetes API, webhook, LLM) answered with an error */
+            502: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3553,26 +5922,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Actions */
-                        actions: components["schemas"]["ActionAccess"][];
-                        /** Dangling Bindings */
-                        dangling_bindings: components["schemas"]["DanglingBinding"][];
-                        /** Paths */
-                        paths: components["schemas"]["GrantingPath"][];
-                        pod: components["schemas"]["AccessPod"];
-                        summary: components["schemas"]["AccessSummary"];
-                    };
+                    "application/json": components["schemas"]["PodAccess"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3593,32 +5991,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Autoscalers */
-                        autoscalers: components["schemas"]["Autoscaler"][];
-                        availability: components["schemas"]["Availability"];
-                        /** Mounts */
-                        mounts: components["schemas"]["Mount"][];
-                        /** Network Policies */
-                        network_policies: components["schemas"]["PolicyImpact"][];
-                        /** Owners */
-                        owners: components["schemas"]["Owner"][];
-                        pod: components["schemas"]["ImpactPod"];
-                        service_account: components["schemas"]["AccountImpact"] | null;
-                        /** Services */
-                        services: components["schemas"]["ServiceImpact"][];
-                        summary: components["schemas"]["ImpactSummary"];
-                    };
+                    "application/json": components["schemas"]["PodImpact"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3643,28 +6064,77 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Container */
-                        container: string;
-                        /** Containers */
-                        containers: string[];
-                        /** Logs */
-                        logs: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Pod Name */
-                        pod_name: string;
-                    };
+                    "application/json": components["schemas"]["PodLogs"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description An upstream (Kubernetes API, webhook, LLM) answered with an error */
+            502: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3689,16 +6159,90 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description One `data:` event per log line, `: keep-alive` comments, and a closing `end` or `error` event (docs/mirror.md) */
+            200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/event-stream": string;
+                };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds until a retry can succeed */
+                    "Retry-After": number;
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description An upstream (Kubernetes API, webhook, LLM) answered with an error */
+            502: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3712,11 +6256,11 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                pod_id: string;
+                pod_id: number;
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /**
@@ -3733,72 +6277,110 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Container Statuses */
-                        container_statuses: components["schemas"]["ContainerStatus"][];
-                        /** Creation Timestamp */
-                        creation_timestamp: string | null;
-                        /** Events */
-                        events: components["schemas"]["Event"][];
-                        /** Failure Message */
-                        failure_message: string;
-                        /** Failure Reason */
-                        failure_reason: string;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Id */
-                        id: number;
-                        /** Ignored At */
-                        ignored_at: string | null;
-                        /** Labels */
-                        labels: {
-                            [key: string]: string;
-                        };
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Node Name */
-                        node_name: string | null;
-                        /** Occurrences */
-                        occurrences: number;
-                        /** Owner Kind */
-                        owner_kind: string | null;
-                        /** Owner Name */
-                        owner_name: string | null;
-                        /** Phase */
-                        phase: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                        /** Resolution Note */
-                        resolution_note: string | null;
-                        /** Resolved At */
-                        resolved_at: string | null;
-                        /** Solution */
-                        solution: string;
-                        /**
-                         * Solution Source
-                         * @enum {string}
-                         */
-                        solution_source: "rules" | "ai";
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "new" | "investigating" | "resolved" | "ignored";
-                        /** Timestamp */
-                        timestamp: string;
-                    };
+                    "application/json": components["schemas"]["PodFailureSummary"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3814,7 +6396,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /**
@@ -3831,20 +6413,88 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Resolved */
-                        resolved: number;
-                    };
+                    "application/json": components["schemas"]["DismissDeletedResult"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3867,72 +6517,57 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    /** @description Number of matching items before limit/offset */
+                    "X-Total-Count": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Container Statuses */
-                        container_statuses: components["schemas"]["ContainerStatus"][];
-                        /** Creation Timestamp */
-                        creation_timestamp: string | null;
-                        /** Events */
-                        events: components["schemas"]["Event"][];
-                        /** Failure Message */
-                        failure_message: string;
-                        /** Failure Reason */
-                        failure_reason: string;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Id */
-                        id: number;
-                        /** Ignored At */
-                        ignored_at: string | null;
-                        /** Labels */
-                        labels: {
-                            [key: string]: string;
-                        };
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Node Name */
-                        node_name: string | null;
-                        /** Occurrences */
-                        occurrences: number;
-                        /** Owner Kind */
-                        owner_kind: string | null;
-                        /** Owner Name */
-                        owner_name: string | null;
-                        /** Phase */
-                        phase: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                        /** Resolution Note */
-                        resolution_note: string | null;
-                        /** Resolved At */
-                        resolved_at: string | null;
-                        /** Solution */
-                        solution: string;
-                        /**
-                         * Solution Source
-                         * @enum {string}
-                         */
-                        solution_source: "rules" | "ai";
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "new" | "investigating" | "resolved" | "ignored";
-                        /** Timestamp */
-                        timestamp: string;
-                    };
+                    "application/json": components["schemas"]["PodFailureSummary"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3948,7 +6583,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /** Container Statuses */
@@ -4018,88 +6653,99 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Container Statuses */
-                        container_statuses: components["schemas"]["ContainerStatus"][];
-                        /** Creation Timestamp */
-                        creation_timestamp: string | null;
-                        /** Events */
-                        events: components["schemas"]["Event"][];
-                        /** Failure Message */
-                        failure_message: string;
-                        /** Failure Reason */
-                        failure_reason: string;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Id */
-                        id: number;
-                        /** Ignored At */
-                        ignored_at: string | null;
-                        /** Labels */
-                        labels: {
-                            [key: string]: string;
-                        };
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Node Name */
-                        node_name: string | null;
-                        /** Occurrences */
-                        occurrences: number;
-                        /** Owner Kind */
-                        owner_kind: string | null;
-                        /** Owner Name */
-                        owner_name: string | null;
-                        /** Phase */
-                        phase: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                        /** Resolution Note */
-                        resolution_note: string | null;
-                        /** Resolved At */
-                        resolved_at: string | null;
-                        /** Solution */
-                        solution: string;
-                        /**
-                         * Solution Source
-                         * @enum {string}
-                         */
-                        solution_source: "rules" | "ai";
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "new" | "investigating" | "resolved" | "ignored";
-                        /** Timestamp */
-                        timestamp: string;
-                    };
+                    "application/json": components["schemas"]["PodFailureSummary"];
                 };
             };
+            /** @description OK */
             202: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Detail */
-                        detail: string;
-                        /**
-                         * Excluded
-                         * @constant
-                         */
-                        excluded: true;
-                    };
+                    "application/json": components["schemas"]["ExcludedReport"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4113,84 +6759,72 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                pod_id: string;
+                pod_id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        access: components["schemas"]["AccessSummary"] | null;
-                        /** Container Statuses */
-                        container_statuses: components["schemas"]["ContainerStatus"][];
-                        /** Creation Timestamp */
-                        creation_timestamp: string | null;
-                        /** Events */
-                        events: components["schemas"]["Event"][];
-                        /** Failure Message */
-                        failure_message: string;
-                        /** Failure Reason */
-                        failure_reason: string;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Id */
-                        id: number;
-                        /** Ignored At */
-                        ignored_at: string | null;
-                        impact: components["schemas"]["ImpactSummary"] | null;
-                        /** Labels */
-                        labels: {
-                            [key: string]: string;
-                        };
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Logs */
-                        logs: string;
-                        /** Manifest */
-                        manifest: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Node Name */
-                        node_name: string | null;
-                        /** Occurrences */
-                        occurrences: number;
-                        /** Owner Kind */
-                        owner_kind: string | null;
-                        /** Owner Name */
-                        owner_name: string | null;
-                        /** Phase */
-                        phase: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                        /** Resolution Note */
-                        resolution_note: string | null;
-                        /** Resolved At */
-                        resolved_at: string | null;
-                        /** Solution */
-                        solution: string;
-                        /**
-                         * Solution Source
-                         * @enum {string}
-                         */
-                        solution_source: "rules" | "ai";
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "new" | "investigating" | "resolved" | "ignored";
-                        /** Timestamp */
-                        timestamp: string;
-                    };
+                    "application/json": components["schemas"]["PodFailure"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4204,78 +6838,83 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                pod_id: string;
+                pod_id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Container Statuses */
-                        container_statuses: components["schemas"]["ContainerStatus"][];
-                        /** Creation Timestamp */
-                        creation_timestamp: string | null;
-                        /** Events */
-                        events: components["schemas"]["Event"][];
-                        /** Failure Message */
-                        failure_message: string;
-                        /** Failure Reason */
-                        failure_reason: string;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Id */
-                        id: number;
-                        /** Ignored At */
-                        ignored_at: string | null;
-                        /** Labels */
-                        labels: {
-                            [key: string]: string;
-                        };
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Node Name */
-                        node_name: string | null;
-                        /** Occurrences */
-                        occurrences: number;
-                        /** Owner Kind */
-                        owner_kind: string | null;
-                        /** Owner Name */
-                        owner_name: string | null;
-                        /** Phase */
-                        phase: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                        /** Resolution Note */
-                        resolution_note: string | null;
-                        /** Resolved At */
-                        resolved_at: string | null;
-                        /** Solution */
-                        solution: string;
-                        /**
-                         * Solution Source
-                         * @enum {string}
-                         */
-                        solution_source: "rules" | "ai";
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "new" | "investigating" | "resolved" | "ignored";
-                        /** Timestamp */
-                        timestamp: string;
-                    };
+                    "application/json": components["schemas"]["PodFailureSummary"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4289,78 +6928,72 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                pod_id: string;
+                pod_id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Container Statuses */
-                        container_statuses: components["schemas"]["ContainerStatus"][];
-                        /** Creation Timestamp */
-                        creation_timestamp: string | null;
-                        /** Events */
-                        events: components["schemas"]["Event"][];
-                        /** Failure Message */
-                        failure_message: string;
-                        /** Failure Reason */
-                        failure_reason: string;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Id */
-                        id: number;
-                        /** Ignored At */
-                        ignored_at: string | null;
-                        /** Labels */
-                        labels: {
-                            [key: string]: string;
-                        };
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Node Name */
-                        node_name: string | null;
-                        /** Occurrences */
-                        occurrences: number;
-                        /** Owner Kind */
-                        owner_kind: string | null;
-                        /** Owner Name */
-                        owner_name: string | null;
-                        /** Phase */
-                        phase: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                        /** Resolution Note */
-                        resolution_note: string | null;
-                        /** Resolved At */
-                        resolved_at: string | null;
-                        /** Solution */
-                        solution: string;
-                        /**
-                         * Solution Source
-                         * @enum {string}
-                         */
-                        solution_source: "rules" | "ai";
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "new" | "investigating" | "resolved" | "ignored";
-                        /** Timestamp */
-                        timestamp: string;
-                    };
+                    "application/json": components["schemas"]["PodFailureSummary"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4383,72 +7016,57 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    /** @description Number of matching items before limit/offset */
+                    "X-Total-Count": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Container Statuses */
-                        container_statuses: components["schemas"]["ContainerStatus"][];
-                        /** Creation Timestamp */
-                        creation_timestamp: string | null;
-                        /** Events */
-                        events: components["schemas"]["Event"][];
-                        /** Failure Message */
-                        failure_message: string;
-                        /** Failure Reason */
-                        failure_reason: string;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Id */
-                        id: number;
-                        /** Ignored At */
-                        ignored_at: string | null;
-                        /** Labels */
-                        labels: {
-                            [key: string]: string;
-                        };
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Node Name */
-                        node_name: string | null;
-                        /** Occurrences */
-                        occurrences: number;
-                        /** Owner Kind */
-                        owner_kind: string | null;
-                        /** Owner Name */
-                        owner_name: string | null;
-                        /** Phase */
-                        phase: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                        /** Resolution Note */
-                        resolution_note: string | null;
-                        /** Resolved At */
-                        resolved_at: string | null;
-                        /** Solution */
-                        solution: string;
-                        /**
-                         * Solution Source
-                         * @enum {string}
-                         */
-                        solution_source: "rules" | "ai";
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "new" | "investigating" | "resolved" | "ignored";
-                        /** Timestamp */
-                        timestamp: string;
-                    };
+                    "application/json": components["schemas"]["PodFailureSummary"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4471,72 +7089,57 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    /** @description Number of matching items before limit/offset */
+                    "X-Total-Count": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Container Statuses */
-                        container_statuses: components["schemas"]["ContainerStatus"][];
-                        /** Creation Timestamp */
-                        creation_timestamp: string | null;
-                        /** Events */
-                        events: components["schemas"]["Event"][];
-                        /** Failure Message */
-                        failure_message: string;
-                        /** Failure Reason */
-                        failure_reason: string;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Id */
-                        id: number;
-                        /** Ignored At */
-                        ignored_at: string | null;
-                        /** Labels */
-                        labels: {
-                            [key: string]: string;
-                        };
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Node Name */
-                        node_name: string | null;
-                        /** Occurrences */
-                        occurrences: number;
-                        /** Owner Kind */
-                        owner_kind: string | null;
-                        /** Owner Name */
-                        owner_name: string | null;
-                        /** Phase */
-                        phase: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                        /** Resolution Note */
-                        resolution_note: string | null;
-                        /** Resolved At */
-                        resolved_at: string | null;
-                        /** Solution */
-                        solution: string;
-                        /**
-                         * Solution Source
-                         * @enum {string}
-                         */
-                        solution_source: "rules" | "ai";
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "new" | "investigating" | "resolved" | "ignored";
-                        /** Timestamp */
-                        timestamp: string;
-                    };
+                    "application/json": components["schemas"]["PodFailureSummary"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4550,78 +7153,83 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                pod_id: string;
+                pod_id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Container Statuses */
-                        container_statuses: components["schemas"]["ContainerStatus"][];
-                        /** Creation Timestamp */
-                        creation_timestamp: string | null;
-                        /** Events */
-                        events: components["schemas"]["Event"][];
-                        /** Failure Message */
-                        failure_message: string;
-                        /** Failure Reason */
-                        failure_reason: string;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Id */
-                        id: number;
-                        /** Ignored At */
-                        ignored_at: string | null;
-                        /** Labels */
-                        labels: {
-                            [key: string]: string;
-                        };
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Node Name */
-                        node_name: string | null;
-                        /** Occurrences */
-                        occurrences: number;
-                        /** Owner Kind */
-                        owner_kind: string | null;
-                        /** Owner Name */
-                        owner_name: string | null;
-                        /** Phase */
-                        phase: string | null;
-                        /** Pod Name */
-                        pod_name: string;
-                        /** Resolution Note */
-                        resolution_note: string | null;
-                        /** Resolved At */
-                        resolved_at: string | null;
-                        /** Solution */
-                        solution: string;
-                        /**
-                         * Solution Source
-                         * @enum {string}
-                         */
-                        solution_source: "rules" | "ai";
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "new" | "investigating" | "resolved" | "ignored";
-                        /** Timestamp */
-                        timestamp: string;
-                    };
+                    "application/json": components["schemas"]["PodFailureSummary"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4642,22 +7250,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Count */
-                        count: number;
-                        /** Reason */
-                        reason: string;
-                    };
+                    "application/json": components["schemas"]["ReasonCount"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4683,51 +7324,57 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    /** @description Number of matching items before limit/offset */
+                    "X-Total-Count": number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Check Name */
-                        check_name: string;
-                        /** Details */
-                        details: {
-                            [key: string]: unknown;
-                        };
-                        /** Dismissed */
-                        dismissed: boolean;
-                        /** Dismissed At */
-                        dismissed_at: string | null;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Has Manifest */
-                        has_manifest: boolean;
-                        /** Id */
-                        id: number;
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Message */
-                        message: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Remediation */
-                        remediation: string;
-                        /** Resource Name */
-                        resource_name: string;
-                        /** Resource Type */
-                        resource_type: string;
-                        /**
-                         * Severity
-                         * @enum {string}
-                         */
-                        severity: "critical" | "high" | "medium" | "low" | "info";
-                    };
+                    "application/json": components["schemas"]["Finding"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4743,7 +7390,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /** Check Name */
@@ -4779,64 +7426,99 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Check Name */
-                        check_name: string;
-                        /** Details */
-                        details: {
-                            [key: string]: unknown;
-                        };
-                        /** Dismissed */
-                        dismissed: boolean;
-                        /** Dismissed At */
-                        dismissed_at: string | null;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Has Manifest */
-                        has_manifest: boolean;
-                        /** Id */
-                        id: number;
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Message */
-                        message: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Remediation */
-                        remediation: string;
-                        /** Resource Name */
-                        resource_name: string;
-                        /** Resource Type */
-                        resource_type: string;
-                        /**
-                         * Severity
-                         * @enum {string}
-                         */
-                        severity: "critical" | "high" | "medium" | "low" | "info";
-                    };
+                    "application/json": components["schemas"]["Finding"];
                 };
             };
+            /** @description OK */
             202: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Detail */
-                        detail: string;
-                        /** Excluded */
-                        excluded: boolean;
-                    };
+                    "application/json": components["schemas"]["ReportExcluded"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4850,57 +7532,72 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                finding_id: string;
+                finding_id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Check Name */
-                        check_name: string;
-                        /** Details */
-                        details: {
-                            [key: string]: unknown;
-                        };
-                        /** Dismissed */
-                        dismissed: boolean;
-                        /** Dismissed At */
-                        dismissed_at: string | null;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Has Manifest */
-                        has_manifest: boolean;
-                        /** Id */
-                        id: number;
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Message */
-                        message: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Remediation */
-                        remediation: string;
-                        /** Resource Name */
-                        resource_name: string;
-                        /** Resource Type */
-                        resource_type: string;
-                        /**
-                         * Severity
-                         * @enum {string}
-                         */
-                        severity: "critical" | "high" | "medium" | "low" | "info";
-                    };
+                    "application/json": components["schemas"]["Finding"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4914,32 +7611,72 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                finding_id: string;
+                finding_id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Explanation */
-                        explanation: string;
-                        /** Finding Id */
-                        finding_id: number;
-                        /** Fixed Manifest */
-                        fixed_manifest: string;
-                        /** Is Fallback */
-                        is_fallback: boolean;
-                    };
+                    "application/json": components["schemas"]["FixResponse"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4953,57 +7690,72 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                finding_id: string;
+                finding_id: number;
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Check Name */
-                        check_name: string;
-                        /** Details */
-                        details: {
-                            [key: string]: unknown;
-                        };
-                        /** Dismissed */
-                        dismissed: boolean;
-                        /** Dismissed At */
-                        dismissed_at: string | null;
-                        /** First Seen */
-                        first_seen: string;
-                        /** Has Manifest */
-                        has_manifest: boolean;
-                        /** Id */
-                        id: number;
-                        /** Last Seen */
-                        last_seen: string;
-                        /** Message */
-                        message: string;
-                        /** Namespace */
-                        namespace: string;
-                        /** Remediation */
-                        remediation: string;
-                        /** Resource Name */
-                        resource_name: string;
-                        /** Resource Type */
-                        resource_type: string;
-                        /**
-                         * Severity
-                         * @enum {string}
-                         */
-                        severity: "critical" | "high" | "medium" | "low" | "info";
-                    };
+                    "application/json": components["schemas"]["Finding"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5027,20 +7779,55 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Deleted */
-                        deleted: number;
-                    };
+                    "application/json": components["schemas"]["DeletedCount"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5058,20 +7845,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             202: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Requested */
-                        requested: boolean;
-                    };
+                    "application/json": components["schemas"]["RescanRequested"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5087,7 +7898,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /**
@@ -5107,13 +7918,83 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5131,20 +8012,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Pending */
-                        pending: number;
-                    };
+                    "application/json": components["schemas"]["ClearResponse"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5162,24 +8067,44 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Registry */
-                        registry: string;
-                    };
+                    "application/json": components["schemas"]["TrustedRegistry"][];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5195,7 +8120,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": {
                     /** Registry */
@@ -5204,39 +8129,99 @@ export interface operations {
             };
         };
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Registry */
-                        registry: string;
-                    };
+                    "application/json": components["schemas"]["TrustedRegistry"];
                 };
             };
+            /** @description OK */
             201: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** Created At */
-                        created_at: string;
-                        /** Id */
-                        id: number;
-                        /** Registry */
-                        registry: string;
-                    };
+                    "application/json": components["schemas"]["TrustedRegistry"];
                 };
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Bad Request: a malformed or too deeply nested JSON body, or a business rule of the route */
+            400: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Content-Type must be application/json */
+            415: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Validation error (path, query or body) */
+            422: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5259,13 +8244,50 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Error (docs/api.md#errors) */
-            default: {
+            /** @description Not authenticated */
+            401: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5283,28 +8305,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        checks: components["schemas"]["HealthChecks"];
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "ok" | "unavailable";
-                    };
-                };
-            };
-            /** @description Error (docs/api.md#errors) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["HealthResponse"];
                 };
             };
         };
@@ -5318,20 +8327,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No Content */
-            204: {
+            /** @description Prometheus text exposition format (version 0.0.4) */
+            200: {
                 headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Error (docs/api.md#errors) */
-            default: {
-                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "text/plain": string;
                 };
             };
         };
@@ -5345,43 +8349,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
             200: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        checks: components["schemas"]["HealthChecks"];
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "ok" | "unavailable";
-                    };
+                    "application/json": components["schemas"]["HealthResponse"];
                 };
             };
+            /** @description OK */
             503: {
                 headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        checks: components["schemas"]["HealthChecks"];
-                        /**
-                         * Status
-                         * @enum {string}
-                         */
-                        status: "ok" | "unavailable";
-                    };
-                };
-            };
-            /** @description Error (docs/api.md#errors) */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["HealthResponse"];
                 };
             };
         };
