@@ -143,6 +143,7 @@ class AppState:
             ttl_default=lambda: self.app_settings.get("mirror_ttl_seconds"),
             llm_config=lambda: self.ai.config(), llm=self.llm, secrets=backend_secrets,
             trusted_registries=self._trusted_registry_names,
+            blast_radius=lambda namespace, pod, labels: self.insight.mirror_blast_radius(namespace, pod, labels),
         )
 
         # cluster graph: one driver per process; the watcher runs while this replica holds the lease

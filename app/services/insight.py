@@ -17,7 +17,7 @@ from neo4j import AsyncDriver
 
 from app.core.errors import ApiError, DependencyUnavailable
 from app.services.pod_access import QUERY_GROUPS, QUERY_RESOURCES, access_answer
-from app.services.pod_impact import impact_answer, implicit_groups
+from app.services.pod_impact import impact_answer, implicit_groups, mirror_blast_radius
 from graph import insight as facts_of
 from graph.queries import GraphUnavailable
 
@@ -111,6 +111,17 @@ class InsightService:
             None if access is None else access_answer(access)["summary"],
             None if impact is None else impact_answer(impact)["summary"],
         )
+
+    async def mirror_blast_radius(self, namespace: str, pod_name: str, labels: dict[str, str]) -> JSON | None:
+        """How a mirror of the pod with ``labels`` differs in blast radius (docs/mirror.md#what-a-mirror-changes), or
+        None (no graph, pod not in it, slow or failing)."""
+        found = await self._within_budget(facts_of.impact_facts(
+            self._driver(), namespace, pod_name, implicit_groups=implicit_groups(namespace), selectors=True,
+            database=self._database, timeout_seconds=self._summary_timeout,
+        ))  # fmt: skip
+        if not found or found[0] is None:
+            return None
+        return mirror_blast_radius(impact_answer(found[0]), found[0], labels)
 
     async def impact_summary(self, namespace: str, pod_name: str) -> JSON | None:
         """The impact summary for the AI prompt, or None (no graph, pod not in it, slow or failing)."""

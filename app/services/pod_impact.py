@@ -266,6 +266,12 @@ def mirror_blast_radius(answer: JSON, facts: JSON, mirror_labels: dict[str, str]
 
     account = answer.get("service_account")
     mirror_policies = set(policies_mirror)
+    lost = [
+        {"direction": direction, "policies": sorted(
+            name for name in policies_source - mirror_policies if direction in policy_types.get(name, []))}
+        for direction in ("Ingress", "Egress")
+        if isolated(policies_source, direction) and not isolated(mirror_policies, direction)
+    ]  # fmt: skip
     return {
         "source_labels": source_labels,
         "mirror_labels": dict(mirror_labels),
@@ -278,6 +284,7 @@ def mirror_blast_radius(answer: JSON, facts: JSON, mirror_labels: dict[str, str]
                              "mirror": isolated(mirror_policies, "Ingress")},
         "egress_isolated": {"source": isolated(policies_source, "Egress"),
                             "mirror": isolated(mirror_policies, "Egress")},
+        "isolation_lost": lost,
         "controllers_left": [{"kind": o["kind"], "name": o["name"]} for o in answer["owners"]],
         "autoscalers_left": [h["name"] for h in answer["autoscalers"]],
         "service_account": None if account is None else {

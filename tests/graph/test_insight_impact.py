@@ -223,6 +223,7 @@ async def test_what_a_mirror_changes_in_the_blast_radius(neo4j_driver: Any) -> N
         "network_policies_joined": [],
         "ingress_isolated": {"source": True, "mirror": True},
         "egress_isolated": {"source": False, "mirror": False},
+        "isolation_lost": [],
         "controllers_left": [
             {"kind": "ReplicaSet", "name": "checkout-6f7d8"}, {"kind": "Deployment", "name": "checkout"},
         ],
@@ -241,6 +242,6 @@ async def test_what_a_mirror_changes_in_the_blast_radius(neo4j_driver: Any) -> N
                                 selectors=True)  # fmt: skip
     assert ledger is not None
     change = mirror_blast_radius(impact_answer(ledger), ledger, mirror_labels)
-    assert (change["network_policies_left"], change["egress_isolated"]) == (
-        ["ledger-only"], {"source": True, "mirror": False},
+    assert (change["network_policies_left"], change["egress_isolated"], change["isolation_lost"]) == (
+        ["ledger-only"], {"source": True, "mirror": False}, [{"direction": "Egress", "policies": ["ledger-only"]}],
     )  # fmt: skip

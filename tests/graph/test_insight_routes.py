@@ -7,6 +7,7 @@ import json
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,11 +18,13 @@ from quart.typing import TestClientProtocol
 from app.core.clock import ManualClock, utcnow
 from app.factory import create_app
 from app.schemas.insight import PodAccess, PodImpact
+from app.schemas.mirror import Preview
 from app.schemas.pods import PodFailure as DocumentedPodFailure
 from app.settings import Settings
+from app.simulator.kubeapi import FakeKubeApi
 from storage.mongo import MongoHandle
 from tests.conftest import PASSWORD, SERVICE_HEADERS
-from tests.graph.conftest import NEO4J_URI, load_graph
+from tests.graph.conftest import FIXTURES, NEO4J_URI, load_graph
 
 pytestmark = pytest.mark.integration
 
@@ -43,13 +46,15 @@ def mongo() -> MongoHandle:
 
 
 @pytest.fixture
-def settings(settings_factory: Callable[..., Settings]) -> Settings:
-    return settings_factory(kure_graph_watcher=False, neo4j_uri=NEO4J_URI)
+def settings(settings_factory: Callable[..., Settings], fake_kube: FakeKubeApi, tmp_path: Path) -> Settings:
+    path = fake_kube.write_kubeconfig(tmp_path / "kubeconfig")
+    return settings_factory(kure_kubernetes="auto", kubeconfig=str(path), kure_graph_watcher=False, neo4j_uri=NEO4J_URI)
 
 
 @pytest.fixture
-async def reader(neo4j_driver: Any, user_client: UserClient) -> TestClientProtocol:
+async def reader(neo4j_driver: Any, fake_kube: FakeKubeApi, user_client: UserClient) -> TestClientProtocol:
     await load_graph(neo4j_driver, "pay")
+    fake_kube.load_fixture(FIXTURES / "pay")
     return await user_client("read")
 
 
@@ -186,3 +191,28 @@ async def test_the_ai_prompt_carries_the_impact_summary_and_nothing_of_secrets(
     # The graph knows the Secret checkout-db only by name; not even the name reaches the provider.
     assert "checkout-db" not in with_graph
     assert "Cluster impact (from" not in without_graph
+
+
+async def test_the_mirror_preview_says_what_the_mirror_changes(
+    reader: TestClientProtocol, client: TestClientProtocol, user_client: UserClient
+) -> None:
+    writer = await user_client("write")
+    record_id = await report(client, "pay", "ledger-0")
+    response = await writer.post(f"/api/mirror/preview/{record_id}")
+    assert response.status_code == 200
+    body = await response.get_json()
+    Preview.model_validate(body)  # the delta's models refuse undocumented keys
+    delta = body["delta"]
+    # No LLM here: the proposal is the source itself, so the gate refuses nothing and the mirror changes nothing ...
+    assert (delta["refused"], delta["changes"]) == ([], [])
+    # ... but its labels are the mirror's own: it leaves its Service and the policy that isolates its egress.
+    blast = delta["blast_radius"]
+    assert (blast["services_left"], blast["network_policies_left"], blast["network_policies_kept"]) == (
+        ["ledger"], ["ledger-only"], ["default-deny"],
+    )  # fmt: skip
+    assert blast["egress_isolated"] == {"source": True, "mirror": False}
+    assert blast["controllers_left"] == [{"kind": "StatefulSet", "name": "ledger"}]
+    assert delta["can_do_more"] == [
+        "egress traffic: the source is isolated by NetworkPolicies that select it by label (ledger-only); the "
+        "mirror's labels are not selected by any egress policy"
+    ]

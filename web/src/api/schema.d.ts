@@ -1136,6 +1136,43 @@ export type components = {
              */
             state: "down" | "degraded" | "healthy" | "scaled-to-zero" | "batch";
         };
+        /**
+         * BlastRadiusChange
+         * @description docs/mirror.md#what-a-mirror-changes
+         */
+        BlastRadiusChange: {
+            /** Autoscalers Left */
+            autoscalers_left: string[];
+            /** Controllers Left */
+            controllers_left: components["schemas"]["ObjectName"][];
+            egress_isolated: components["schemas"]["IsolationChange"];
+            ingress_isolated: components["schemas"]["IsolationChange"];
+            /** Isolation Lost */
+            isolation_lost: components["schemas"]["IsolationLost"][];
+            /** Mirror Labels */
+            mirror_labels: {
+                [key: string]: string;
+            };
+            /** Network Policies Joined */
+            network_policies_joined: string[];
+            /** Network Policies Kept */
+            network_policies_kept: string[];
+            /** Network Policies Left */
+            network_policies_left: string[];
+            /** Read Write Once Claims */
+            read_write_once_claims: string[];
+            service_account: components["schemas"]["AccountSummary"] | null;
+            /** Services Joined */
+            services_joined: string[];
+            /** Services Left */
+            services_left: string[];
+            /** Shared Mounts */
+            shared_mounts: components["schemas"]["ObjectName"][];
+            /** Source Labels */
+            source_labels: {
+                [key: string]: string;
+            };
+        };
         /** BroadGrant */
         BroadGrant: {
             /** Actions */
@@ -1524,6 +1561,23 @@ export type components = {
             /** Name */
             name: string;
         };
+        /** IsolationChange */
+        IsolationChange: {
+            /** Mirror */
+            mirror: boolean;
+            /** Source */
+            source: boolean;
+        };
+        /** IsolationLost */
+        IsolationLost: {
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "Ingress" | "Egress";
+            /** Policies */
+            policies: string[];
+        };
         /** LlmStatus */
         LlmStatus: {
             /** Base Url */
@@ -1586,6 +1640,19 @@ export type components = {
             status: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
             /** Ttl Seconds */
             ttl_seconds: number;
+        };
+        /**
+         * MirrorDelta
+         * @description What deploying the proposal would change (docs/api.md#previewing-a-fix).
+         */
+        MirrorDelta: {
+            blast_radius: components["schemas"]["BlastRadiusChange"] | null;
+            /** Can Do More */
+            can_do_more: string[];
+            /** Changes */
+            changes: string[];
+            /** Refused */
+            refused: string[];
         };
         /** MirrorStatus */
         MirrorStatus: {
@@ -1704,6 +1771,13 @@ export type components = {
             provider: "slack" | "teams" | "discord" | "webhook";
             /** Updated At */
             updated_at: string;
+        };
+        /** ObjectName */
+        ObjectName: {
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
         };
         /** ObjectRef */
         ObjectRef: {
@@ -1914,6 +1988,7 @@ export type components = {
         };
         /** Preview */
         Preview: {
+            delta: components["schemas"]["MirrorDelta"];
             /** Explanation */
             explanation: string;
             /** Fixed Manifest */
