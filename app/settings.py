@@ -37,8 +37,10 @@ class Neo4jSettings:
     username: str
     password: str | None
     database: str
-    #: The diagram queries' timeout (seconds).
+    #: The diagram and insight queries' timeout (seconds).
     query_timeout: float
+    #: The budget of the access and impact summaries an incident record and the AI prompt carry (seconds).
+    summary_timeout: float
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ class Settings(BaseSettings):
     kure_graph_forbidden_retry: float = Field(default=300, gt=0)
     kure_graph_resync_hours: float = Field(default=12, ge=0)
     kure_graph_query_timeout: float = Field(default=10, gt=0)
+    kure_graph_summary_timeout: float = Field(default=2, gt=0)
     kure_graph_lease_ttl: int = Field(default=30, ge=1)
 
     # --- Logging -------------------------------------------------------------------------------------------
@@ -222,7 +225,7 @@ class Settings(BaseSettings):
     @property
     def neo4j(self) -> Neo4jSettings:
         return Neo4jSettings(self.neo4j_uri, self.neo4j_username, self.neo4j_password, self.neo4j_database,
-                             self.kure_graph_query_timeout)
+                             self.kure_graph_query_timeout, self.kure_graph_summary_timeout)
 
     @property
     def kubernetes(self) -> KubernetesSettings:

@@ -35,6 +35,7 @@ from app.services.auth import AuthService
 from app.services.diagram import DiagramService
 from app.services.exclusions import ExclusionRules, ExclusionService
 from app.services.health import Dependencies, HealthService
+from app.services.insight import InsightService
 from app.services.logs import LogService
 from app.services.mirror import MirrorService
 from app.services.notifications import NotificationService
@@ -139,6 +140,7 @@ class Services:
     logs: LogService
     mirrors: MirrorService
     diagram: DiagramService
+    insight: InsightService
 
     async def aclose(self) -> None:
         """Close every client (after the background jobs stopped)."""
@@ -185,10 +187,15 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mongo: Mon
     app_settings = AppSettingsService(repositories.settings)
     exclusion_rules = ExclusionRules(repositories.exclusions, clock)
     notifier = NotificationService(repositories.notifications, box, clock, tasks)
+    # Graph insight reads Neo4j only; the pod service, the AI prompt and the mirror preview ask it.
+    insight = InsightService(lambda: graph_driver, database=neo4j.database, query_timeout=neo4j.query_timeout,
+                             summary_timeout=neo4j.summary_timeout)
     solutions = SolutionService(llm, secrets=backend_secrets)
     ai = AiService(repositories.llm_config, box, clock, tasks, llm, solutions,
-                   scheduler=SolutionScheduler(solutions, SolutionWriter(repositories.pods, hub).store))
-    pods = PodService(repositories.pods, exclusion_rules, hub, notifier, clock, ai=ai, secrets=backend_secrets)
+                   scheduler=SolutionScheduler(solutions, SolutionWriter(repositories.pods, hub).store),
+                   impact=insight.impact_summary)
+    pods = PodService(repositories.pods, exclusion_rules, hub, notifier, clock, ai=ai, insight=insight,
+                      secrets=backend_secrets)
     security = SecurityService(
         repositories.findings, repositories.trusted_registries, hub, clock,
         sweep_seconds=settings.kure_scan_sweep_seconds,
@@ -207,7 +214,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mongo: Mon
     mirrors = MirrorService(
         repositories.mirrors, kube, hub, clock,
         pods=repositories.pods.get, ttl_default=mirror_ttl, llm_config=ai.config, llm=llm, secrets=backend_secrets,
-        trusted_registries=trusted_registries,
+        trusted_registries=trusted_registries, blast_radius=insight.mirror_blast_radius,
     )
     diagram = DiagramService(graph_driver, kube, database=neo4j.database, query_timeout=neo4j.query_timeout)
     return Services(
@@ -216,4 +223,5 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mongo: Mon
         graph_driver=graph_driver, graph_status=graph_status, health=health,
         auth=auth, app_settings=app_settings, exclusion_rules=exclusion_rules, notifier=notifier, ai=ai, pods=pods,
         security=security, exclusions=exclusions, logs=logs, mirrors=mirrors, diagram=diagram,
+        insight=insight,
     )

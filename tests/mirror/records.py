@@ -1,7 +1,7 @@
 """Pod-failure records and source pods for the mirror tests.
 
 A mirror's source is the live pod (or its controller's live template), never the stored report, so the usual
-set-up is both: ``add_failure(state, live=fake_kube)`` stores the record and serves its pod from the fake API.
+set-up is both: ``add_failure(services, live=fake_kube)`` stores the record and serves its pod from the fake API.
 """
 
 from __future__ import annotations
