@@ -34,8 +34,10 @@ from app.services.mirror import REAP_SECONDS as MIRROR_REAP_SECONDS
 from app.services.mirror import MirrorService
 from app.services.notifications import NotificationService
 from app.services.pods import PodService
+from app.services.replicas import Leases, PrincipalCaps, replica_name
 from app.services.security import SecurityService
 from app.settings import Settings
+from app.ws.feed import LiveFeed
 from app.ws.hub import Hub
 from graph.driver import driver_from_settings
 from graph.driver import ping as graph_ping
@@ -43,15 +45,19 @@ from graph.status import SyncStatus
 from graph.sync import GraphSyncOptions, GraphWatcher
 from storage.app_settings import SettingsRepository
 from storage.counters import Counters
+from storage.events import EventLog
 from storage.exclusions import ExclusionRepository
 from storage.findings import FindingRepository
+from storage.leases import LeaseRepository
 from storage.llm_config import LlmConfigRepository
 from storage.login_attempts import LoginAttemptRepository
 from storage.mirrors import MirrorRepository
 from storage.mongo import MongoHandle, connect
 from storage.notifications import NotificationRepository
 from storage.pods import PodFailureRepository
+from storage.server import detect as detect_server
 from storage.sessions import SessionRepository
+from storage.slots import SlotRepository
 from storage.trusted_registries import TrustedRegistryRepository
 from storage.users import UserRepository
 
@@ -93,8 +99,20 @@ class AppState:
         self.mongo = mongo or connect(settings.mongodb_uri, settings.mongodb_database, settings.mongodb_timeout_ms)
         self.tasks = TaskGroup()
         self.hub = Hub(max_per_principal=settings.kure_websockets_per_principal)
-
         db = self.mongo.db
+
+        # --- several replicas: one event log for the live feed, shared caps, leases (app/services/replicas.py) ---
+        self.replica = replica_name()
+        self.event_log = EventLog(db, max_events=settings.kure_live_log_max_events,
+                                  max_age=timedelta(seconds=settings.kure_live_log_max_age_seconds))
+        self.feed = LiveFeed(self.event_log, self.hub, self.clock, poll_seconds=settings.kure_live_poll_seconds,
+                             window=settings.kure_live_log_max_events)
+        self.slots = SlotRepository(db)
+        self.caps = PrincipalCaps(self.slots, self.clock, self.tasks, self.replica)
+        self.lease_repository = LeaseRepository(db)
+        self.leases = Leases(self.lease_repository, self.clock, self.replica)
+        # --- end several replicas ---
+
         self.counters = Counters(db)
         self.users = UserRepository(db, self.counters)
         self.sessions = SessionRepository(db)
@@ -105,12 +123,13 @@ class AppState:
         self.settings_repository = SettingsRepository(db)
         self.app_settings = AppSettingsService(self.settings_repository)
         self.exclusion_repository = ExclusionRepository(db, self.counters)
-        self.exclusions = ExclusionService(self.exclusion_repository, self.hub, self.clock)
+        self.exclusions = ExclusionService(self.exclusion_repository, self.feed, self.clock)
+        self.feed.listeners.append(self.exclusions.on_live_message)
         self.notification_repository = NotificationRepository(db)
         self.notifier = NotificationService(self.notification_repository, self.box, self.clock, self.tasks)
         self.pods = PodFailureRepository(db, self.counters)
         self.pod_service = PodService(
-            self.pods, self.exclusions, self.hub, self.notifier, self.clock,
+            self.pods, self.exclusions, self.feed, self.notifier, self.clock,
             secrets=(self.secrets.service_token, self.secrets.session_secret, self.secrets.encryption_key),
         )
         self.exclusions.purge_open_pods = self.pod_service.purge_open
@@ -125,7 +144,7 @@ class AppState:
         self.findings = FindingRepository(db, self.counters)
         self.trusted_registries = TrustedRegistryRepository(db, self.counters)
         self.security = SecurityService(
-            self.findings, self.trusted_registries, self.hub, self.clock,
+            self.findings, self.trusted_registries, self.feed, self.clock,
             sweep_seconds=settings.kure_scan_sweep_seconds,
             exclusions=self.exclusions, notifier=self.notifier, llm_config=self.ai, llm=self.llm,
             secrets=(self.secrets.service_token, self.secrets.session_secret, self.secrets.encryption_key),
@@ -134,10 +153,11 @@ class AppState:
         # logs + mirror pods; state.kube is the one shared Kubernetes client (app/kube/access.py)
         self.kube = KubeAccess(settings.kubeconfig, settings.kure_kubernetes,
                                on_status=lambda up: self.kubernetes.set(up))
-        self.logs = LogService(self.kube, max_streams_per_principal=settings.kure_log_streams_per_principal)
+        self.logs = LogService(self.kube, max_streams_per_principal=settings.kure_log_streams_per_principal,
+                               caps=self.caps)
         self.mirrors = MirrorRepository(db)
         self.mirror_service = MirrorService(
-            self.mirrors, self.kube, self.hub, self.clock,
+            self.mirrors, self.kube, self.feed, self.clock,
             pods=lambda pod_id: self.pods.get(pod_id),
             ttl_default=lambda: self.app_settings.get("mirror_ttl_seconds"),
             llm_config=lambda: self.ai.config(), llm=self.llm, secrets=backend_secrets,
@@ -182,6 +202,8 @@ class AppState:
         while True:
             try:
                 await self.mongo.ping()
+                self.counters.isolated_updates = (await detect_server(self.mongo.client,
+                                                                      self.mongo.embedded)).isolated_updates
                 await self.ensure_indexes()
                 self.mongodb.set(True)
                 self.indexes_ready.set()
@@ -198,13 +220,22 @@ class AppState:
 
     async def start(self) -> None:
         self.tasks.spawn(self._bootstrap_mongo(), "mongo-bootstrap", loop=True)
+        # Idempotent when several replicas run them at once (docs/replicas.md#several-replicas): every replica does.
         self.tasks.every(60, self._purge_sessions, "session-purge", initial_delay=60)
         interval = self.settings.kure_retention_interval_seconds
         self.tasks.every(interval, self.apply_retention, "retention", initial_delay=interval)
-        self.security.start(self.tasks)
+        self.tasks.every(self.settings.kure_live_prune_seconds, self.feed.prune, "live-log-prune")
+        # The live feed: this replica's writer and its tail of the event log; its connection slots stay fresh.
+        self.tasks.spawn(self.feed.run_writer(), "live-writer", loop=True)
+        self.tasks.spawn(self.feed.run_tail(), "live-tail", loop=True)
+        self.tasks.every(20, self.caps.refresh, "slot-refresh", initial_delay=20)
+        # One replica at a time, under a lease in MongoDB (they broadcast what they change).
+        self.security.start(self.tasks, self.leases.leased("security-scan-sweep", 3 * self.security.sweep_interval,
+                                                           self.security.sweep_expired))
         self.tasks.spawn(self.kube.probe(), "kube-probe")  # /health knows the cluster state from the start
-        self.tasks.every(MIRROR_REAP_SECONDS, self.mirror_service.reap, "mirror-reaper",
-                         initial_delay=MIRROR_REAP_SECONDS)
+        self.tasks.every(MIRROR_REAP_SECONDS,
+                         self.leases.leased("mirror-reaper", 3 * MIRROR_REAP_SECONDS, self.mirror_service.reap),
+                         "mirror-reaper", initial_delay=MIRROR_REAP_SECONDS)
         if self.graph_driver is not None:
             self.tasks.spawn(self._run_graph_watcher(), "graph-watcher", loop=True)
 
@@ -237,6 +268,7 @@ class AppState:
     async def stop(self) -> None:
         self.hub.close_all(1001, "Server shutting down")
         await self.tasks.close()
+        await self.leases.release_all()
         await self.notifier.aclose()
         if self.ai.scheduler is not None:
             await self.ai.scheduler.aclose()

@@ -122,7 +122,7 @@ async def rescan_status(data: RescanStatusRequest) -> Response:
 async def request_rescan() -> tuple[dict[str, Any], int]:
     user = current_principal().user
     assert user is not None  # the write guard admits user sessions only
-    get_state().security.request_rescan(str(user["username"]))
+    await get_state().security.request_rescan(str(user["username"]))
     return {"requested": True}, 202
 
 

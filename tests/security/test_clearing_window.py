@@ -170,7 +170,7 @@ async def test_window_survives_a_backend_restart(
     # A new process on the same database: fresh repositories and service, nothing shared in memory.
     db = state.mongo.db
     restarted = SecurityService(
-        FindingRepository(db, state.counters), TrustedRegistryRepository(db, state.counters), state.hub, clock,
+        FindingRepository(db, state.counters), TrustedRegistryRepository(db, state.counters), state.feed, clock,
         sweep_seconds=state.settings.kure_scan_sweep_seconds,
     )
     await restarted.rescan_status("completed", "startup")
