@@ -145,3 +145,40 @@ async def test_gate_refuses_a_mirror_that_adds_privileges_before_the_server_sees
         "added field 'spec.containers[app].securityContext.privileged'; added field 'spec.hostNetwork'")
     assert not any(e.verb == "create" for e in audit.entries(service_account_user(KURE_SYSTEM, "kure-backend")))
     assert [p["metadata"]["name"] for p in await cluster.items("Pod", namespace)] == ["web"]
+
+
+async def test_a_forged_report_cannot_choose_the_mirror_and_a_fix_to_the_live_pod_deploys(
+    cluster: Cluster, namespace: str, writer: TestClientProtocol, state: AppState,
+) -> None:
+    """The attack the gate exists for: a service-token holder stores a report whose manifest asks for the host.
+    The mirror is built from the pod the server holds (with every field the server defaulted), so the forged
+    manifest changes nothing; a fix the allow-list permits (a new image tag, a literal env value) deploys."""
+    await _source_pod(cluster, namespace)
+    forged = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web", "namespace": namespace},
+              "spec": {"hostPID": True, "hostNetwork": True,
+                       "volumes": [{"name": "root", "hostPath": {"path": "/"}}],
+                       "containers": [{"name": "app", "image": "registry.example.com/web:1.4",
+                                       "securityContext": {"privileged": True},
+                                       "volumeMounts": [{"name": "root", "mountPath": "/host"}]}]}}  # fmt: skip
+    await add_failure(state, 1, manifest=forged, namespace=namespace)
+
+    preview = await writer.post("/api/mirror/preview/1")
+    assert preview.status_code == 200, await preview.get_data(as_text=True)
+    proposed = yaml.safe_load((await preview.get_json())["fixed_manifest"])
+    assert "hostPID" not in proposed["spec"] and "hostNetwork" not in proposed["spec"]
+    assert "privileged" not in str(proposed)
+
+    proposed["spec"]["containers"][0]["image"] = "registry.example.com/web:1.5"
+    proposed["spec"]["containers"][0]["env"] = [{"name": "LOG_LEVEL", "value": "debug"}]
+    response = await writer.post("/api/mirror/deploy/1", json={"manifest": yaml.safe_dump(proposed)})
+    assert response.status_code == 201, await response.get_data(as_text=True)
+    live = await cluster.get("Pod", namespace, (await response.get_json())["mirror_pod_name"])
+    assert live is not None
+    spec = live["spec"]
+    assert not spec.get("hostPID") and not spec.get("hostNetwork")
+    assert all("hostPath" not in volume for volume in spec.get("volumes", []))
+    assert spec["securityContext"]["runAsNonRoot"] is True  # the source's hardening, kept
+    app = spec["containers"][0]
+    assert app["image"] == "registry.example.com/web:1.5"
+    assert {"name": "LOG_LEVEL", "value": "debug"} in app["env"]
+    assert app["securityContext"]["allowPrivilegeEscalation"] is False
