@@ -34,7 +34,7 @@ from app.services.mirror import REAP_SECONDS as MIRROR_REAP_SECONDS
 from app.services.mirror import MirrorService
 from app.services.notifications import NotificationService
 from app.services.pods import PodService
-from app.services.replicas import Leases, PrincipalCaps, replica_name
+from app.services.replicas import Leases, PrincipalCaps, outage_tolerant, replica_name
 from app.services.security import SecurityService
 from app.settings import Settings
 from app.ws.feed import LiveFeed
@@ -224,11 +224,12 @@ class AppState:
         self.tasks.every(60, self._purge_sessions, "session-purge", initial_delay=60)
         interval = self.settings.kure_retention_interval_seconds
         self.tasks.every(interval, self.apply_retention, "retention", initial_delay=interval)
-        self.tasks.every(self.settings.kure_live_prune_seconds, self.feed.prune, "live-log-prune")
+        self.tasks.every(self.settings.kure_live_prune_seconds, outage_tolerant("live-log-prune", self.feed.prune),
+                         "live-log-prune")
         # The live feed: this replica's writer and its tail of the event log; its connection slots stay fresh.
         self.tasks.spawn(self.feed.run_writer(), "live-writer", loop=True)
         self.tasks.spawn(self.feed.run_tail(), "live-tail", loop=True)
-        self.tasks.every(20, self.caps.refresh, "slot-refresh", initial_delay=20)
+        self.tasks.every(20, outage_tolerant("slot-refresh", self.caps.refresh), "slot-refresh", initial_delay=20)
         # One replica at a time, under a lease in MongoDB (they broadcast what they change).
         self.security.start(self.tasks, self.leases.leased("security-scan-sweep", 3 * self.security.sweep_interval,
                                                            self.security.sweep_expired))

@@ -14,6 +14,7 @@ from typing import Any
 
 from app.core.clock import Clock
 from app.core.tasks import TaskGroup
+from storage.errors import is_unavailable
 from storage.leases import LeaseRepository
 from storage.slots import SlotRepository
 
@@ -23,6 +24,20 @@ log = logging.getLogger("kure.replicas")
 SLOT_SECONDS = 60.0
 #: How often a replica refreshes its slots (well inside SLOT_SECONDS).
 SLOT_REFRESH_SECONDS = 20.0
+
+
+def outage_tolerant(name: str, job: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[None]]:
+    """``job`` for a periodic loop: a MongoDB outage is one warning line (the next tick retries), not a traceback."""
+
+    async def tick() -> None:
+        try:
+            await job()
+        except Exception as exc:
+            if not is_unavailable(exc):
+                raise
+            log.warning("%s skipped: MongoDB unavailable (%s); retrying at the next tick", name, type(exc).__name__)
+
+    return tick
 
 
 def replica_name() -> str:
@@ -74,7 +89,7 @@ class Leases:
             else:
                 self.held.discard(name)
 
-        return tick
+        return outage_tolerant(name, tick)
 
     async def release_all(self) -> None:
         for name in list(self.held):
