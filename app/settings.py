@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     kure_graph_forbidden_retry: float = Field(default=300, gt=0)
     kure_graph_resync_hours: float = Field(default=12, ge=0)
     kure_graph_query_timeout: float = Field(default=10, gt=0)
+    kure_graph_summary_timeout: float = Field(default=2, gt=0)
     kure_graph_lease_ttl: int = Field(default=30, ge=1)
 
     # --- Logging -------------------------------------------------------------------------------------------

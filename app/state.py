@@ -29,6 +29,7 @@ from app.services.app_settings import AppSettingsService
 from app.services.auth import AuthService
 from app.services.diagram import DiagramService
 from app.services.exclusions import ExclusionService
+from app.services.insight import InsightService
 from app.services.logs import LogService
 from app.services.mirror import REAP_SECONDS as MIRROR_REAP_SECONDS
 from app.services.mirror import MirrorService
@@ -162,6 +163,7 @@ class AppState:
             ttl_default=lambda: self.app_settings.get("mirror_ttl_seconds"),
             llm_config=lambda: self.ai.config(), llm=self.llm, secrets=backend_secrets,
             trusted_registries=self._trusted_registry_names,
+            blast_radius=lambda namespace, pod, labels: self.insight.mirror_blast_radius(namespace, pod, labels),
         )
 
         # cluster graph: one driver per process; the watcher runs while this replica holds the lease
@@ -171,6 +173,12 @@ class AppState:
             lambda: self.graph_driver, self.kube, database=settings.neo4j_database,
             query_timeout=settings.kure_graph_query_timeout,
         )
+        self.insight = InsightService(
+            lambda: self.graph_driver, database=settings.neo4j_database,
+            query_timeout=settings.kure_graph_query_timeout, summary_timeout=settings.kure_graph_summary_timeout,
+        )
+        self.pod_service.insight = self.insight
+        self.ai.impact = self.insight.impact_summary
         self.graph_watcher: GraphWatcher | None = None
 
         self.mongodb = DependencyState("mongodb", True)

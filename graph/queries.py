@@ -209,7 +209,7 @@ class _GraphBuilder:
 # ------------------------------------------------------------------------------------------ execution
 
 
-async def _read(
+async def read_transaction(
     driver: AsyncDriver | None,
     work: Callable[[AsyncManagedTransaction], Awaitable[T]],
     *,
@@ -252,7 +252,7 @@ async def list_namespaces(
         rows = await _data(tx, "MATCH (n:Namespace) RETURN n.name AS name ORDER BY name")
         return {"namespaces": [r["name"] for r in rows]}
 
-    return await _read(driver, work, database=database, timeout_seconds=timeout_seconds)
+    return await read_transaction(driver, work, database=database, timeout_seconds=timeout_seconds)
 
 
 _ROOTS_QUERY = """
@@ -416,7 +416,7 @@ async def namespace_graph(
         b = await _closure(tx, sorted(roots), workload_mode=False)
         return b.result(groups=True)
 
-    result = await _read(driver, work, database=database, timeout_seconds=timeout_seconds)
+    result = await read_transaction(driver, work, database=database, timeout_seconds=timeout_seconds)
     if result is None:
         raise DiagramNotFound(f"Namespace '{namespace}' not found")
     return result
@@ -447,7 +447,7 @@ async def workload_graph(
         b = await _closure(tx, [root_id], workload_mode=True)
         return b.result(groups=False)
 
-    result = await _read(driver, work, database=database, timeout_seconds=timeout_seconds)
+    result = await read_transaction(driver, work, database=database, timeout_seconds=timeout_seconds)
     if result is None:
         raise DiagramNotFound(f"{kind} '{name}' not found in namespace '{namespace}'")
     return result
@@ -479,7 +479,7 @@ async def list_roles(
         )
         return {"cluster_roles": cluster, "roles": roles}
 
-    return await _read(driver, work, database=database, timeout_seconds=timeout_seconds)
+    return await read_transaction(driver, work, database=database, timeout_seconds=timeout_seconds)
 
 
 _ROLE_QUERY = f"""
@@ -515,7 +515,7 @@ async def _role_graph(
             b.edge(edge_kind(SUBJECT_OF), subject_id, binding_id)
         return b.result(groups=False, rbac=True)
 
-    result = await _read(driver, work, database=database, timeout_seconds=timeout_seconds)
+    result = await read_transaction(driver, work, database=database, timeout_seconds=timeout_seconds)
     if result is None:
         raise DiagramNotFound(missing)
     return result

@@ -10,8 +10,9 @@ Cypher (:mod:`graph.statements`) and has one code path per *sort* of relationshi
 - :class:`Reference` — one end's Kubernetes object names the other end (an owner reference, a volume, a
   ``roleRef``, a binding's subject…). Recomputed on every write of the naming object, removed with it; the named
   end is created as a placeholder when absent and kept alive by it.
-- :class:`Selection` — a label selector held by one end matches the labels of the other. Recomputed from
-  whichever end was written; keeps nothing alive; removed when either end goes.
+- :class:`Selection` — a label selector held by one end matches the labels of the other, within a namespace (or
+  among cluster-scoped objects). Recomputed from whichever end was written; keeps nothing alive; removed when
+  either end goes.
 - :class:`Membership` — implicit membership of a ServiceAccount in the groups its namespace implies, only for
   groups that exist. Written when either end is written; removed when either end goes.
 - :class:`Synthesis` — nodes the source object is made of (a role's Permission nodes): written and deleted only
@@ -32,7 +33,7 @@ from app.kube.objects import pod_template
 
 from .rbac import permissions_of, role_ref_of, subject_of
 from .schema import KIND_INFO, SYNCED_KINDS, TEMPLATE_HOLDERS, node_id
-from .selectors import LabelSelector, labels_to_map, parse_selector_json
+from .selectors import LabelSelector, labels_to_map, parse_selector_json, parse_selector_list_json
 
 JSON = dict[str, Any]
 
@@ -145,13 +146,14 @@ class Reference(Relationship):
 
 @dataclass(frozen=True, kw_only=True)
 class Selection(Relationship):
-    """A selector stored on the source node (property ``selector_property``) matches the ``labels`` of a
-    target node in the same namespace. Both ends determine it: a write of either recomputes every pair
-    involving the written object, against the synced nodes of the other end read in the same transaction."""
+    """Selectors stored on the source node (property ``selector_property``) match the ``labels`` of another
+    target node in the same namespace (for cluster-scoped kinds: any other target node). Both ends determine it:
+    a write of either recomputes every pair involving the written object, against the synced nodes of the other
+    end read in the same transaction. A node never selects itself."""
 
     selector_property: str
-    #: The stored property → the LabelSelector it means, or None when it selects nothing.
-    read_selector: Callable[[Any], LabelSelector | None]
+    #: The stored property → the LabelSelectors it means, any one of which selects; () selects nothing.
+    read_selectors: Callable[[Any], tuple[LabelSelector, ...]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -319,10 +321,15 @@ def _subjects(kind: str, namespace: str | None, obj: JSON) -> list[Target]:
     return list(out.values())
 
 
-def _service_selector(value: Any) -> LabelSelector | None:
+def _service_selector(value: Any) -> tuple[LabelSelector, ...]:
     """A Service selector (stored as its sorted ``key=value`` list) selects only when it names a label."""
     wanted = labels_to_map(value)
-    return {"matchLabels": wanted} if wanted else None
+    return ({"matchLabels": wanted},) if wanted else ()
+
+
+def _pod_selector(value: Any) -> tuple[LabelSelector, ...]:
+    selector = parse_selector_json(value)
+    return () if selector is None else (selector,)
 
 
 #: ServiceAccounts belong implicitly to these groups (the API server adds them to every token's groups).
@@ -380,7 +387,7 @@ SELECTS = Selection(
     meaning="the Service's selector matches the Pod's labels, same namespace; an empty selector selects nothing",
     edge_kind="selects",
     selector_property="selector",
-    read_selector=_service_selector,
+    read_selectors=_service_selector,
 )
 HAS_ENDPOINT_SLICE = Reference(
     type="HAS_ENDPOINT_SLICE",
@@ -420,7 +427,7 @@ APPLIES_TO = Selection(
     meaning="the policy's podSelector matches the Pod's labels, same namespace; an empty selector matches all",
     edge_kind="policy",
     selector_property="pod_selector_json",
-    read_selector=parse_selector_json,
+    read_selectors=_pod_selector,
 )
 MOUNTS = Reference(
     type="MOUNTS",
@@ -492,9 +499,20 @@ MEMBER_OF = Membership(
     groups_of=_sa_groups,
 )
 
+AGGREGATES = Selection(
+    type="AGGREGATES",
+    source=("ClusterRole",),
+    target=("ClusterRole",),
+    meaning="one of the aggregated ClusterRole's clusterRoleSelectors matches the other ClusterRole's labels: "
+    "the aggregation controller copies the other's rules into it",
+    edge_kind=None,
+    selector_property="aggregation_selectors",
+    read_selectors=parse_selector_list_json,
+)
+
 RELATIONSHIPS: tuple[Relationship, ...] = (
     CONTAINS, OWNS, SELECTS, HAS_ENDPOINT_SLICE, ROUTES_TO, SCALES, APPLIES_TO, MOUNTS, USES_SERVICE_ACCOUNT,
-    SCHEDULED_ON, ROLE_REF, SUBJECT_OF, GRANTS, MEMBER_OF,
+    SCHEDULED_ON, ROLE_REF, SUBJECT_OF, GRANTS, MEMBER_OF, AGGREGATES,
 )  # fmt: skip
 BY_TYPE: dict[str, Relationship] = {r.type: r for r in RELATIONSHIPS}
 REFERENCES: tuple[Reference, ...] = tuple(r for r in RELATIONSHIPS if isinstance(r, Reference))

@@ -92,6 +92,22 @@ def matches(selector: LabelSelector, labels: Mapping[str, str]) -> bool:
     return True
 
 
+def selector_list_json(selectors: Iterable[Mapping[str, Any] | None]) -> str:
+    """Canonical JSON of a list of LabelSelectors (an aggregation rule's ``clusterRoleSelectors``), in order."""
+    return json.dumps([canonical_selector(s) for s in selectors], sort_keys=True, separators=(",", ":"))
+
+
+def parse_selector_list_json(value: Any) -> tuple[LabelSelector, ...]:
+    """The stored canonical JSON of a list of LabelSelectors; () (selecting nothing) when absent or unreadable."""
+    try:
+        selectors = json.loads(value) if value else []
+    except (TypeError, ValueError):
+        return ()
+    if not isinstance(selectors, list):
+        return ()
+    return tuple(s for s in selectors if isinstance(s, dict))
+
+
 def parse_selector_json(value: Any) -> LabelSelector | None:
     """The stored canonical JSON of a LabelSelector (absent: ``{}``, which selects everything); None, selecting
     nothing, for text that is not a JSON object."""

@@ -134,10 +134,16 @@ def merge_references(rel: Relationship, at: End, other_kind: str, *, fresh: bool
 
 @cache
 def selection_candidates(rel: Selection, end: End) -> str:
-    """The synced nodes at ``end`` of ``rel`` in the namespaces ``$nss``, with what the selection reads of them:
-    the stored selector (source end) or the labels (target end)."""
+    """The synced nodes at ``end`` of ``rel`` in the namespaces ``$nss`` (for a cluster-scoped kind: all of them),
+    with what the selection reads of them: the stored selectors (source end) or the labels (target end)."""
     (kind,) = rel.kinds_at(end)
     prop = rel.selector_property if end is End.SOURCE else "labels"
+    if not KIND_INFO[kind].namespaced:
+        # Cluster-scoped kinds: every synced node of the kind, under the namespace key "".
+        return (
+            f"MATCH (c:{KIND_INFO[kind].label}) WHERE c.origin = 'synced' "
+            f"RETURN '' AS ns, c.id AS id, c.{prop} AS value"
+        )
     return (
         f"UNWIND $nss AS ns MATCH (c:K8s {{namespace: ns, kind: '{kind}'}}) WHERE c.origin = 'synced' "
         f"RETURN ns, c.id AS id, c.{prop} AS value"

@@ -22,7 +22,7 @@ from .relationships import (
     synthesized_of,
 )
 from .schema import KIND_INFO, SYNCED_KINDS, node_id
-from .selectors import selector_json, selector_string
+from .selectors import selector_json, selector_list_json, selector_string
 
 JSON = dict[str, Any]
 
@@ -124,6 +124,11 @@ def _pod(obj: JSON, props: JSON) -> None:
     _put(props, "reason", status.get("reason"))
     ready = sum(1 for s in statuses if s.get("ready"))
     total = len(_containers(spec))
+    # The Ready condition, as Services and controllers count a pod (readiness gates included); absent = not ready.
+    props["ready"] = any(
+        isinstance(c, dict) and c.get("type") == "Ready" and c.get("status") == "True"
+        for c in status.get("conditions") or []
+    )
     props["ready_containers"] = ready
     props["total_containers"] = total
     props["restarts"] = sum(_int(s.get("restartCount")) for s in statuses + init_statuses)
@@ -306,7 +311,11 @@ def _role(obj: JSON, props: JSON) -> None:
     props["rule_count"] = len(rules)
     props["system"] = str(props["name"]).startswith("system:")
     if props["kind"] == "ClusterRole":
-        props["aggregated"] = bool(obj.get("aggregationRule"))
+        rule = obj.get("aggregationRule")
+        props["aggregated"] = bool(rule)
+        if isinstance(rule, dict):
+            selectors = [s for s in rule.get("clusterRoleSelectors") or [] if isinstance(s, dict)]
+            props["aggregation_selectors"] = selector_list_json(selectors)
 
 
 def _binding(obj: JSON, props: JSON) -> None:

@@ -459,12 +459,12 @@ class GraphWriter:
         end in their namespaces, read in this transaction: the one selector evaluation, from either end."""
 
         def read(at: End, value: Any) -> Any:
-            """What the selection reads of a node at ``at``: its selector (None: selects nothing) or its labels."""
-            return rel.read_selector(value) if at is End.SOURCE else labels_to_map(value)
+            """What the selection reads of a node at ``at``: its selectors (none: selects nothing) or its labels."""
+            return rel.read_selectors(value) if at is End.SOURCE else labels_to_map(value)
 
         def selects(mine: Any, theirs: Any) -> bool:
-            selector, labels = (mine, theirs) if end is End.SOURCE else (theirs, mine)
-            return selector is not None and matches(selector, labels)
+            selectors, labels = (mine, theirs) if end is End.SOURCE else (theirs, mine)
+            return any(matches(selector, labels) for selector in selectors)
 
         other = end.other
         namespaces = sorted({o.namespace for o in objs if o.namespace})
@@ -476,7 +476,7 @@ class GraphWriter:
         pairs: list[JSON] = []
         for o in objs:
             mine = read(end, o.props.get(own_property))
-            hits = [cid for cid, theirs in by_ns.get(o.namespace or "", []) if selects(mine, theirs)]
+            hits = [cid for cid, theirs in by_ns.get(o.namespace or "", []) if cid != o.id and selects(mine, theirs)]
             if o.id in was_synced:
                 rows.append({"id": o.id, "keep": hits})
             pairs += [{"src": o.id, "dst": h} if end is End.SOURCE else {"src": h, "dst": o.id} for h in hits]

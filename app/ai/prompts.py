@@ -17,7 +17,10 @@ import yaml
 from app.ai.manifest import clean_manifest, dump_yaml
 from app.incluster.redaction import redact_manifest, redact_text
 
-__all__ = ["build_fix_messages", "build_solution_messages", "prepare_manifest", "redacted_evidence"]
+__all__ = [
+    "build_fix_messages", "build_solution_messages", "impact_key", "impact_lines", "prepare_manifest",
+    "redacted_evidence",
+]  # fmt: skip
 
 MAX_LOG_CHARS = 8_000
 MAX_MESSAGE_CHARS = 4_000
@@ -29,8 +32,10 @@ SOLUTION_SYSTEM = (
     "given and explain how to fix it. Answer in Markdown with exactly these sections, in this order: "
     "'## Root Cause' (the specific cause, citing the evidence), '## Fix' (numbered, concrete steps, with YAML or "
     "kubectl commands where useful) and '## Verification' (how to confirm the fix worked). Be specific to this "
-    "pod; do not list generic possibilities the evidence rules out. Values shown as <redacted...> were removed "
-    "on purpose; never ask for them or guess them."
+    "pod; do not list generic possibilities the evidence rules out. When a 'Cluster impact' section is given, say "
+    "in the Root Cause what the failure takes away from users (for example a Service with 0 ready endpoints) and "
+    "let it set the urgency. Values shown as <redacted...> were removed on purpose; never ask for them or guess "
+    "them."
 )
 
 FIX_SYSTEM = (
@@ -70,6 +75,69 @@ def prepare_manifest(manifest: object, secrets: Iterable[str] = ()) -> dict[str,
         return None
     redacted = redact_manifest(obj, secrets)
     return clean_manifest(redacted) if isinstance(redacted, dict) else None
+
+
+_DANGER_WORDS = {
+    "wildcard": "holds wildcard grants", "read-secrets": "may read Secrets", "exec": "may exec into pods",
+    "create-pods": "may create pods", "bind-escalate": "may bind or escalate roles", "impersonate": "may impersonate",
+    "token-request": "may request ServiceAccount tokens",
+}  # fmt: skip
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def impact_lines(impact: Mapping[str, Any]) -> list[str]:
+    """The graph's impact summary (docs/graph.md#what-a-failing-pod-touches) as prompt lines. It holds names of
+    workloads, Services, Ingresses and the ServiceAccount, counts and states — no Secret names and nothing of any
+    Secret's or ConfigMap's content."""
+    lines = ["Cluster impact (from Kure's cluster graph, at the time of this report):"]
+    controller = impact.get("controller")
+    if controller:
+        lines.append(
+            f"- Controller: {controller['kind']} {controller['name']} — {controller.get('ready')} of "
+            f"{controller.get('desired')} replicas ready ({impact.get('state')})"
+        )
+    else:
+        lines.append(f"- The pod has no controller; it is {impact.get('state')}")
+    for service in impact.get("services") or []:
+        exposed = ", exposed outside the cluster" if service.get("exposed") else ""
+        lines.append(
+            f"- Service {service['name']}{exposed}: {service['ready_endpoints']} of {service['endpoints']} "
+            f"endpoints ready ({service['state']})"
+        )
+    hidden = int(impact.get("services_total") or 0) - len(impact.get("services") or [])
+    if hidden > 0:
+        lines.append(f"- {_count(hidden, 'more Service')} select the pod")
+    for ingress in impact.get("ingresses") or []:
+        hosts = ", ".join(ingress.get("hosts") or []) or "any host"
+        lines.append(f"- Ingress {ingress['name']} ({hosts}) routes to these Services")
+    extras = []
+    if impact.get("autoscalers"):
+        extras.append(f"{_count(int(impact['autoscalers']), 'HorizontalPodAutoscaler')} scale its controller")
+    if impact.get("network_policies"):
+        extras.append(f"{_count(int(impact['network_policies']), 'NetworkPolicy')} select the pod")
+    if impact.get("shared_mounts"):
+        extras.append(f"{_count(int(impact['shared_mounts']), 'mounted object')} shared with other pods")
+    if extras:
+        lines.append("- " + "; ".join(extras))
+    account = impact.get("service_account")
+    if account:
+        mounted = "token mounted" if account.get("token_mounted") else "token not mounted"
+        risks = ", ".join(_DANGER_WORDS.get(d, d) for d in account.get("dangers") or []) or "no risky grants"
+        lines.append(f"- ServiceAccount {account['name']} ({mounted}): {risks}")
+    return lines
+
+
+def impact_key(impact: Mapping[str, Any] | None) -> str:
+    """What of the impact an AI answer depends on, for the answer cache: the controller, the Services and their
+    states (not the exact counts, so one crash storm does not defeat the cache)."""
+    if not impact:
+        return ""
+    controller = impact.get("controller") or {}
+    services = ",".join(f"{s.get('name')}:{s.get('state')}" for s in impact.get("services") or [])
+    return f"{controller.get('kind', '')}/{controller.get('name', '')}:{impact.get('state')};{services}"
 
 
 def redacted_evidence(report: Mapping[str, Any], secrets: Iterable[str] = ()) -> str:
@@ -116,6 +184,9 @@ def redacted_evidence(report: Mapping[str, Any], secrets: Iterable[str] = ()) ->
     logs = redact_text(_s(report.get("logs")), secrets)
     if logs.strip():
         lines += ["Container logs (tail, secrets redacted):", "```", _tail(logs, MAX_LOG_CHARS).rstrip(), "```"]
+    impact = report.get("graph_impact")
+    if isinstance(impact, Mapping):
+        lines += [redact_text(line, secrets) for line in impact_lines(impact)]
     return "\n".join(lines)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.ai.llm import LlmClient, LlmConfig, LlmError
-from app.ai.prompts import build_solution_messages
+from app.ai.prompts import build_solution_messages, impact_key
 from app.ai.rules import rule_solution
 
 __all__ = [
@@ -37,7 +37,7 @@ CACHE_TTL_SECONDS = 3600.0
 CACHE_MAX_ENTRIES = 2048
 MAX_SOLUTION_CHARS = 20_000
 
-CacheKey = tuple[str, str, str]
+CacheKey = tuple[str, str, str, str]
 
 _WHITESPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"[0-9]+")
@@ -50,17 +50,20 @@ def normalise_message(message: str) -> str:
 
 
 def fingerprint(report: Mapping[str, Any]) -> CacheKey:
-    """Cache key: (``failure_reason``, image of the first container status or ``""``, normalised message)."""
+    """Cache key: (``failure_reason``, image of the first container status or ``""``, normalised message, what the
+    prompt's cluster impact depends on or ``""``)."""
     reason = report.get("failure_reason")
     statuses = report.get("container_statuses") or []
     image = ""
     if statuses and isinstance(statuses[0], Mapping) and isinstance(statuses[0].get("image"), str):
         image = statuses[0]["image"]
     message = report.get("failure_message")
+    impact = report.get("graph_impact")
     return (
         reason if isinstance(reason, str) and reason else "Unknown",
         image,
         normalise_message(message if isinstance(message, str) else ""),
+        impact_key(impact if isinstance(impact, Mapping) else None),
     )
 
 

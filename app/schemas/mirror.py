@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from app.core.validation import RequestModel
+from app.schemas.insight import AccountSummary, Strict
 from app.schemas.pods import ContainerStatus, Event
 
 MirrorPhase = Literal["Pending", "Running", "Succeeded", "Failed", "Unknown"]
@@ -17,10 +18,59 @@ class DeployRequest(RequestModel):
     manifest: str | None = None
 
 
+class IsolationChange(Strict):
+    source: bool
+    mirror: bool
+
+
+class IsolationLost(Strict):
+    direction: Literal["Ingress", "Egress"]
+    policies: list[str]
+
+
+class ObjectName(Strict):
+    kind: str
+    name: str
+
+
+class BlastRadiusChange(Strict):
+    """docs/mirror.md#what-a-mirror-changes"""
+
+    source_labels: dict[str, str]
+    mirror_labels: dict[str, str]
+    services_left: list[str]
+    services_joined: list[str]
+    network_policies_left: list[str]
+    network_policies_kept: list[str]
+    network_policies_joined: list[str]
+    ingress_isolated: IsolationChange
+    egress_isolated: IsolationChange
+    isolation_lost: list[IsolationLost]
+    controllers_left: list[ObjectName]
+    autoscalers_left: list[str]
+    service_account: AccountSummary | None
+    shared_mounts: list[ObjectName]
+    read_write_once_claims: list[str]
+
+
+class MirrorDelta(Strict):
+    """What deploying the proposal would change (docs/api.md#previewing-a-fix)."""
+
+    #: What the proposal asks beyond the source that the gate refuses (a deploy of it would answer 400).
+    refused: list[str]
+    #: The pod spec fields the mirror would change (the gate's allowed changes).
+    changes: list[str]
+    #: What the mirror could do that its source cannot.
+    can_do_more: list[str]
+    #: How its blast radius differs, from the cluster graph; null without a graph answer.
+    blast_radius: BlastRadiusChange | None
+
+
 class Preview(BaseModel):
     fixed_manifest: str
     explanation: str
     is_fallback: bool
+    delta: MirrorDelta
 
 
 class MirrorSummary(BaseModel):

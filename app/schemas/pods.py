@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, field_validator
 from app.core.timefmt import iso
 from app.core.validation import INT64_MAX, InputTimestamp, Int64, Pagination, QueryModel, RequestModel
 from app.kube.names import label_key_error, label_value_error
+from app.schemas.insight import AccessSummary, ImpactSummary
 
 Status = Literal["new", "investigating", "resolved", "ignored"]
 
@@ -137,6 +138,10 @@ class PodFailureSummary(BaseModel):
 class PodFailure(PodFailureSummary):
     manifest: str
     logs: str
+    #: Who can act on the pod and what it touches, from the cluster graph (docs/api.md#pod-access-and-impact);
+    #: null when the graph is not configured, not reachable in time, or does not hold the pod.
+    access: AccessSummary | None
+    impact: ImpactSummary | None
 
 
 class ExcludedReport(BaseModel):

@@ -4,6 +4,7 @@ solutions of docs/api.md#solutions (background on ingest, synchronous on retry).
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from app.ai.llm import LlmClient, LlmConfig, LlmError, key_hint
@@ -20,6 +21,9 @@ log = logging.getLogger("kure.ai")
 
 NOT_CONFIGURED = {"configured": False, "provider": None, "model": None, "base_url": None, "key_hint": None}
 
+#: (namespace, pod name) → the graph's impact summary of the pod, or None (app/services/insight.py).
+ImpactLookup = Callable[[str, str], Awaitable[dict[str, Any] | None]]
+
 
 class AiService:
     def __init__(
@@ -33,6 +37,7 @@ class AiService:
         self.llm = llm
         self.solutions = solutions
         self.scheduler: SolutionScheduler | None = None
+        self.impact: ImpactLookup | None = None
         # Read for every new incident: kept briefly, dropped on every change made here.
         self._stored: CachedValue[dict[str, Any] | None] = CachedValue(repository.get, clock)
 
@@ -89,15 +94,23 @@ class AiService:
         """Background generation after ingest; the ingest response never waits for it."""
         self.tasks.spawn(self._schedule(record_id, report), f"ai-config-{record_id}")
 
+    async def _with_impact(self, report: dict[str, Any]) -> dict[str, Any]:
+        """The report with the graph's impact summary of its pod (``graph_impact``), when the graph has one."""
+        if self.impact is None or not report.get("namespace") or not report.get("pod_name"):
+            return report
+        impact = await self.impact(str(report["namespace"]), str(report["pod_name"]))
+        return report if impact is None else {**report, "graph_impact": impact}
+
     async def _schedule(self, record_id: int, report: dict[str, Any]) -> None:
         config = await self.config()
         if config is not None and self.scheduler is not None:
-            self.scheduler.schedule(record_id, report, config)
+            self.scheduler.schedule(record_id, await self._with_impact(report), config)
 
     async def regenerate(self, report: dict[str, Any]) -> tuple[str, str] | None:
         config = await self.config()
         if config is None:
             return None
+        report = await self._with_impact(report)
         try:
             return await self.solutions.generate_solution(report, config, bypass_cache=True), "ai"
         except LlmError:

@@ -60,6 +60,9 @@ NOT_A_POD = "Manifest must be a single Pod (kind: Pod)"
 PRIVILEGE_PREFIX = "Manifest adds privileges over the source pod: "
 
 PodLookup = Callable[[int], Awaitable[dict[str, Any] | None]]
+#: (namespace, source pod, the mirror's labels) → how the mirror's blast radius differs from the source's, from the
+#: cluster graph (docs/mirror.md#what-a-mirror-changes); None without a graph answer.
+BlastRadiusLookup = Callable[[str, str, dict[str, str]], Awaitable[dict[str, Any] | None]]
 TtlLookup = Callable[[], Awaitable[int]]
 LlmConfigLookup = Callable[[], Awaitable[LlmConfig | None]]
 RegistryLookup = Callable[[], Awaitable[list[str]]]
@@ -76,6 +79,10 @@ async def _no_llm() -> LlmConfig | None:
 
 async def _no_registries() -> list[str]:
     return []
+
+
+async def _no_graph(namespace: str, pod_name: str, labels: dict[str, str]) -> dict[str, Any] | None:
+    return None
 
 
 # --- pure helpers ------------------------------------------------------------------------------------------
@@ -144,6 +151,32 @@ def pod_from_template(obj: dict[str, Any], kind: str, pod_name: str, namespace: 
         if isinstance(template_meta.get(key), dict):
             metadata[key] = template_meta[key]
     return {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": template_spec}
+
+
+#: The mirror id a preview's mirror labels carry (a preview deploys nothing, so no id is allocated).
+PREVIEW_MIRROR_ID = "000000000000"
+
+
+def changed_paths(source: Any, mirror: Any, path: str = "") -> list[str]:
+    """The fields whose value differs between two pods (``spec.containers[app].image``): dicts by key, lists of
+    objects with a ``name`` by name, anything else as a whole."""
+    if isinstance(source, dict) and isinstance(mirror, dict):
+        found: list[str] = []
+        for key in sorted(set(source) | set(mirror)):
+            found += changed_paths(source.get(key), mirror.get(key), f"{path}.{key}" if path else str(key))
+        return found
+    named = (
+        isinstance(source, list) and isinstance(mirror, list)
+        and all(isinstance(i, dict) and isinstance(i.get("name"), str) for i in [*source, *mirror])
+    )  # fmt: skip
+    if named:
+        before = {i["name"]: i for i in source}
+        after = {i["name"]: i for i in mirror}
+        found = []
+        for name in sorted(set(before) | set(after)):
+            found += changed_paths(before.get(name), after.get(name), f"{path}[{name}]")
+        return found
+    return [] if source == mirror else [path]
 
 
 def force_mirror_fields(manifest: dict[str, Any], source_pod: str, namespace: str, mirror_id: str) -> dict[str, Any]:
@@ -289,6 +322,7 @@ class MirrorService:
         secrets: Iterable[str] = (),
         max_active: int = MAX_ACTIVE_MIRRORS,
         trusted_registries: RegistryLookup = _no_registries,
+        blast_radius: BlastRadiusLookup = _no_graph,
     ) -> None:
         self.repository = repository
         self.kube = kube
@@ -301,6 +335,7 @@ class MirrorService:
         self._secrets = tuple(secrets)
         self.max_active = max_active
         self._trusted_registries = trusted_registries
+        self._blast_radius = blast_radius
         self._lock = asyncio.Lock()
 
     # -- sources and generation
@@ -339,10 +374,41 @@ class MirrorService:
         return await mirror_preview(self._llm, config, record, source, self._secrets)
 
     async def preview(self, pod_id: int) -> dict[str, object]:
-        """docs/api.md#previewing-a-fix: nothing is stored."""
+        """docs/api.md#previewing-a-fix: nothing is stored. Besides the proposal, what deploying it would change
+        (docs/mirror.md#what-a-mirror-changes): the gate's verdict on it and the mirror's blast radius."""
         record = await self._record(pod_id)
-        source = await self.source_manifest(record)
-        return (await self._generate(record, source)).as_dict()
+        live = await self.live_source(record)
+        source = clean_manifest(live)
+        result = await self._generate(record, source)
+        return {**result.as_dict(), "delta": await self._delta(record, live, result.fixed_manifest)}
+
+    async def _delta(self, record: dict[str, Any], live: dict[str, Any], proposal_text: str) -> dict[str, object]:
+        """The gate run on the proposal exactly as a deploy would run it, and how the mirror it would deploy differs
+        from the source: changed fields, what it could do that the source cannot, its blast radius."""
+        try:
+            proposal = load_single_object(proposal_text)
+        except ManifestError:
+            proposal = clean_manifest(live)  # the fix generator always answers a Pod; never trust that blindly
+        source = clean_manifest(live, keep_node_name=True)
+        decision = decide(source, clean_manifest(proposal, keep_node_name=True),
+                          trusted_registries=await self._trusted_registries())  # fmt: skip
+        source_pod, namespace = str(record["pod_name"]), str(record["namespace"])
+        mirror = force_mirror_fields(decision.pod, source_pod, namespace, PREVIEW_MIRROR_ID)
+        blast = await self._blast_radius(namespace, source_pod, dict(mirror["metadata"]["labels"]))
+        # The gate builds the mirror from the source, so it holds no privilege the source lacks; what its new labels
+        # lose is the isolation of NetworkPolicies that select the source by label.
+        more = [
+            f"{lost['direction'].lower()} traffic: the source is isolated by NetworkPolicies that select it by label "
+            f"({', '.join(lost['policies'])}); the mirror's labels are not selected by any {lost['direction'].lower()} "
+            "policy"
+            for lost in (blast or {}).get("isolation_lost") or []
+        ]
+        return {
+            "refused": decision.reasons(),
+            "changes": changed_paths(_dict(source.get("spec")), _dict(decision.pod.get("spec")), "spec"),
+            "can_do_more": more,
+            "blast_radius": blast,
+        }
 
     # -- deploy
 

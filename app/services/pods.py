@@ -70,6 +70,13 @@ def notification_data(doc: dict[str, Any]) -> dict[str, Any]:
     return {key: summary[key] for key in keys}
 
 
+class GraphInsight(Protocol):
+    """The graph's summaries of a pod (app/services/insight.py), wired when the app has a graph service."""
+
+    async def summaries(self, namespace: str, pod_name: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        """(access summary, impact summary); None for either when the graph cannot say. Never raises."""
+
+
 class PodService:
     def __init__(
         self, repository: PodFailureRepository, exclusions: Any, feed: Publisher, notifier: Notifier, clock: Clock,
@@ -82,6 +89,7 @@ class PodService:
         self.clock = clock
         self.secrets = tuple(secrets)
         self.ai: AiSolutions | None = None
+        self.insight: GraphInsight | None = None
         # Reports for one pod are merged one at a time in this process. Real MongoDB applies each merge
         # atomically anyway; FerretDB 1.x (SQLite) loses concurrent $inc's on one document without this. Across
         # replicas the unique open slot still guarantees one open record (docs/storage.md).
@@ -218,10 +226,14 @@ class PodService:
         return [{"reason": reason, "count": count} for reason, count in sorted(counts, key=lambda rc: (-rc[1], rc[0]))]
 
     async def get(self, record_id: int) -> dict[str, Any]:
+        """The full record, with the graph's access and impact summaries of its pod (null without them)."""
         doc = await self.repository.get(record_id)
         if doc is None:
             raise ApiError(404, NOT_FOUND)
-        return present_full(doc)
+        access, impact = (None, None)
+        if self.insight is not None:
+            access, impact = await self.insight.summaries(doc["namespace"], doc["pod_name"])
+        return {**present_full(doc), "access": access, "impact": impact}
 
     # --- status machine (docs/api.md#pod-failure-status) --------------------------------------------------------------
 

@@ -60,7 +60,21 @@ def test_fingerprint_ignores_counts_and_times_but_not_reason_or_image() -> None:
     assert a == fingerprint(report(failure_message=report()["failure_message"].replace("4", "9")))
     assert a != fingerprint(report(failure_reason="OOMKilled"))
     assert a != fingerprint(report(container_statuses=[{"name": "app", "image": "ghcr.io/acme/checkout:1.4.3"}]))
-    assert fingerprint({"failure_reason": "Pending"}) == ("Pending", "", "")
+    assert fingerprint({"failure_reason": "Pending"}) == ("Pending", "", "", "")
+
+
+def test_fingerprint_follows_what_the_cluster_impact_says_not_its_counts() -> None:
+    def impact(state: str, ready: int) -> dict[str, Any]:
+        return {"state": state, "controller": {"kind": "Deployment", "name": "checkout", "desired": 3, "ready": ready},
+                "services": [{"name": "checkout", "state": state, "ready_endpoints": ready, "endpoints": 3}]}
+
+    plain = fingerprint(report())
+    down = fingerprint(report(graph_impact=impact("down", 0)))
+    assert down != plain and down[3] == "Deployment/checkout:down;checkout:down"
+    assert fingerprint(report(graph_impact=impact("degraded", 1))) == fingerprint(
+        report(graph_impact=impact("degraded", 2))
+    )  # one crash storm of one workload keeps sharing one answer
+    assert fingerprint(report(graph_impact=impact("degraded", 1))) != down
 
 
 def test_cache_expires_after_one_hour() -> None:

@@ -54,6 +54,8 @@ CONTRACT: dict[tuple[str, str], str] = {
     ("POST", "/api/pods/dismiss-deleted"): "service",
     ("GET", "/api/pods/<namespace>/<pod_name>/logs"): "read",
     ("GET", "/api/pods/<namespace>/<pod_name>/logs/stream"): "read_or_service",
+    ("GET", "/api/pods/<namespace>/<pod_name>/access"): "read",
+    ("GET", "/api/pods/<namespace>/<pod_name>/impact"): "read",
     ("POST", "/api/security/findings"): "service",
     ("GET", "/api/security/findings"): "read",
     ("DELETE", "/api/security/findings/<finding_id>"): "write",

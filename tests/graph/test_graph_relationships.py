@@ -14,6 +14,7 @@ import pytest
 from graph import queries, statements
 from graph.recipes import RECIPES
 from graph.relationships import (
+    AGGREGATES,
     BY_TYPE,
     HAS_KEEPER,
     OWNS,
@@ -56,7 +57,9 @@ def test_a_relationship_keeps_alive_the_end_it_names_and_both_ends_types_keep_no
     kept_source = {r.type for r in RELATIONSHIPS if r.keeps_alive is End.SOURCE}
     assert kept_target == {"MOUNTS", "USES_SERVICE_ACCOUNT", "SCHEDULED_ON", "ROUTES_TO", "SCALES", "ROLE_REF"}
     assert kept_source == {"CONTAINS", "OWNS", "HAS_ENDPOINT_SLICE", "SUBJECT_OF"}
-    assert {r.type for r in RELATIONSHIPS if r.keeps_alive is None} == {"SELECTS", "APPLIES_TO", "MEMBER_OF", "GRANTS"}
+    assert {r.type for r in RELATIONSHIPS if r.keeps_alive is None} == {
+        "SELECTS", "APPLIES_TO", "MEMBER_OF", "GRANTS", "AGGREGATES",
+    }  # fmt: skip
     for rel in RELATIONSHIPS:
         if isinstance(rel, Reference):
             assert rel.keeps_alive is not rel.determined_at, rel.type
@@ -72,6 +75,9 @@ def test_generated_statements_point_the_arrow_the_declared_way() -> None:
     assert "MATCH (t)-[r:SELECTS]->(x)" in statements.remove_stale(SELECTS, End.TARGET)
     assert "c.selector AS value" in statements.selection_candidates(SELECTS, End.SOURCE)
     assert "c.labels AS value" in statements.selection_candidates(SELECTS, End.TARGET)
+    # ClusterRoles are cluster-scoped: an aggregation rule is evaluated against every ClusterRole
+    assert statements.selection_candidates(AGGREGATES, End.SOURCE).startswith("MATCH (c:ClusterRole) ")
+    assert "c.aggregation_selectors AS value" in statements.selection_candidates(AGGREGATES, End.SOURCE)
 
 
 def _types_in(cypher: str) -> set[str]:

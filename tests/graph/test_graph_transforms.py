@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from graph.rbac import permissions_of
-from graph.relationships import GRANTS, SELECTS, Ref
+from graph.relationships import AGGREGATES, GRANTS, SELECTS, Ref
 from graph.schema import SYNC_ORDER
-from graph.selectors import matches, selector_json, selector_string
+from graph.selectors import matches, selector_json, selector_list_json, selector_string
 from graph.transforms import Transformed, transform
 
 pytestmark = pytest.mark.unit
@@ -75,6 +75,22 @@ def test_pod_properties_status_and_references() -> None:
     ]
     assert refs(pod, "USES_SERVICE_ACCOUNT") == [("out", "ServiceAccount/default/default", {})]
     assert refs(pod, "SCHEDULED_ON") == [("out", "Node/_/worker-1", {})]
+
+
+@pytest.mark.parametrize(
+    ("conditions", "ready"),
+    [
+        ([{"type": "Ready", "status": "True"}], True),
+        ([{"type": "ContainersReady", "status": "True"}, {"type": "Ready", "status": "False"}], False),
+        ([{"type": "PodScheduled", "status": "True"}], False),  # no Ready condition yet: not ready
+        (None, False),
+    ],
+)
+def test_pod_readiness_is_its_ready_condition(conditions: Any, ready: bool) -> None:
+    pod = {"metadata": {"name": "p", "namespace": "n"}, "spec": {"containers": [{"name": "c"}]},
+           "status": {"phase": "Running", "conditions": conditions,
+                      "containerStatuses": [{"name": "c", "ready": True}]}}  # fmt: skip
+    assert transform("Pod", pod).props["ready"] is ready
 
 
 def test_env_values_annotations_and_configmap_data_never_reach_properties() -> None:
@@ -217,9 +233,14 @@ def test_selector_canonical_forms() -> None:
     assert selector_string(sel) == "a=2,z=1,env in (p),tier notin (a,b),x,!y"
     assert selector_json(sel) == selector_json(json.loads(selector_json(sel)))
     # a Service selector (its stored key=value list) selects nothing when empty, else is matchLabels
-    assert SELECTS.read_selector([]) is None
-    service = SELECTS.read_selector(["a=1"])
-    assert service is not None and matches(service, {"a": "1", "b": "2"}) and not matches(service, {"b": "2"})
+    assert SELECTS.read_selectors([]) == ()
+    (service,) = SELECTS.read_selectors(["a=1"])
+    assert matches(service, {"a": "1", "b": "2"}) and not matches(service, {"b": "2"})
+    # an aggregation rule: any of its selectors selects; none stored (or unreadable) selects nothing
+    stored = selector_list_json([{"matchLabels": {"b": "2", "a": "1"}}, {}])
+    assert stored == '[{"matchLabels":{"a":"1","b":"2"}},{}]'
+    assert AGGREGATES.read_selectors(stored) == ({"matchLabels": {"a": "1", "b": "2"}}, {})
+    assert AGGREGATES.read_selectors(None) == () == AGGREGATES.read_selectors("not json")
 
 
 def test_role_permissions_are_exact_per_key_never_unioned() -> None:
@@ -267,6 +288,10 @@ def test_cluster_role_non_resource_urls_and_wildcards() -> None:
     admin = t("ClusterRole/_/cluster-admin")
     assert sorted(p["name"] for p in admin.synthesized[GRANTS.type]) == ["*", "*/*"]
     assert t("ClusterRole/_/admin").props["aggregated"] is True
+    assert t("ClusterRole/_/admin").props["aggregation_selectors"] == (
+        '[{"matchLabels":{"rbac.authorization.k8s.io/aggregate-to-admin":"true"}}]'
+    )
+    assert "aggregation_selectors" not in t("ClusterRole/_/cluster-admin").props
     apps = {p["name"] for p in t("ClusterRole/_/admin").synthesized[GRANTS.type]}
     assert "apps/deployments/scale" in apps
 

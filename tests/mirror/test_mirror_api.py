@@ -38,7 +38,9 @@ async def test_preview_without_llm_returns_the_cleaned_source(
     response = await writer.post("/api/mirror/preview/1")
     assert response.status_code == 200
     body = await response.get_json()
-    assert set(body) == {"fixed_manifest", "explanation", "is_fallback"}
+    assert set(body) == {"fixed_manifest", "explanation", "is_fallback", "delta"}
+    # The fallback is the source itself: nothing refused, nothing changed; no graph here to say more.
+    assert body["delta"] == {"refused": [], "changes": [], "can_do_more": [], "blast_radius": None}
     assert body["is_fallback"] is True
     assert body["explanation"].startswith("## Root Cause")
     assert body["fixed_manifest"] == dump_yaml(clean_manifest(live_manifest()))
@@ -429,6 +431,9 @@ async def test_preview_and_deploy_use_the_ai_fix(
         assert body["explanation"] == "## Changes Made\n1. Raised the memory limit."
         assert yaml.safe_load(body["fixed_manifest"])["spec"]["containers"][0]["resources"] == {
             "limits": {"memory": "1Gi"}}
+        name = fixed["spec"]["containers"][0]["name"]
+        assert body["delta"] == {"refused": [], "changes": [f"spec.containers[{name}].resources"],
+                                 "can_do_more": [], "blast_radius": None}
 
         mirror = await (await writer.post("/api/mirror/deploy/1")).get_json()
         assert mirror["is_fallback"] is False
@@ -437,8 +442,12 @@ async def test_preview_and_deploy_use_the_ai_fix(
         assert deployed["spec"]["containers"][0]["resources"] == {"limits": {"memory": "1Gi"}}
         assert set(deployed["metadata"]["labels"]) == MIRROR_LABELS
 
-        # An AI answer that escalates privileges is refused like a user manifest would be.
+        # An AI answer that escalates privileges is refused like a user manifest would be; the preview says so.
         fixed["spec"]["hostNetwork"] = True
+        fake.push(Reply.text(fenced(fixed, "## Changes Made\n1. Host networking.")))
+        delta = (await (await writer.post("/api/mirror/preview/1")).get_json())["delta"]
+        assert delta["refused"] == ["added field 'spec.hostNetwork'"]
+        assert delta["changes"] == [f"spec.containers[{name}].resources"]  # the mirror keeps only the allowed
         fake.push(Reply.text(fenced(fixed, "## Changes Made\n1. Host networking.")))
         response = await writer.post("/api/mirror/deploy/1")
         assert response.status_code == 400

@@ -77,6 +77,7 @@ def _pod(name: str, ns: str, labels: dict[str, str], spec: Obj, owner: tuple[str
             "podIP": "10.0.0.1",
             "qosClass": "BestEffort",
             "containerStatuses": [{"name": "main", "ready": True, "restartCount": 0}],
+            "conditions": [{"type": "Ready", "status": "True"}],
         },
     }
 

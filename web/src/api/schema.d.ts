@@ -560,6 +560,38 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/pods/{namespace}/{pod_name}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_pods_namespace_pod_name_access"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pods/{namespace}/{pod_name}/impact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_api_pods_namespace_pod_name_impact"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/pods/{namespace}/{pod_name}/logs": {
         parameters: {
             query?: never;
@@ -949,6 +981,97 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        /** AccessPod */
+        AccessPod: {
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string;
+            /** Node */
+            node: string | null;
+            /** Service Account */
+            service_account: string | null;
+        };
+        /** AccessSummary */
+        AccessSummary: {
+            /** Broad */
+            broad: components["schemas"]["BroadGrant"][];
+            /** By Action */
+            by_action: {
+                [key: string]: number;
+            };
+            /** Dangling Bindings */
+            dangling_bindings: number;
+            /** Subjects */
+            subjects: number;
+            /** Worst */
+            worst: components["schemas"]["WorstGrant"][];
+        };
+        /** AccountImpact */
+        AccountImpact: {
+            /** Dangers */
+            dangers: ("wildcard" | "read-secrets" | "exec" | "create-pods" | "bind-escalate" | "impersonate" | "token-request")[];
+            /** Exists */
+            exists: boolean;
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string | null;
+            /** Permissions */
+            permissions: components["schemas"]["AccountPermission"][];
+            /** Token Mounted */
+            token_mounted: boolean;
+        };
+        /** AccountPermission */
+        AccountPermission: {
+            /** Api Group */
+            api_group: string | null;
+            binding: components["schemas"]["ObjectRef"];
+            /** Dangers */
+            dangers: ("wildcard" | "read-secrets" | "exec" | "create-pods" | "bind-escalate" | "impersonate" | "token-request")[];
+            /** Non Resource Url */
+            non_resource_url: string | null;
+            /** Resource */
+            resource: string | null;
+            /** Resource Names */
+            resource_names: string[];
+            role: components["schemas"]["ObjectRef"];
+            /** Scope */
+            scope: string;
+            /** Verbs */
+            verbs: string[];
+            /** Via */
+            via: string;
+        };
+        /** AccountSummary */
+        AccountSummary: {
+            /** Dangers */
+            dangers: ("wildcard" | "read-secrets" | "exec" | "create-pods" | "bind-escalate" | "impersonate" | "token-request")[];
+            /** Name */
+            name: string;
+            /** Token Mounted */
+            token_mounted: boolean;
+        };
+        /** ActionAccess */
+        ActionAccess: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "exec" | "attach" | "debug" | "port-forward" | "logs" | "delete" | "patch" | "patch-controller" | "read-secret" | "read-configmap" | "impersonate-serviceaccount" | "serviceaccount-token" | "create-pods";
+            /** Meaning */
+            meaning: string;
+            /** Requests */
+            requests: components["schemas"]["Request"][];
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "high" | "medium" | "low";
+            /** Subjects */
+            subjects: components["schemas"]["Subject"][];
+            target: components["schemas"]["Target"];
+        };
         /** AppConfig */
         AppConfig: {
             /** Ai Enabled */
@@ -982,6 +1105,80 @@ export type components = {
             /** Setup Required */
             setup_required: boolean;
             user: components["schemas"]["UserRef"] | null;
+        };
+        /** Autoscaler */
+        Autoscaler: {
+            /** Current Replicas */
+            current_replicas: number | null;
+            /** Desired Replicas */
+            desired_replicas: number | null;
+            /** Max Replicas */
+            max_replicas: number | null;
+            /** Min Replicas */
+            min_replicas: number | null;
+            /** Name */
+            name: string;
+            target: components["schemas"]["ScaleTarget"];
+        };
+        /** Availability */
+        Availability: {
+            /** Desired */
+            desired: number | null;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Ready */
+            ready: number | null;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "down" | "degraded" | "healthy" | "scaled-to-zero" | "batch";
+        };
+        /**
+         * BlastRadiusChange
+         * @description docs/mirror.md#what-a-mirror-changes
+         */
+        BlastRadiusChange: {
+            /** Autoscalers Left */
+            autoscalers_left: string[];
+            /** Controllers Left */
+            controllers_left: components["schemas"]["ObjectName"][];
+            egress_isolated: components["schemas"]["IsolationChange"];
+            ingress_isolated: components["schemas"]["IsolationChange"];
+            /** Isolation Lost */
+            isolation_lost: components["schemas"]["IsolationLost"][];
+            /** Mirror Labels */
+            mirror_labels: {
+                [key: string]: string;
+            };
+            /** Network Policies Joined */
+            network_policies_joined: string[];
+            /** Network Policies Kept */
+            network_policies_kept: string[];
+            /** Network Policies Left */
+            network_policies_left: string[];
+            /** Read Write Once Claims */
+            read_write_once_claims: string[];
+            service_account: components["schemas"]["AccountSummary"] | null;
+            /** Services Joined */
+            services_joined: string[];
+            /** Services Left */
+            services_left: string[];
+            /** Shared Mounts */
+            shared_mounts: components["schemas"]["ObjectName"][];
+            /** Source Labels */
+            source_labels: {
+                [key: string]: string;
+            };
+        };
+        /** BroadGrant */
+        BroadGrant: {
+            /** Actions */
+            actions: ("exec" | "attach" | "debug" | "port-forward" | "logs" | "delete" | "patch" | "patch-controller" | "read-secret" | "read-configmap" | "impersonate-serviceaccount" | "serviceaccount-token" | "create-pods")[];
+            /** Group */
+            group: string;
         };
         /** ClearResponse */
         ClearResponse: {
@@ -1051,6 +1248,24 @@ export type components = {
              * @default
              */
             state: string;
+        };
+        /** ControllerSummary */
+        ControllerSummary: {
+            /** Desired */
+            desired: number | null;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Ready */
+            ready: number | null;
+        };
+        /** DanglingBinding */
+        DanglingBinding: {
+            binding: components["schemas"]["ObjectRef"];
+            role: components["schemas"]["ObjectRef"];
+            /** Subjects */
+            subjects: components["schemas"]["SubjectRef"][];
         };
         /** DeletedCount */
         DeletedCount: {
@@ -1235,6 +1450,31 @@ export type components = {
             /** Is Fallback */
             is_fallback: boolean;
         };
+        /** Grant */
+        Grant: {
+            /** Path */
+            path: number;
+            /** Verb */
+            verb: string;
+            /** Wildcard */
+            wildcard: boolean;
+        };
+        /**
+         * GrantingPath
+         * @description How a grant comes about: binding → role → rule for RBAC; for another authorizer only its explanation.
+         */
+        GrantingPath: {
+            /**
+             * Authorizer
+             * @enum {string}
+             */
+            authorizer: "RBAC" | "Node" | "privileged group";
+            binding: components["schemas"]["ObjectRef"] | null;
+            /** Explanation */
+            explanation: string;
+            role: components["schemas"]["RoleRef"] | null;
+            rule: components["schemas"]["Rule"] | null;
+        };
         /** HealthChecks */
         HealthChecks: {
             /**
@@ -1261,6 +1501,82 @@ export type components = {
              * @enum {string}
              */
             status: "ok" | "unavailable";
+        };
+        /** ImpactPod */
+        ImpactPod: {
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string;
+            /** Node */
+            node: string | null;
+            /** Phase */
+            phase: string | null;
+            /** Ready */
+            ready: boolean;
+            /** Restarts */
+            restarts: number;
+            /** Status */
+            status: string | null;
+        };
+        /** ImpactSummary */
+        ImpactSummary: {
+            /** Autoscalers */
+            autoscalers: number;
+            controller: components["schemas"]["ControllerSummary"] | null;
+            /** Ingresses */
+            ingresses: components["schemas"]["IngressSummary"][];
+            /** Ingresses Total */
+            ingresses_total: number;
+            /** Network Policies */
+            network_policies: number;
+            service_account: components["schemas"]["AccountSummary"] | null;
+            /** Services */
+            services: components["schemas"]["ServiceSummary"][];
+            /** Services Total */
+            services_total: number;
+            /** Shared Mounts */
+            shared_mounts: number;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "down" | "degraded" | "healthy" | "scaled-to-zero" | "batch";
+        };
+        /** IngressRoute */
+        IngressRoute: {
+            /** Hosts */
+            hosts: string[];
+            /** Ingress Class */
+            ingress_class: string | null;
+            /** Name */
+            name: string;
+            /** Paths */
+            paths: string[];
+        };
+        /** IngressSummary */
+        IngressSummary: {
+            /** Hosts */
+            hosts: string[];
+            /** Name */
+            name: string;
+        };
+        /** IsolationChange */
+        IsolationChange: {
+            /** Mirror */
+            mirror: boolean;
+            /** Source */
+            source: boolean;
+        };
+        /** IsolationLost */
+        IsolationLost: {
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "Ingress" | "Egress";
+            /** Policies */
+            policies: string[];
         };
         /** LlmStatus */
         LlmStatus: {
@@ -1325,6 +1641,19 @@ export type components = {
             /** Ttl Seconds */
             ttl_seconds: number;
         };
+        /**
+         * MirrorDelta
+         * @description What deploying the proposal would change (docs/api.md#previewing-a-fix).
+         */
+        MirrorDelta: {
+            blast_radius: components["schemas"]["BlastRadiusChange"] | null;
+            /** Can Do More */
+            can_do_more: string[];
+            /** Changes */
+            changes: string[];
+            /** Refused */
+            refused: string[];
+        };
         /** MirrorStatus */
         MirrorStatus: {
             /** Conditions */
@@ -1388,6 +1717,21 @@ export type components = {
             /** Seconds */
             seconds: number;
         };
+        /** Mount */
+        Mount: {
+            /** Exists */
+            exists: boolean | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "ConfigMap" | "Secret" | "PersistentVolumeClaim";
+            /** Name */
+            name: string;
+            shared_with: components["schemas"]["Sharing"];
+            /** Via */
+            via: string[];
+        };
         /** NamespaceList */
         NamespaceList: {
             /** Namespaces */
@@ -1428,6 +1772,44 @@ export type components = {
             /** Updated At */
             updated_at: string;
         };
+        /** ObjectName */
+        ObjectName: {
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+        };
+        /** ObjectRef */
+        ObjectRef: {
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string | null;
+        };
+        /** Owner */
+        Owner: {
+            /** Exists */
+            exists: boolean;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Status */
+            status: string | null;
+        };
+        /** PodAccess */
+        PodAccess: {
+            /** Actions */
+            actions: components["schemas"]["ActionAccess"][];
+            /** Dangling Bindings */
+            dangling_bindings: components["schemas"]["DanglingBinding"][];
+            /** Paths */
+            paths: components["schemas"]["GrantingPath"][];
+            pod: components["schemas"]["AccessPod"];
+            summary: components["schemas"]["AccessSummary"];
+        };
         /** PodCondition */
         PodCondition: {
             /** Last Transition Time */
@@ -1443,6 +1825,7 @@ export type components = {
         };
         /** PodFailure */
         PodFailure: {
+            access: components["schemas"]["AccessSummary"] | null;
             /** Container Statuses */
             container_statuses: components["schemas"]["ContainerStatus"][];
             /** Creation Timestamp */
@@ -1459,6 +1842,7 @@ export type components = {
             id: number;
             /** Ignored At */
             ignored_at: string | null;
+            impact: components["schemas"]["ImpactSummary"] | null;
             /** Labels */
             labels: {
                 [key: string]: string;
@@ -1559,6 +1943,23 @@ export type components = {
             /** Timestamp */
             timestamp: string;
         };
+        /** PodImpact */
+        PodImpact: {
+            /** Autoscalers */
+            autoscalers: components["schemas"]["Autoscaler"][];
+            availability: components["schemas"]["Availability"];
+            /** Mounts */
+            mounts: components["schemas"]["Mount"][];
+            /** Network Policies */
+            network_policies: components["schemas"]["PolicyImpact"][];
+            /** Owners */
+            owners: components["schemas"]["Owner"][];
+            pod: components["schemas"]["ImpactPod"];
+            service_account: components["schemas"]["AccountImpact"] | null;
+            /** Services */
+            services: components["schemas"]["ServiceImpact"][];
+            summary: components["schemas"]["ImpactSummary"];
+        };
         /** PodLogs */
         PodLogs: {
             /** Container */
@@ -1572,8 +1973,22 @@ export type components = {
             /** Pod Name */
             pod_name: string;
         };
+        /** PolicyImpact */
+        PolicyImpact: {
+            /** Egress Rules */
+            egress_rules: number;
+            /** Ingress Rules */
+            ingress_rules: number;
+            /** Name */
+            name: string;
+            /** Pod Selector */
+            pod_selector: string;
+            /** Policy Types */
+            policy_types: string[];
+        };
         /** Preview */
         Preview: {
+            delta: components["schemas"]["MirrorDelta"];
             /** Explanation */
             explanation: string;
             /** Fixed Manifest */
@@ -1595,6 +2010,19 @@ export type components = {
             /** Excluded */
             excluded: boolean;
         };
+        /** Request */
+        Request: {
+            /** Api Group */
+            api_group: string;
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string;
+            /** Resource */
+            resource: string;
+            /** Verb */
+            verb: string;
+        };
         /** RescanRequested */
         RescanRequested: {
             /** Requested */
@@ -1613,6 +2041,82 @@ export type components = {
             name: string;
             /** Namespace */
             namespace: string;
+        };
+        /** RoleRef */
+        RoleRef: {
+            /** Aggregated From */
+            aggregated_from: string[];
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string | null;
+        };
+        /** Rule */
+        Rule: {
+            /** Api Group */
+            api_group: string;
+            /** Resource */
+            resource: string;
+            /** Resource Names */
+            resource_names: string[];
+            /** Verbs */
+            verbs: string[];
+        };
+        /** ScaleTarget */
+        ScaleTarget: {
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+        };
+        /** ServiceImpact */
+        ServiceImpact: {
+            /**
+             * Counted From
+             * @enum {string}
+             */
+            counted_from: "endpointslices" | "pods";
+            /** Endpoints */
+            endpoints: number;
+            /** Exposed */
+            exposed: boolean;
+            /** Ingresses */
+            ingresses: components["schemas"]["IngressRoute"][];
+            /** Name */
+            name: string;
+            /** Pods */
+            pods: number;
+            /** Ports */
+            ports: string[];
+            /** Ready Endpoints */
+            ready_endpoints: number;
+            /** Ready Pods */
+            ready_pods: number;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "down" | "degraded" | "healthy" | "scaled-to-zero" | "batch";
+            /** Type */
+            type: string;
+        };
+        /** ServiceSummary */
+        ServiceSummary: {
+            /** Endpoints */
+            endpoints: number;
+            /** Exposed */
+            exposed: boolean;
+            /** Name */
+            name: string;
+            /** Ready Endpoints */
+            ready_endpoints: number;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "down" | "degraded" | "healthy" | "scaled-to-zero" | "batch";
         };
         /** Setting */
         Setting: {
@@ -1642,6 +2146,66 @@ export type components = {
             ignored_retention_minutes: number;
             /** Mirror Ttl Seconds */
             mirror_ttl_seconds: number;
+        };
+        /** Sharing */
+        Sharing: {
+            /** Pod Names */
+            pod_names: string[];
+            /** Pods */
+            pods: number;
+            /** Workloads */
+            workloads: string[];
+        };
+        /** Subject */
+        Subject: {
+            /** Broad */
+            broad: boolean;
+            /** Covers */
+            covers: string | null;
+            /** Exists */
+            exists: boolean | null;
+            /** Grants */
+            grants: components["schemas"]["Grant"][];
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "User" | "Group" | "ServiceAccount";
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string | null;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "cluster" | "external" | "built-in";
+        };
+        /** SubjectRef */
+        SubjectRef: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "User" | "Group" | "ServiceAccount";
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string | null;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "cluster" | "external" | "built-in";
+        };
+        /** Target */
+        Target: {
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Namespace */
+            namespace: string;
         };
         /** TestResult */
         TestResult: {
@@ -1697,6 +2261,20 @@ export type components = {
                 msg: string;
                 type: string;
             }[];
+        };
+        /** WorstGrant */
+        WorstGrant: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "exec" | "attach" | "debug" | "port-forward" | "logs" | "delete" | "patch" | "patch-controller" | "read-secret" | "read-configmap" | "impersonate-serviceaccount" | "serviceaccount-token" | "create-pods";
+            subject: components["schemas"]["SubjectRef"];
+            target: components["schemas"]["Target"];
+            /** Via */
+            via: string;
+            /** Wildcard */
+            wildcard: boolean;
         };
     };
     responses: never;
@@ -5385,6 +5963,144 @@ export interface operations {
             };
             /** @description An upstream (Kubernetes API, webhook, LLM) answered with an error */
             502: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_pods_namespace_pod_name_access: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                namespace: string;
+                pod_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PodAccess"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency (MongoDB, Neo4j, Kubernetes) is not available */
+            503: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_api_pods_namespace_pod_name_impact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                namespace: string;
+                pod_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PodImpact"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden: role too low, wrong kind of principal, or a cross-origin request */
+            403: {
+                headers: {
+                    /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
+                    "X-Request-ID": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     /** @description The request id: echoed from the request when valid, else generated (also in the logs) */
                     "X-Request-ID": string;
