@@ -125,6 +125,12 @@ class Settings(BaseSettings):
     kure_log_streams_per_principal: int = Field(default=10, ge=1)
     kure_websockets_per_principal: int = Field(default=20, ge=1)
 
+    # --- Several replicas: the live event log (docs/replicas.md#the-live-event-log) ----------------------------
+    kure_live_log_max_events: int = Field(default=10000, ge=10)
+    kure_live_log_max_age_seconds: float = Field(default=3600.0, gt=0)
+    kure_live_poll_seconds: float = Field(default=0.1, gt=0, le=10)
+    kure_live_prune_seconds: float = Field(default=5.0, gt=0)
+
     # --- Graph (docs/graph.md#configuration) -------------------------------------------------------------------
     kure_graph_watcher: bool = True
     kure_graph_page_size: int = Field(default=500, ge=1)

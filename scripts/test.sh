@@ -16,6 +16,8 @@ bash scripts/web.sh install || { echo "!! Node.js >= 20.19 and npm are required 
 bash scripts/web.sh build
 (cd web && npm run --silent size)
 CHROMIUM="${KURE_CHROMIUM:-/usr/bin/chromium}"
+command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || {
+  echo "!! haproxy not found: the replicas tier needs Debian's haproxy (apt-get install haproxy)" >&2; exit 1; }
 [ -x "$CHROMIUM" ] || { echo "!! $CHROMIUM not found: the browser tests need Debian's chromium (apt-get install chromium)" >&2; exit 1; }
 
 started_here=0
@@ -28,7 +30,7 @@ cleanup() { if [ "$started_here" = 1 ]; then python3 scripts/services.py down ||
 trap cleanup EXIT
 python3 scripts/services.py status
 
-echo "== pytest (unit, integration, e2e, kubeapi, fuzz)"
+echo "== pytest (unit, integration, e2e, kubeapi, replicas, fuzz)"
 export KURE_REQUIRE_SERVICES=1
 # pytest exits 5 when it ran no test: that is a failure here, and set -e propagates it.
 $BIN/pytest -q -p no:cacheprovider "$@"

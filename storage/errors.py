@@ -28,3 +28,10 @@ def is_duplicate_key(exc: BaseException) -> bool:
     if isinstance(exc, DuplicateKeyError):
         return True
     return isinstance(exc, OperationFailure) and "UNIQUE constraint failed" in str(exc)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """The database could not be reached (down, unreachable, timed out): an outage, not a defect."""
+    from pymongo.errors import ConnectionFailure, ServerSelectionTimeoutError
+
+    return isinstance(exc, ConnectionFailure | ServerSelectionTimeoutError)

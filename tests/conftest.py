@@ -183,7 +183,7 @@ async def kube_config(fake_kube: FakeKubeApi, tmp_path: Path) -> KubeConfig:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that names no tier needs no service: it belongs to the unit tier."""
-    tiers = ("unit", "integration", "e2e", "kubeapi", "fuzz")
+    tiers = ("unit", "integration", "e2e", "kubeapi", "replicas", "fuzz")
     for item in items:
         if not any(item.get_closest_marker(tier) for tier in tiers):
             item.add_marker(pytest.mark.unit)

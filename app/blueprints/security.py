@@ -113,7 +113,7 @@ def create_blueprint(security: SecurityService) -> Blueprint:
     async def request_rescan() -> tuple[dict[str, Any], int]:
         user = current_principal().user
         assert user is not None  # the write guard admits user sessions only
-        security.request_rescan(str(user["username"]))
+        await security.request_rescan(str(user["username"]))
         return {"requested": True}, 202
 
     @blueprint.post("/metrics/security-scan-duration")

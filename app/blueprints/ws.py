@@ -1,6 +1,7 @@
 """The live event feed ``WS /api/ws`` (docs/api.md#websocket).
 
-The upgrade is accepted first so that refusals are observable as close codes. Each connection runs a sender
+The upgrade is accepted first so that refusals are observable as close codes. ``?after=<seq>`` resumes: the
+messages after that sequence are sent first (app/ws/feed.py). Each connection runs a sender
 (draining its hub queue), a pinger (every 20 s: re-check the session, queue a ping), a receiver (reads and
 ignores client frames, enforcing the 64 KiB limit) and waits for whichever ends first or for the hub to ask it
 to close.
@@ -16,6 +17,8 @@ from quart import Blueprint, websocket
 
 from app.http.guards import Gatekeeper, websocket_guard
 from app.services.auth import AuthService
+from app.services.replicas import PrincipalCaps
+from app.ws.feed import LiveFeed
 from app.ws.hub import TOO_MANY_CONNECTIONS, TOO_MANY_CONNECTIONS_CODE, Hub, HubClient
 
 log = logging.getLogger("kure.ws")
@@ -27,6 +30,8 @@ async def _send_loop(client: HubClient) -> None:
     # A plain queue.get(): at 500 clients x 100 events/s a timed wait per message (a task and a timer each)
     # cost more than the sends themselves; pings and closing are other tasks' business.
     connection = websocket._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup, not one a frame
+    while client.backlog:
+        await connection.send(client.backlog.popleft())
     while True:
         frame = await client.queue.get()
         await connection.send(frame)
@@ -64,7 +69,9 @@ async def _wait_closing(client: HubClient) -> None:
         await client.closed.wait()
 
 
-def create_blueprint(hub: Hub, auth: AuthService, gatekeeper: Gatekeeper, ping_seconds: float) -> Blueprint:
+def create_blueprint(
+    hub: Hub, feed: LiveFeed, caps: PrincipalCaps, auth: AuthService, gatekeeper: Gatekeeper, ping_seconds: float
+) -> Blueprint:
     blueprint = Blueprint("ws", __name__)
 
     @blueprint.websocket("/api/ws")
@@ -84,9 +91,27 @@ def create_blueprint(hub: Hub, auth: AuthService, gatekeeper: Gatekeeper, ping_s
             await websocket.close(4403, "Cross-origin request refused")
             return
 
+        after = resume_after(websocket.args.get("after"))
+        try:
+            slot = await caps.claim("websocket", principal.key, hub.max_per_principal)
+        except Exception:
+            log.warning("WebSocket refused: connection slots unavailable (MongoDB)")
+            await websocket.close(1011, "Server error")
+            return
+        if slot is None:
+            await websocket.close(TOO_MANY_CONNECTIONS_CODE, TOO_MANY_CONNECTIONS)
+            return
         client = HubClient(user_id=principal.user["_id"] if principal.user else None, session_id=principal.session_id,
                            principal=principal.key)
-        if not hub.try_register(client):
+        try:
+            attached = await feed.attach(client, after)
+        except Exception:
+            caps.release(slot)
+            log.warning("WebSocket resume failed: event log unavailable")
+            await websocket.close(1011, "Server error")
+            return
+        if not attached:
+            caps.release(slot)
             await websocket.close(TOO_MANY_CONNECTIONS_CODE, TOO_MANY_CONNECTIONS)
             return
         closing = asyncio.create_task(_wait_closing(client))
@@ -100,6 +125,7 @@ def create_blueprint(hub: Hub, auth: AuthService, gatekeeper: Gatekeeper, ping_s
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
             hub.unregister(client)
+            caps.release(slot)
             for task in tasks:
                 task.cancel()
             for task in tasks:
@@ -110,3 +136,11 @@ def create_blueprint(hub: Hub, auth: AuthService, gatekeeper: Gatekeeper, ping_s
                 await websocket.close(client.close_code, client.close_reason)
 
     return blueprint
+
+
+def resume_after(value: str | None) -> int | None:
+    """The ``after`` query parameter: the last sequence the client saw. Anything but a non-negative integer is
+    ignored (the connection starts from now, as without it)."""
+    if value is None or not value.isdigit() or len(value) > 18:
+        return None
+    return int(value)

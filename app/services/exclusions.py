@@ -18,7 +18,7 @@ from app.core.cache import CachedValue
 from app.core.clock import Clock
 from app.core.errors import ApiError
 from app.core.timefmt import iso
-from app.ws.hub import Hub
+from app.ws.feed import Publisher
 from storage.exclusions import ExclusionRepository
 
 # The security area's: delete a namespace's ACTIVE findings, return their ids (no broadcast).
@@ -53,6 +53,12 @@ class ExclusionRules:
     def invalidate(self) -> None:
         self._lists.invalidate()
 
+    def on_live_message(self, message_type: str) -> None:
+        """Every replica reads the live feed in order: an exclusion changed on another replica drops this copy
+        before this replica shows the change to its clients (else the copy is at most 2 s old)."""
+        if message_type in ("namespace_exclusion", "pod_exclusion"):
+            self.invalidate()
+
     async def namespace_excluded(self, namespace: str) -> bool:
         namespaces, _ = await self._lists.get()
         return namespace in namespaces
@@ -70,7 +76,7 @@ class ExclusionService:
         self,
         repository: ExclusionRepository,
         rules: ExclusionRules,
-        hub: Hub,
+        feed: Publisher,
         clock: Clock,
         *,
         purge_open_pods: OpenPodPurge,
@@ -78,7 +84,7 @@ class ExclusionService:
     ) -> None:
         self.repository = repository
         self.rules = rules
-        self.hub = hub
+        self.feed = feed
         self.clock = clock
         self._purge_open_pods = purge_open_pods
         self._purge_findings = purge_findings
@@ -96,19 +102,20 @@ class ExclusionService:
         self.invalidate()
         if created:
             for ns, pod, ids in await self._purge_open_pods(namespace, None):
-                self.hub.publish("pod_deleted", {"namespace": ns, "pod_name": pod, "ids": ids,
-                                                 "reason": "namespace_excluded"})
+                await self.feed.publish("pod_deleted", {"namespace": ns, "pod_name": pod, "ids": ids,
+                                                        "reason": "namespace_excluded"})
             finding_ids = await self._purge_findings(namespace)
             if finding_ids:
-                self.hub.publish("security_finding_deleted", {"ids": finding_ids, "reason": "namespace_excluded"})
-            self.hub.publish("namespace_exclusion", {"namespace": namespace, "action": "excluded"})
+                await self.feed.publish("security_finding_deleted",
+                                        {"ids": finding_ids, "reason": "namespace_excluded"})
+            await self.feed.publish("namespace_exclusion", {"namespace": namespace, "action": "excluded"})
         return present_namespace(row), created
 
     async def include_namespace(self, namespace: str) -> None:
         if not await self.repository.remove_namespace(namespace):
             raise ApiError(404, f"Namespace '{namespace}' not found in exclusion list")
         self.invalidate()
-        self.hub.publish("namespace_exclusion", {"namespace": namespace, "action": "included"})
+        await self.feed.publish("namespace_exclusion", {"namespace": namespace, "action": "included"})
 
     # --- pod patterns --------------------------------------------------------------------------------------
 
@@ -120,13 +127,14 @@ class ExclusionService:
         self.invalidate()
         if created:
             for ns, pod, ids in await self._purge_open_pods(namespace, pod_name):
-                self.hub.publish("pod_deleted", {"namespace": ns, "pod_name": pod, "ids": ids,
-                                                 "reason": "pod_excluded"})
-            self.hub.publish("pod_exclusion", {"pod_name": pod_name, "namespace": namespace, "action": "excluded"})
+                await self.feed.publish("pod_deleted", {"namespace": ns, "pod_name": pod, "ids": ids,
+                                                        "reason": "pod_excluded"})
+            await self.feed.publish("pod_exclusion",
+                                    {"pod_name": pod_name, "namespace": namespace, "action": "excluded"})
         return present_pod(row), created
 
     async def include_pods(self, pod_name: str, namespace: str | None) -> None:
         if not await self.repository.remove_pod_pattern(pod_name, namespace):
             raise ApiError(404, f"Pod pattern '{pod_name}' not found in exclusion list")
         self.invalidate()
-        self.hub.publish("pod_exclusion", {"pod_name": pod_name, "namespace": namespace, "action": "included"})
+        await self.feed.publish("pod_exclusion", {"pod_name": pod_name, "namespace": namespace, "action": "included"})

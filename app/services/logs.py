@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncGenerator, Callable
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 import aiohttp
@@ -90,6 +90,14 @@ def sse_data(line: bytes) -> bytes:
         line = line[:-1]
     text = line.decode("utf-8", errors="replace")
     return b"data: " + text.encode("utf-8") + b"\n\n"
+
+
+class SharedCaps(Protocol):
+    """Per-principal slots counted over every replica (app/services/replicas.py)."""
+
+    async def claim(self, kind: str, principal: str, cap: int) -> str | None: ...
+
+    def release(self, slot_id: str) -> None: ...
 
 
 class LogStream:
@@ -191,8 +199,11 @@ class LogService:
         max_streams: int = MAX_STREAMS,
         max_streams_per_principal: int = MAX_STREAMS_PER_PRINCIPAL,
         keepalive_seconds: float = KEEPALIVE_SECONDS,
+        caps: SharedCaps | None = None,
     ) -> None:
         self.kube = kube
+        #: Counts the per-principal cap over every replica; without it (unit tests) this process counts alone.
+        self.caps = caps
         self.max_streams = max_streams
         self.max_streams_per_principal = max_streams_per_principal
         self.keepalive_seconds = keepalive_seconds
@@ -254,7 +265,12 @@ class LogService:
         await self.kube.require()
         if self.active_streams >= self.max_streams:
             raise ApiError(429, TOO_MANY_STREAMS, {"Retry-After": STREAM_RETRY_AFTER})
-        if self.streams_of(principal) >= self.max_streams_per_principal:
+        slot: str | None = None
+        if self.caps is not None:
+            slot = await self.caps.claim("log_stream", principal, self.max_streams_per_principal)
+        if (slot is None and self.caps is not None) or self.streams_of(principal) >= self.max_streams_per_principal:
+            if slot is not None and self.caps is not None:
+                self.caps.release(slot)
             raise ApiError(429, TOO_MANY_OWN_STREAMS.format(limit=self.max_streams_per_principal),
                            {"Retry-After": STREAM_RETRY_AFTER})
         self.active_streams += 1
@@ -265,6 +281,8 @@ class LogService:
             nonlocal released
             if not released:
                 released = True
+                if slot is not None and self.caps is not None:
+                    self.caps.release(slot)
                 self.active_streams -= 1
                 remaining = self.streams_of(principal) - 1
                 if remaining > 0:

@@ -36,7 +36,7 @@ from app.kube.rows import container_status_rows
 from app.kube.rows import event_rows as kube_event_rows
 from app.services.logs import pod_not_found, pod_path, read_pod
 from app.services.mirror_gate import decide
-from app.ws.hub import Hub
+from app.ws.feed import Publisher
 from storage.mirrors import MirrorRepository
 
 log = logging.getLogger("kure.mirror")
@@ -278,7 +278,7 @@ class MirrorService:
         self,
         repository: MirrorRepository,
         kube: KubeAccess,
-        hub: Hub,
+        feed: Publisher,
         clock: Clock,
         *,
         pods: PodLookup,
@@ -292,7 +292,7 @@ class MirrorService:
     ) -> None:
         self.repository = repository
         self.kube = kube
-        self.hub = hub
+        self.feed = feed
         self.clock = clock
         self._pods = pods
         self._ttl_default = ttl_default
@@ -441,7 +441,7 @@ class MirrorService:
                 # Without its record the pod would only be found by the orphan sweep; remove it now.
                 await self._delete_pod_quietly(namespace, doc["mirror_pod_name"])
                 raise
-        self.hub.publish("mirror_created", summary(doc))
+        await self.feed.publish("mirror_created", summary(doc))
         return full(doc)
 
     def _too_many(self) -> ApiError:
@@ -482,8 +482,8 @@ class MirrorService:
             raise mirror_not_found(mirror_id)
         return doc
 
-    def _deleted(self, doc: dict[str, Any], reason: str) -> None:
-        self.hub.publish("mirror_deleted", {
+    async def _deleted(self, doc: dict[str, Any], reason: str) -> None:
+        await self.feed.publish("mirror_deleted", {
             "mirror_id": doc["_id"], "mirror_pod_name": doc["mirror_pod_name"], "namespace": doc["namespace"],
             "reason": reason,
         })
@@ -491,14 +491,14 @@ class MirrorService:
     async def _gone(self, doc: dict[str, Any]) -> None:
         """The pod vanished: drop the record; broadcast only if this call removed it."""
         if await self.repository.delete(doc["_id"]):
-            self._deleted(doc, "gone")
+            await self._deleted(doc, "gone")
 
     async def _observe(self, doc: dict[str, Any], phase: str) -> dict[str, Any]:
         if phase == doc["status"]:
             return doc
         if await self.repository.set_status(doc["_id"], phase):
-            self.hub.publish("mirror_status_change",
-                             {"mirror_id": doc["_id"], "status": phase, "previous_status": doc["status"]})
+            await self.feed.publish("mirror_status_change",
+                                    {"mirror_id": doc["_id"], "status": phase, "previous_status": doc["status"]})
         return {**doc, "status": phase}
 
     async def _events(self, namespace: str, name: str) -> list[dict[str, Any]]:
@@ -531,7 +531,7 @@ class MirrorService:
     async def _remove(self, doc: dict[str, Any], reason: str) -> None:
         await self._delete_pod(doc["namespace"], doc["mirror_pod_name"])
         if await self.repository.delete(doc["_id"]):
-            self._deleted(doc, reason)
+            await self._deleted(doc, reason)
 
     async def delete(self, mirror_id: str) -> None:
         doc = await self._existing(mirror_id)

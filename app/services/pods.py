@@ -20,7 +20,7 @@ from app.core.errors import ApiError
 from app.core.locks import KeyedLocks
 from app.core.metrics import POD_FAILURES
 from app.schemas.pods import PodReport, present_full, present_summary
-from app.ws.hub import Hub
+from app.ws.feed import Publisher
 from storage.errors import DuplicateError
 from storage.pods import OPEN_STATUSES, PodFailureRepository
 
@@ -87,13 +87,13 @@ class GraphInsight(Protocol):
 
 class PodService:
     def __init__(
-        self, repository: PodFailureRepository, exclusions: ExclusionChecks, hub: Hub, notifier: Notifier,
+        self, repository: PodFailureRepository, exclusions: ExclusionChecks, feed: Publisher, notifier: Notifier,
         clock: Clock, *, ai: AiSolutions | None = None, insight: GraphInsight | None = None,
         secrets: Iterable[str] = (),
     ) -> None:
         self.repository = repository
         self.exclusions = exclusions
-        self.hub = hub
+        self.feed = feed
         self.notifier = notifier
         self.clock = clock
         self.secrets = tuple(secrets)
@@ -140,7 +140,7 @@ class PodService:
                 require_reason=report.failure_reason if reason_given else None,
             )
             if doc is not None:
-                return 200, self._accepted(doc, created=False)
+                return 200, await self._accepted(doc, created=False)
 
             recent = await self.repository.recent(namespace, pod_name, RECENT_RECORDS)
             open_record = next((r for r in recent if r["status"] in OPEN_STATUSES), None)
@@ -153,7 +153,7 @@ class PodService:
                 merged = await self._merge_reason_change(selected["_id"], evidence, now)
                 if merged is not None:
                     doc, ai_report = merged
-                    return 200, self._accepted(doc, created=False, ai_report=ai_report)
+                    return 200, await self._accepted(doc, created=False, ai_report=ai_report)
                 continue  # its status changed meanwhile: select again
             if selected is not None and selected["status"] == "ignored":
                 doc = await self.repository.update_by_id(
@@ -168,7 +168,7 @@ class PodService:
             except DuplicateError:
                 conflicted = True
                 continue  # a concurrent report opened the incident first: merge into it
-            return 200, self._accepted(doc, created=True, ai_report=present_full(doc))
+            return 200, await self._accepted(doc, created=True, ai_report=present_full(doc))
         raise ApiError(503, "Database not available")  # persistent write conflicts: let the agent retry
 
     async def _merge_reason_change(
@@ -208,13 +208,13 @@ class PodService:
         }
         return await self.repository.insert_open(doc)
 
-    def _accepted(
+    async def _accepted(
         self, doc: dict[str, Any], *, created: bool, ai_report: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         """Side effects of an accepted, non-quiet report; ``ai_report`` set means a new solution is due."""
         summary = present_summary(doc)
         POD_FAILURES.labels(summary["namespace"], summary["failure_reason"]).inc()
-        self.hub.publish("pod_failure", summary)
+        await self.feed.publish("pod_failure", summary)
         if created:
             self.notifier.notify("pod_failure", notification_data(doc))
         if ai_report is not None and self.ai is not None:
@@ -273,7 +273,7 @@ class PodService:
                 raise ApiError(409, f"Pod already has an open incident (id {holder_id})") from None
             if updated is None:
                 continue  # changed concurrently: evaluate the transition again
-            self.hub.publish("pod_status_change", {
+            await self.feed.publish("pod_status_change", {
                 "id": updated["_id"], "namespace": updated["namespace"], "pod_name": updated["pod_name"],
                 "status": target, "previous_status": current,
             })
@@ -293,7 +293,7 @@ class PodService:
         updated = await self.repository.set_status(record, "resolved", changes)
         if updated is None:
             return 0
-        self.hub.publish("pod_deleted", {"namespace": namespace, "pod_name": pod_name, "ids": [updated["_id"]],
+        await self.feed.publish("pod_deleted", {"namespace": namespace, "pod_name": pod_name, "ids": [updated["_id"]],
                                          "reason": "recovered"})
         self.notifier.notify("pod_resolved", notification_data(updated))
         return 1
@@ -309,7 +309,7 @@ class PodService:
         updated = await self.repository.update_by_id(record_id, {"solution": solution, "solution_source": source})
         if updated is None:
             raise ApiError(404, NOT_FOUND)
-        self.hub.publish("solution_updated", {"id": record_id, "solution": solution, "solution_source": source})
+        await self.feed.publish("solution_updated", {"id": record_id, "solution": solution, "solution_source": source})
         return present_summary(updated)
 
     # --- exclusions and retention --------------------------------------------------------------------------
@@ -344,9 +344,9 @@ class SolutionWriter:
     (app/ai/solutions.py) hands each answer to. Separate from :class:`PodService` so that the AI service, which the
     pod service calls, does not need the pod service back."""
 
-    def __init__(self, repository: PodFailureRepository, hub: Hub) -> None:
+    def __init__(self, repository: PodFailureRepository, feed: Publisher) -> None:
         self.repository = repository
-        self.hub = hub
+        self.feed = feed
 
     async def store(self, record_id: int, solution: str, for_reason: str) -> None:
         """Store a background AI answer unless the record's reason changed meanwhile; broadcast on success."""
@@ -354,4 +354,4 @@ class SolutionWriter:
         if doc is None or doc.get("failure_reason") != for_reason:
             return
         await self.repository.update_by_id(record_id, {"solution": solution, "solution_source": "ai"})
-        self.hub.publish("solution_updated", {"id": record_id, "solution": solution, "solution_source": "ai"})
+        await self.feed.publish("solution_updated", {"id": record_id, "solution": solution, "solution_source": "ai"})

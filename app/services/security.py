@@ -30,7 +30,7 @@ from app.core.metrics import SCAN_DURATION, SECURITY_FINDINGS
 from app.core.timefmt import iso
 from app.schemas.security import FindingReport
 from app.services.registries import UNTRUSTED_REGISTRY_CHECK, matching_registry, registry_keys
-from app.ws.hub import Hub
+from app.ws.feed import Publisher
 from storage.findings import FindingFilter, FindingRepository, ScanWindow
 from storage.trusted_registries import TrustedRegistryRepository
 
@@ -92,7 +92,7 @@ class SecurityService:
         self,
         findings: FindingRepository,
         registries: TrustedRegistryRepository,
-        hub: Hub,
+        feed: Publisher,
         clock: Clock,
         *,
         sweep_seconds: int,
@@ -104,7 +104,7 @@ class SecurityService:
     ) -> None:
         self.findings = findings
         self.registries = registries
-        self.hub = hub
+        self.feed = feed
         self.clock = clock
         self.sweep_seconds = sweep_seconds
         self.exclusions = exclusions
@@ -148,7 +148,7 @@ class SecurityService:
         SECURITY_FINDINGS.labels(report.severity).inc()
         finding = public_finding(doc)
         if created:
-            self.hub.publish("security_finding", finding)
+            await self.feed.publish("security_finding", finding)
             await self._notify(finding)
         return ReportOutcome(200, finding)
 
@@ -198,7 +198,7 @@ class SecurityService:
     ) -> int:
         ids = await self.findings.delete_resource(resource_type, namespace, resource_name, check_names)
         if ids:
-            self.hub.publish("security_finding_deleted", {"ids": ids, "reason": "resource_deleted"})
+            await self.feed.publish("security_finding_deleted", {"ids": ids, "reason": "resource_deleted"})
         return len(ids)
 
     async def delete_active_in_namespace(self, namespace: str) -> list[int]:
@@ -218,7 +218,7 @@ class SecurityService:
         log.info("Clearing window opened at %s closed (%s): %d finding(s) swept", iso(window.opened_at), cause,
                  len(ids))
         if ids:
-            self.hub.publish("security_finding_deleted", {"ids": ids, "reason": "scan_clear"})
+            await self.feed.publish("security_finding_deleted", {"ids": ids, "reason": "scan_clear"})
         return ids
 
     async def sweep_expired(self, now: datetime | None = None) -> list[int]:
@@ -236,10 +236,10 @@ class SecurityService:
             if window is not None:
                 log.info("Clearing window opened at %s closed without sweeping (scan failed)",
                          iso(window.opened_at))
-        self.hub.publish("security_rescan_status", {"status": status, "reason": reason})
+        await self.feed.publish("security_rescan_status", {"status": status, "reason": reason})
 
-    def request_rescan(self, username: str) -> None:
-        self.hub.publish("security_rescan_request", {"requested_by": username})
+    async def request_rescan(self, username: str) -> None:
+        await self.feed.publish("security_rescan_request", {"requested_by": username})
 
     @staticmethod
     def record_scan_duration(seconds: float) -> None:
@@ -256,8 +256,8 @@ class SecurityService:
         if created:
             ids = await self.findings.delete_active_matching_registry(UNTRUSTED_REGISTRY_CHECK, registry)
             if ids:
-                self.hub.publish("security_finding_deleted", {"ids": ids, "reason": "registry_trusted"})
-            self.hub.publish("trusted_registry_change", {"registry": registry, "action": "added"})
+                await self.feed.publish("security_finding_deleted", {"ids": ids, "reason": "registry_trusted"})
+            await self.feed.publish("trusted_registry_change", {"registry": registry, "action": "added"})
         return public_registry(doc), created
 
     async def remove_registry(self, raw: str) -> None:
@@ -265,4 +265,4 @@ class SecurityService:
         doc = await self.registries.delete(registry)
         if doc is None:
             raise ApiError(404, f"Registry '{registry}' not found in trusted list")
-        self.hub.publish("trusted_registry_change", {"registry": doc["registry"], "action": "removed"})
+        await self.feed.publish("trusted_registry_change", {"registry": doc["registry"], "action": "removed"})

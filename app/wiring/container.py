@@ -17,6 +17,7 @@ Services that would need each other are built in one direction instead:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Protocol
 
 from neo4j import AsyncDriver
@@ -40,16 +41,20 @@ from app.services.logs import LogService
 from app.services.mirror import MirrorService
 from app.services.notifications import NotificationService
 from app.services.pods import PodService, SolutionWriter
+from app.services.replicas import Leases, PrincipalCaps, replica_name
 from app.services.security import SecurityService
 from app.settings import Settings
 from app.wiring.secrets import Secrets, load_secrets
+from app.ws.feed import LiveFeed
 from app.ws.hub import Hub
 from graph.driver import driver_from_settings
 from graph.status import SyncStatus
 from storage.app_settings import SettingsRepository
 from storage.counters import Counters
+from storage.events import EventLog
 from storage.exclusions import ExclusionRepository
 from storage.findings import FindingRepository
+from storage.leases import LeaseRepository
 from storage.llm_config import LlmConfigRepository
 from storage.login_attempts import LoginAttemptRepository
 from storage.mirrors import MirrorRepository
@@ -57,6 +62,7 @@ from storage.mongo import MongoHandle, connect
 from storage.notifications import NotificationRepository
 from storage.pods import PodFailureRepository
 from storage.sessions import SessionRepository
+from storage.slots import SlotRepository
 from storage.trusted_registries import TrustedRegistryRepository
 from storage.users import UserRepository
 
@@ -83,9 +89,13 @@ class Repositories:
     findings: FindingRepository
     trusted_registries: TrustedRegistryRepository
     mirrors: MirrorRepository
+    #: What the replicas share (docs/replicas.md): the live feed's event log, connection slots, job leases.
+    event_log: EventLog
+    slots: SlotRepository
+    leases: LeaseRepository
 
     @classmethod
-    def over(cls, mongo: MongoHandle) -> Repositories:
+    def over(cls, mongo: MongoHandle, settings: Settings) -> Repositories:
         db = mongo.db
         counters = Counters(db)
         return cls(
@@ -101,12 +111,17 @@ class Repositories:
             findings=FindingRepository(db, counters),
             trusted_registries=TrustedRegistryRepository(db, counters),
             mirrors=MirrorRepository(db),
+            event_log=EventLog(db, max_events=settings.kure_live_log_max_events,
+                               max_age=timedelta(seconds=settings.kure_live_log_max_age_seconds)),
+            slots=SlotRepository(db),
+            leases=LeaseRepository(db),
         )
 
     def indexed(self) -> tuple[Repository, ...]:
         """The repositories that keep indexes (created once MongoDB answers, app/wiring/jobs.py)."""
         return (self.users, self.sessions, self.login_attempts, self.settings, self.exclusions, self.notifications,
-                self.pods, self.llm_config, self.findings, self.trusted_registries, self.mirrors)
+                self.pods, self.llm_config, self.findings, self.trusted_registries, self.mirrors, self.event_log,
+                self.slots, self.leases)
 
 
 @dataclass(frozen=True)
@@ -124,6 +139,11 @@ class Services:
     dependencies: Dependencies
     tasks: TaskGroup
     hub: Hub
+    #: This process's name among the replicas (slots and leases are held under it).
+    replica: str
+    feed: LiveFeed
+    caps: PrincipalCaps
+    leases: Leases
     kube: KubeAccess
     llm: LlmClient
     graph_driver: AsyncDriver | None
@@ -166,7 +186,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mongo: Mon
     owns_mongo = mongo is None
     mongodb, neo4j, kubernetes, http = settings.mongodb, settings.neo4j, settings.kubernetes, settings.http
     mongo = mongo or connect(mongodb.uri, mongodb.database, mongodb.timeout_ms)
-    repositories = Repositories.over(mongo)
+    repositories = Repositories.over(mongo, settings)
     dependencies = Dependencies(
         mongodb=DependencyState("mongodb", True),
         neo4j=DependencyState("neo4j", neo4j.uri is not None),
@@ -174,6 +194,13 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mongo: Mon
     )
     tasks = TaskGroup()
     hub = Hub(max_per_principal=http.websockets_per_principal)
+    # Several replicas share one live feed (every message goes through the event log in MongoDB), the
+    # per-principal connection caps and the leases of the jobs that run on one replica at a time.
+    replica = replica_name()
+    feed = LiveFeed(repositories.event_log, hub, clock, poll_seconds=settings.kure_live_poll_seconds,
+                    window=settings.kure_live_log_max_events)
+    caps = PrincipalCaps(repositories.slots, clock, tasks, replica)
+    leases = Leases(repositories.leases, clock, replica)
     # The one Kubernetes client of the process (app/kube/access.py); every call reports reachability.
     kube = KubeAccess(kubernetes.kubeconfig, kubernetes.mode, on_status=dependencies.kubernetes.set)
     llm = LlmClient()
@@ -186,24 +213,25 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mongo: Mon
                        http.session_seconds)
     app_settings = AppSettingsService(repositories.settings)
     exclusion_rules = ExclusionRules(repositories.exclusions, clock)
+    feed.listeners.append(exclusion_rules.on_live_message)
     notifier = NotificationService(repositories.notifications, box, clock, tasks)
     # Graph insight reads Neo4j only; the pod service, the AI prompt and the mirror preview ask it.
     insight = InsightService(lambda: graph_driver, database=neo4j.database, query_timeout=neo4j.query_timeout,
                              summary_timeout=neo4j.summary_timeout)
     solutions = SolutionService(llm, secrets=backend_secrets)
     ai = AiService(repositories.llm_config, box, clock, tasks, llm, solutions,
-                   scheduler=SolutionScheduler(solutions, SolutionWriter(repositories.pods, hub).store),
+                   scheduler=SolutionScheduler(solutions, SolutionWriter(repositories.pods, feed).store),
                    impact=insight.impact_summary)
-    pods = PodService(repositories.pods, exclusion_rules, hub, notifier, clock, ai=ai, insight=insight,
+    pods = PodService(repositories.pods, exclusion_rules, feed, notifier, clock, ai=ai, insight=insight,
                       secrets=backend_secrets)
     security = SecurityService(
-        repositories.findings, repositories.trusted_registries, hub, clock,
+        repositories.findings, repositories.trusted_registries, feed, clock,
         sweep_seconds=settings.kure_scan_sweep_seconds,
         exclusions=exclusion_rules, notifier=notifier, llm_config=ai, llm=llm, secrets=backend_secrets,
     )
-    exclusions = ExclusionService(repositories.exclusions, exclusion_rules, hub, clock,
+    exclusions = ExclusionService(repositories.exclusions, exclusion_rules, feed, clock,
                                   purge_open_pods=pods.purge_open, purge_findings=security.delete_active_in_namespace)
-    logs = LogService(kube, max_streams_per_principal=http.log_streams_per_principal)
+    logs = LogService(kube, max_streams_per_principal=http.log_streams_per_principal, caps=caps)
 
     async def trusted_registries() -> list[str]:
         return [str(doc["registry"]) for doc in await repositories.trusted_registries.all()]
@@ -212,14 +240,15 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mongo: Mon
         return await app_settings.get("mirror_ttl_seconds")
 
     mirrors = MirrorService(
-        repositories.mirrors, kube, hub, clock,
+        repositories.mirrors, kube, feed, clock,
         pods=repositories.pods.get, ttl_default=mirror_ttl, llm_config=ai.config, llm=llm, secrets=backend_secrets,
         trusted_registries=trusted_registries, blast_radius=insight.mirror_blast_radius,
     )
     diagram = DiagramService(graph_driver, kube, database=neo4j.database, query_timeout=neo4j.query_timeout)
     return Services(
         settings=settings, clock=clock, secrets=secrets, box=box, mongo=mongo, owns_mongo=owns_mongo,
-        repositories=repositories, dependencies=dependencies, tasks=tasks, hub=hub, kube=kube, llm=llm,
+        repositories=repositories, dependencies=dependencies, tasks=tasks, hub=hub, replica=replica, feed=feed,
+        caps=caps, leases=leases, kube=kube, llm=llm,
         graph_driver=graph_driver, graph_status=graph_status, health=health,
         auth=auth, app_settings=app_settings, exclusion_rules=exclusion_rules, notifier=notifier, ai=ai, pods=pods,
         security=security, exclusions=exclusions, logs=logs, mirrors=mirrors, diagram=diagram,

@@ -8,7 +8,14 @@
 - ``kube-probe``: once at startup, so ``/health`` knows the cluster's state from the start;
 - ``mirror-reaper``: every 15 s, expired, vanished and orphaned mirror pods
   (docs/api.md#watching-and-removing-mirrors);
-- ``graph-watcher``: with Neo4j configured, mirror the cluster into the graph while this replica holds the lease.
+- ``graph-watcher``: with Neo4j configured, mirror the cluster into the graph while this replica holds the lease;
+- ``live-writer`` and ``live-tail``: this replica's writes to the live feed's event log in MongoDB, and its tail of
+  that log, which fans every message out to this replica's WebSocket clients (app/ws/feed.py);
+- ``live-log-prune``: every ``KURE_LIVE_PRUNE_SECONDS``, the event log's retention by age and count;
+- ``slot-refresh``: every 20 s, this replica's WebSocket and log-stream slots stay counted.
+
+Several replicas (docs/replicas.md#leases): the mirror reaper and the scan-window sweep run on one replica at a time,
+under a lease in MongoDB; the graph watcher under its lease in Neo4j; the others are idempotent and run everywhere.
 
 A periodic job that fails is logged and runs again at its next tick (app/core/tasks.py).
 """
@@ -25,9 +32,11 @@ from typing import Any
 from app.core.backoff import Backoff
 from app.kube import load_kube_config
 from app.services.mirror import REAP_SECONDS as MIRROR_REAP_SECONDS
+from app.services.replicas import SLOT_REFRESH_SECONDS, outage_tolerant
 from app.services.security import MAX_SWEEP_CHECK_SECONDS
 from app.wiring.container import Services
 from graph.sync import GraphSyncOptions, GraphWatcher
+from storage.server import detect as detect_server
 
 log = logging.getLogger("kure.jobs")
 
@@ -55,13 +64,22 @@ class BackgroundJobs:
         settings = services.settings
         retention = settings.kure_retention_interval_seconds
         sweep = min(MAX_SWEEP_CHECK_SECONDS, float(settings.kure_scan_sweep_seconds))
+        leased = services.leases.leased
         jobs = [
             Job("mongo-bootstrap", self.bootstrap_mongo),
             Job("session-purge", self.purge_sessions, every=SESSION_PURGE_SECONDS, initial_delay=SESSION_PURGE_SECONDS),
             Job("retention", self.apply_retention, every=retention, initial_delay=retention),
-            Job("security-scan-sweep", services.security.sweep_expired, every=sweep, initial_delay=sweep),
+            Job("live-writer", services.feed.run_writer),
+            Job("live-tail", services.feed.run_tail),
+            Job("live-log-prune", outage_tolerant("live-log-prune", services.feed.prune),
+                every=settings.kure_live_prune_seconds),
+            Job("slot-refresh", outage_tolerant("slot-refresh", services.caps.refresh), every=SLOT_REFRESH_SECONDS,
+                initial_delay=SLOT_REFRESH_SECONDS),
+            Job("security-scan-sweep", leased("security-scan-sweep", 3 * sweep, services.security.sweep_expired),
+                every=sweep, initial_delay=sweep),
             Job("kube-probe", services.kube.probe),
-            Job("mirror-reaper", services.mirrors.reap, every=MIRROR_REAP_SECONDS, initial_delay=MIRROR_REAP_SECONDS),
+            Job("mirror-reaper", leased("mirror-reaper", 3 * MIRROR_REAP_SECONDS, services.mirrors.reap),
+                every=MIRROR_REAP_SECONDS, initial_delay=MIRROR_REAP_SECONDS),
         ]
         if services.graph_driver is not None:
             jobs.append(Job("graph-watcher", self.run_graph_watcher))
@@ -77,6 +95,7 @@ class BackgroundJobs:
 
     async def stop(self) -> None:
         await self._services.tasks.close()
+        await self._services.leases.release_all()
         if self.graph_watcher is not None:
             await self.graph_watcher.release()  # let another replica take the lease at once
 
@@ -89,6 +108,10 @@ class BackgroundJobs:
         while True:
             try:
                 await services.mongo.ping()
+                # FerretDB does not isolate concurrent updates of one document: the counters also claim each number
+                # there (storage/counters.py, storage/server.py); MongoDB needs no claim.
+                traits = await detect_server(services.mongo.client, services.mongo.embedded)
+                services.repositories.counters.isolated_updates = traits.isolated_updates
                 for repository in services.repositories.indexed():
                     await repository.ensure_indexes()
                 services.dependencies.mongodb.set(True)

@@ -1,8 +1,10 @@
-"""The one WebSocket fan-out hub (docs/api.md#websocket).
+"""This replica's WebSocket fan-out (docs/api.md#websocket).
 
-``publish`` encodes a message once and drops it into every client's bounded queue without waiting; a client whose
+``deliver`` drops a message, encoded once, into every client's bounded queue without waiting; a client whose
 queue (256) overflows is marked too slow and closed with 1013 by its own sender, so a stuck client never slows
-the publisher, other clients, or the request that caused the event.
+the tail of the event log (app/ws/feed.py), other clients, or the request that caused the event. Each client
+remembers the last sequence queued for it (``position``), so a message reaches it at most once; a resuming
+client's missed messages wait in its ``backlog``, which its sender empties before the queue.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +35,10 @@ class HubClient:
     close_code: int | None = None
     close_reason: str = ""
     closed: asyncio.Event = field(default_factory=asyncio.Event)
+    #: The highest sequence queued (or backlogged) for this client.
+    position: int = 0
+    #: Messages a resuming client missed, sent before anything in ``queue``.
+    backlog: deque[str] = field(default_factory=deque)
 
     def close(self, code: int, reason: str) -> None:
         """Ask the connection to close; its handler notices at once, even while a send is blocked."""
@@ -41,7 +48,7 @@ class HubClient:
         self.closed.set()
 
 
-#: WebSockets one principal may hold in one backend process (a dashboard needs one per open tab).
+#: WebSockets one principal may hold at once across all replicas (a dashboard needs one per open tab).
 MAX_CONNECTIONS_PER_PRINCIPAL = 20
 #: Close code and reason when a principal would exceed it (the 4xxx range mirrors HTTP's 429).
 TOO_MANY_CONNECTIONS_CODE = 4429
@@ -89,8 +96,23 @@ class Hub:
                 self._per_principal.pop(client.principal, None)
         WEBSOCKET_CONNECTIONS.set(len(self._clients))
 
+    def deliver(self, seq: int, frame: str) -> None:
+        """Queue the logged message ``seq`` for every client that has not had it; never blocks."""
+        self.published += 1
+        for client in list(self._clients):
+            if seq > client.position:
+                client.position = seq
+                self._offer(client, frame)
+
+    def resync_all(self, seq: int, reason: str) -> None:
+        """Tell every client to re-fetch: messages up to ``seq`` are lost to this replica."""
+        frame = json.dumps({"type": "resync", "data": {"seq": seq, "reason": reason}}, separators=(",", ":"))
+        for client in list(self._clients):
+            client.position = max(client.position, seq)
+            self._offer(client, frame)
+
     def publish(self, message_type: str, data: dict[str, Any]) -> None:
-        """Queue ``{"type", "data"}`` for every client; never blocks."""
+        """Queue an unlogged ``{"type", "data"}`` for this replica's clients only; never blocks."""
         frame = json.dumps({"type": message_type, "data": data}, separators=(",", ":"), default=str)
         self.published += 1
         for client in list(self._clients):

@@ -63,6 +63,7 @@ async def test_ingest_reaches_websocket_clients(server: Server) -> None:
                                       "failure_reason": "ImagePullBackOff"}) as response:
             record = await response.json()
         message = await asyncio.wait_for(ws.receive_json(), 5)
+        assert isinstance(message.pop("seq"), int)  # its number in the shared feed (docs/replicas.md)
         assert message == {"type": "pod_failure", "data": record}
 
 

@@ -101,5 +101,7 @@ def messages(client: HubClient) -> list[dict[str, Any]]:
 
     out = []
     while not client.queue.empty():
-        out.append(json.loads(client.queue.get_nowait()))
+        message = json.loads(client.queue.get_nowait())
+        assert isinstance(message.pop("seq"), int)  # every logged message is numbered
+        out.append(message)
     return out

@@ -53,12 +53,17 @@ class Feed:
 
     def __init__(self, services: Services) -> None:
         self.client = HubClient(user_id=None, session_id=None)
+        self.last_seq = 0
         services.hub.register(self.client)
 
     def messages(self) -> list[dict[str, Any]]:
         out = []
         while not self.client.queue.empty():
-            out.append(json.loads(self.client.queue.get_nowait()))
+            message = json.loads(self.client.queue.get_nowait())
+            seq = message.pop("seq")  # every logged message is numbered, in publication order
+            assert isinstance(seq, int) and seq > self.last_seq
+            self.last_seq = seq
+            out.append(message)
         return out
 
     def types(self) -> list[str]:

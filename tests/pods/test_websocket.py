@@ -62,6 +62,7 @@ async def test_ingest_is_broadcast_to_header_token_client(client: TestClientProt
             "/api/pods/failed", json={"pod_name": "ws-pod", "namespace": "default"}, headers=SERVICE_HEADERS)
         record = await response.get_json()
         message = await next_message(ws)
+        assert isinstance(message.pop("seq"), int)
         assert message == {"type": "pod_failure", "data": record}
         assert "manifest" not in message["data"] and "logs" not in message["data"]
 
@@ -103,6 +104,20 @@ async def test_oversized_client_frame_closes_1009(client: TestClientProtocol) ->
         assert await close_code(ws) == 1009
 
 
+async def until(check: Callable[[], bool], seconds: float = 5) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not check():
+        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.02)
+
+
+async def until_async(read: Callable[[], Awaitable[int]], expected: int, seconds: float = 5) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while (value := await read()) != expected:
+        assert asyncio.get_running_loop().time() < deadline, f"{value} != {expected}"
+        await asyncio.sleep(0.02)
+
+
 async def test_one_user_cannot_open_hundreds_of_websockets(app: Quart, services: Services) -> None:
     services.hub.max_per_principal = 3
     await services.auth.create_user("hoarder", PASSWORD, "read")
@@ -113,16 +128,16 @@ async def test_one_user_cannot_open_hundreds_of_websockets(app: Quart, services:
     async with contextlib.AsyncExitStack() as stack:
         for _ in range(3):
             await stack.enter_async_context(hoarder.websocket("/api/ws"))  # type: ignore[arg-type]
-        await asyncio.sleep(0.05)
-        assert services.hub.client_count == 3
+        await until(lambda: services.hub.client_count == 3)  # each connection claims a slot in MongoDB first
         async with hoarder.websocket("/api/ws") as refused:
             assert await close_code(refused) == TOO_MANY_CONNECTIONS_CODE == 4429
         async with neighbour.websocket("/api/ws") as welcome:
             await asyncio.sleep(0.05)
             services.hub.publish("pod_deleted", {"namespace": "n", "pod_name": "p", "ids": [1], "reason": "recovered"})
             assert (await next_message(welcome))["type"] == "pod_deleted"
-    await asyncio.sleep(0.05)
-    assert services.hub.client_count == 0 and services.hub.connections_of("service") == 0
+    await until(lambda: services.hub.client_count == 0)
+    assert services.hub.connections_of("service") == 0
+    await until_async(lambda: services.mongo.db["connection_slots"].count_documents({}), 0)  # released (async)
     async with hoarder.websocket("/api/ws") as again:  # the slots came back when the sockets closed
         await asyncio.sleep(0.05)
         services.hub.publish("pod_deleted", {"namespace": "n", "pod_name": "p", "ids": [2], "reason": "recovered"})

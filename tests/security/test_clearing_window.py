@@ -170,7 +170,7 @@ async def test_window_survives_a_backend_restart(
     # A new process on the same database: fresh repositories and service, nothing shared in memory.
     db, counters = services.mongo.db, services.repositories.counters
     restarted = SecurityService(
-        FindingRepository(db, counters), TrustedRegistryRepository(db, counters), services.hub, clock,
+        FindingRepository(db, counters), TrustedRegistryRepository(db, counters), services.feed, clock,
         sweep_seconds=services.settings.kure_scan_sweep_seconds,
     )
     await restarted.rescan_status("completed", "startup")

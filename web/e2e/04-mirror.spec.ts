@@ -13,6 +13,9 @@ test('mirror pod: preview as a diff, a refused edit shown verbatim, deploy with 
   await expect(page.getByText('No AI fix is available')).toBeVisible()
   const diff = page.getByRole('region', { name: 'Changes to the pod manifest' })
   await expect(diff).toContainText('phase: Running')
+  // The preview says, before any deploy, that the mirror can do nothing its source cannot.
+  await expect(page.getByTestId('delta-no-more')).toBeVisible()
+  await expect(page.getByTestId('delta-refused')).toHaveCount(0)
   await shot('mirror-preview')
 
   // An edit that adds a privilege is refused by the backend's gate; the refusal is shown as it was said.

@@ -108,4 +108,40 @@ describe('LiveFeed', () => {
     expect(FakeSocket.all).toHaveLength(1)
     expect(f.statuses.at(-1)).toBe('closed')
   })
+
+  it('resumes after the last seq it saw: missed messages arrive once, in order, without a re-fetch', () => {
+    const f = feed()
+    const seen: number[] = []
+    f.live.subscribe({ message: (m) => seen.push(m.seq ?? -1) })
+    f.live.start()
+    expect(FakeSocket.all[0].url).toBe('ws://test/api/ws') // a first connection starts from now
+    FakeSocket.all[0].open()
+    FakeSocket.all[0].send({ type: 'pod_failure', seq: 41, data: { id: 1 } })
+    FakeSocket.all[0].send({ type: 'pod_failure', seq: 42, data: { id: 2 } })
+    FakeSocket.all[0].drop() // the replica died
+    vi.advanceTimersByTime(100)
+    expect(FakeSocket.all[1].url).toBe('ws://test/api/ws?after=42')
+    FakeSocket.all[1].open()
+    expect(f.resyncs()).toBe(1) // only the first connection asked the screens to re-fetch
+    FakeSocket.all[1].send({ type: 'pod_failure', seq: 42, data: { id: 2 } }) // a duplicate is dropped
+    FakeSocket.all[1].send({ type: 'pod_status_change', seq: 43, data: { id: 1 } })
+    expect(seen).toEqual([41, 42, 43])
+    expect(f.messages).toEqual(['pod_failure', 'pod_failure', 'pod_status_change'])
+  })
+
+  it('re-fetches when the server says the gap is no longer kept, then resumes from its seq', () => {
+    const f = feed()
+    f.live.start()
+    FakeSocket.all[0].open()
+    FakeSocket.all[0].send({ type: 'pod_failure', seq: 5, data: { id: 1 } })
+    FakeSocket.all[0].drop()
+    vi.advanceTimersByTime(100)
+    FakeSocket.all[1].open()
+    FakeSocket.all[1].send({ type: 'resync', data: { seq: 900, reason: 'expired' } })
+    expect(f.resyncs()).toBe(2)
+    expect(f.messages).toEqual(['pod_failure']) // resync is not a feed message
+    FakeSocket.all[1].drop()
+    vi.advanceTimersByTime(100)
+    expect(FakeSocket.all[2].url).toBe('ws://test/api/ws?after=900')
+  })
 })

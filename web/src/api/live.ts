@@ -1,11 +1,15 @@
 // The live event feed: one WebSocket to /api/ws (the session cookie authenticates it), reconnecting with
-// exponential backoff and jitter. Every (re)connection is announced with `resync`, so screens re-fetch what they
-// show and nothing published while the socket was down is missed. Close 4401 means the session ended: no retry.
+// exponential backoff and jitter. Every logged message carries its `seq`; a reconnection asks for what it missed
+// with `?after=<last seq>` (docs/replicas.md#resuming-the-feed), whichever backend replica it reaches, so screens
+// keep their data. The first connection, and a server `resync` (the gap is no longer kept), are announced with
+// `resync`, so screens re-fetch what they show. Close 4401 means the session ended: no retry.
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'closed'
 
 export interface LiveMessage {
   type: string
+  /** The message's number in the feed all replicas share; absent on pings. */
+  seq?: number
   data: Record<string, unknown>
 }
 
@@ -37,6 +41,8 @@ export class LiveFeed {
   status: LiveStatus = 'closed'
   /** Time of the last successful connection, for "live since". */
   connectedAt: number | null = null
+  /** The last sequence number received; a reconnection resumes after it. */
+  lastSeq: number | null = null
 
   constructor(options: LiveFeedOptions = {}) {
     this.options = {
@@ -78,15 +84,24 @@ export class LiveFeed {
     return Math.round(base * (0.8 + 0.4 * this.options.random()))
   }
 
+  /** The URL of the next connection: resuming after the last message seen, if any. */
+  connectUrl(): string {
+    if (this.lastSeq === null) return this.options.url
+    const separator = this.options.url.includes('?') ? '&' : '?'
+    return `${this.options.url}${separator}after=${this.lastSeq}`
+  }
+
   private connect(): void {
     this.setStatus(this.attempt === 0 ? 'connecting' : 'reconnecting')
-    const socket = this.options.createSocket(this.options.url)
+    const resuming = this.lastSeq !== null
+    const socket = this.options.createSocket(this.connectUrl())
     this.socket = socket
     socket.onopen = () => {
       this.attempt = 0
       this.connectedAt = Date.now()
       this.setStatus('live')
-      this.listeners.forEach((l) => l.resync?.())
+      // A resumed feed replays what was missed; only a fresh one needs the screens to re-fetch.
+      if (!resuming) this.listeners.forEach((l) => l.resync?.())
     }
     socket.onmessage = (event: MessageEvent) => {
       let message: LiveMessage
@@ -96,6 +111,17 @@ export class LiveFeed {
         return
       }
       if (!message || typeof message.type !== 'string' || message.type === 'ping') return
+      if (message.type === 'resync') {
+        // The messages after our last seq are no longer kept: re-fetch, then continue from the server's seq.
+        const seq = message.data?.seq
+        if (typeof seq === 'number') this.lastSeq = seq
+        this.listeners.forEach((l) => l.resync?.())
+        return
+      }
+      if (typeof message.seq === 'number') {
+        if (this.lastSeq !== null && message.seq <= this.lastSeq) return // already seen
+        this.lastSeq = message.seq
+      }
       this.listeners.forEach((l) => l.message?.(message))
     }
     socket.onclose = (event: CloseEvent) => {

@@ -16,6 +16,12 @@ export type PodFailure = Success<'/api/pods/failed/{pod_id}', 'get'>
 export type PodStatus = PodFailureSummary['status']
 export type ContainerStatus = Schemas['ContainerStatus']
 export type KubeEvent = Schemas['Event']
+export type AccessSummary = Schemas['AccessSummary']
+export type ImpactSummary = Schemas['ImpactSummary']
+export type ServiceState = ImpactSummary['state']
+export type SubjectRef = Schemas['SubjectRef']
+export type PodAccess = Success<'/api/pods/{namespace}/{pod_name}/access', 'get'>
+export type MirrorDelta = Schemas['MirrorDelta']
 export type PodLogs = Success<'/api/pods/{namespace}/{pod_name}/logs', 'get'>
 
 export type Finding = Item<'/api/security/findings'>

@@ -13,6 +13,7 @@ import { YamlBlock } from '../components/CodeBlock'
 import { ErrorNote } from '../components/ErrorNote'
 import { Markdown } from '../components/Markdown'
 import { FullTime, Time, useNow } from '../components/Time'
+import { InsightPanels } from './Insight'
 import { LiveLogs } from './LiveLogs'
 
 /** How long after a report an AI answer is still expected (LLM timeout 60 s plus retries). */
@@ -123,6 +124,7 @@ function IncidentView({ record }: { record: PodFailure }) {
         </section>
         <Solution record={record} />
       </div>
+      <InsightPanels record={record} />
       <section className="panel" aria-labelledby="containers-title">
         <h2 id="containers-title">Containers</h2>
         {record.container_statuses.length === 0 ? (

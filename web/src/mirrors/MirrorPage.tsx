@@ -10,6 +10,7 @@ import { DiffView } from '../components/DiffView'
 import { ErrorNote } from '../components/ErrorNote'
 import { Markdown } from '../components/Markdown'
 import { MirrorStatusPanel } from './common'
+import { MirrorDeltaView } from './MirrorDeltaView'
 
 export default function MirrorPage() {
   const id = Number(useParams().id)
@@ -71,6 +72,7 @@ export default function MirrorPage() {
               )}
               <h2>Explanation</h2>
               <Markdown source={preview.explanation} />
+              <MirrorDeltaView delta={preview.delta} />
               <div className="tabs" role="tablist" aria-label="Manifest view">
                 <button type="button" role="tab" aria-selected={view === 'diff'} onClick={() => setView('diff')}>
                   Diff against the original
