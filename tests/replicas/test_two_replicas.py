@@ -98,6 +98,13 @@ async def eventually(check: Callable[[], Awaitable[Any]], seconds: float = 30) -
         await asyncio.sleep(0.3)
 
 
+async def open_feeds(api: httpx.AsyncClient, url: str) -> int:
+    """The WebSocket clients one replica's hub holds (its ``kure_websocket_connections`` gauge)."""
+    text = (await api.get(f"{url}/metrics")).text
+    line = next(line for line in text.splitlines() if line.startswith("kure_websocket_connections "))
+    return int(float(line.split()[1]))
+
+
 async def login(url: str, username: str) -> str:
     async with httpx.AsyncClient(base_url=url, timeout=10) as client:
         response = await client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
@@ -171,6 +178,12 @@ async def test_a_replica_killed_mid_feed_loses_and_repeats_nothing(
         feeds = [asyncio.create_task(c.run(session, stop)) for c in clients]
         try:
             await asyncio.wait_for(asyncio.gather(*(c.connected.wait() for c in clients)), 60)
+
+            async def all_attached() -> bool:
+                # The upgrade is accepted before the connection claims its slot and joins the feed: count joins.
+                return sum([await open_feeds(api, s.url) for s in (replicas.a, replicas.b)]) == CLIENTS
+
+            await eventually(all_attached, 60)
             await asyncio.sleep(1)  # every replica's tail has caught up: nothing is in flight
             before = await asyncio.to_thread(newest_seq, replicas.database)
 
