@@ -19,6 +19,9 @@ from storage.errors import DuplicateError
 class MirrorRepository:
     def __init__(self, db: Any) -> None:
         self._mirrors = db["mirrors"]
+        # The active-mirror limit holds across replicas: each mirror first takes a numbered place (its _id, so the
+        # server's unique primary key arbitrates a race between replicas) and frees it with its record.
+        self._places = db["mirror_places"]
 
     async def ensure_indexes(self) -> None:
         await self._mirrors.create_index([("created_at", DESCENDING)], name="created_at")
@@ -30,6 +33,27 @@ class MirrorRepository:
             await self._mirrors.insert_one(dict(doc))
         except DuplicateKeyError:
             raise DuplicateError(str(doc["_id"])) from None
+
+    async def reserve_place(self, mirror_id: str, places: int, now: datetime) -> int | None:
+        """Take the lowest free place of ``places`` for ``mirror_id``; None when every place is taken."""
+        for place in range(places):
+            try:
+                await self._places.insert_one({"_id": place, "mirror_id": mirror_id, "reserved_at": now})
+            except DuplicateKeyError:
+                continue
+            return place
+        return None
+
+    async def release_place(self, mirror_id: str) -> None:
+        await self._places.delete_many({"mirror_id": mirror_id})
+
+    async def release_orphaned_places(self, reserved_before: datetime) -> int:
+        """Free places whose mirror has no record (a replica died between reserving and storing it), once they
+        are older than any deploy in progress can be."""
+        result = await self._places.delete_many(
+            {"mirror_id": {"$nin": sorted(await self.ids())}, "reserved_at": {"$lt": reserved_before}}
+        )
+        return int(result.deleted_count)
 
     async def get(self, mirror_id: str) -> dict[str, Any] | None:
         doc: dict[str, Any] | None = await self._mirrors.find_one({"_id": mirror_id})
@@ -57,4 +81,5 @@ class MirrorRepository:
     async def delete(self, mirror_id: str) -> bool:
         """Remove a record; False when it was already gone (a concurrent delete or reaper tick)."""
         result = await self._mirrors.delete_one({"_id": mirror_id})
+        await self.release_place(mirror_id)
         return bool(result.deleted_count)

@@ -42,6 +42,8 @@ from storage.mirrors import MirrorRepository
 log = logging.getLogger("kure.mirror")
 
 MAX_ACTIVE_MIRRORS = 20
+#: A place reserved this long ago without a stored mirror belongs to a deploy that died (docs/replicas.md).
+ORPHANED_PLACE_AGE = timedelta(minutes=5)
 REAP_SECONDS = 15.0
 #: A labelled pod younger than this is never treated as an orphan: its record may still be on its way.
 ORPHAN_GRACE_SECONDS = 60
@@ -414,12 +416,19 @@ class MirrorService:
         source_pod, namespace = str(record["pod_name"]), str(record["namespace"])
 
         async with self._lock:
-            # Checked again under the lock: the first check answers early, this one holds the limit under races.
+            # Checked again under the lock: the first check answers early, this one holds the limit under races in
+            # this process; the numbered place holds it across replicas (storage/mirrors.py).
             if await self.repository.count() >= self.max_active:
                 raise self._too_many()
             mirror_id = secrets.token_hex(6)
+            if await self.repository.reserve_place(mirror_id, self.max_active, self.clock.now()) is None:
+                raise self._too_many()
             body = force_mirror_fields(decision.pod, source_pod, namespace, mirror_id)
-            created = await self._create_pod(namespace, body)
+            try:
+                created = await self._create_pod(namespace, body)
+            except BaseException:
+                await self.repository.release_place(mirror_id)
+                raise
             now = self.clock.now()
             doc = {
                 "_id": mirror_id,
@@ -440,6 +449,7 @@ class MirrorService:
             except BaseException:
                 # Without its record the pod would only be found by the orphan sweep; remove it now.
                 await self._delete_pod_quietly(namespace, doc["mirror_pod_name"])
+                await self.repository.release_place(mirror_id)
                 raise
         await self.feed.publish("mirror_created", summary(doc))
         return full(doc)
@@ -568,6 +578,7 @@ class MirrorService:
                 else:
                     await self._observe(doc, _phase(pod))
             await self._delete_orphans(now)
+            await self.repository.release_orphaned_places(now - ORPHANED_PLACE_AGE)
 
     async def _delete_orphans(self, now: Any) -> None:
         try:

@@ -3,6 +3,8 @@ API server, on mongomock and FerretDB."""
 
 from __future__ import annotations
 
+import asyncio
+import copy
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -13,10 +15,12 @@ from quart.typing import TestClientProtocol
 
 from app.ai.manifest import clean_manifest, dump_yaml
 from app.core.clock import ManualClock
+from app.core.errors import ApiError
 from app.core.timefmt import iso
 from app.settings import Settings
 from app.simulator.kubeapi import FakeKubeApi
 from app.wiring import Services
+from storage.mirrors import MirrorRepository
 from tests.logs.kube import StartedApp, listen, messages, pod
 from tests.mirror.records import add_failure, live_manifest
 
@@ -462,3 +466,32 @@ async def test_preview_and_deploy_use_the_ai_fix(
         body = await (await writer.post("/api/mirror/preview/1")).get_json()
         assert body["is_fallback"] is True
         assert body["fixed_manifest"] == dump_yaml(clean_manifest(live_manifest()))
+
+
+async def test_the_cap_holds_across_replicas(
+    services: Services, clock: ManualClock, fake_kube: FakeKubeApi
+) -> None:
+    """Two replicas (their own repository objects and locks, one database) deploy the last free mirror at once: one
+    gets it, the other is refused, and the place comes back when the mirror goes."""
+    await add_failure(services, live=fake_kube)
+    for i in range(19):
+        await services.repositories.mirrors.insert({
+            "_id": f"{i:012x}", "mirror_pod_name": f"web-mirror-{i:012x}", "namespace": "default",
+            "source_pod_name": "web", "pod_failure_id": 1, "status": "Running", "ttl_seconds": 180,
+            "created_at": clock.now(), "expires_at": clock.now() + timedelta(seconds=180), "is_fallback": True,
+            "fixed_manifest": "", "explanation": "",
+        })
+        assert await services.repositories.mirrors.reserve_place(f"{i:012x}", 20, clock.now()) == i  # as deploy does
+    other = copy.copy(services.mirrors)
+    other.repository = MirrorRepository(services.mongo.db)
+    other._lock = asyncio.Lock()  # a second process: nothing in memory is shared
+    outcomes = await asyncio.gather(
+        services.mirrors.deploy(1, None, None), other.deploy(1, None, None), return_exceptions=True
+    )
+    deployed = [o for o in outcomes if isinstance(o, dict)]
+    refused = [o for o in outcomes if isinstance(o, ApiError)]
+    assert len(deployed) == 1 and len(refused) == 1, outcomes
+    assert refused[0].status == 409
+    assert await services.repositories.mirrors.count() == 20
+    await services.mirrors.delete(deployed[0]["mirror_id"])
+    assert isinstance(await other.deploy(1, None, None), dict)
