@@ -7,7 +7,7 @@ report and each client the delay from A's ingest response to the message's arriv
 the client is connected: on A (same replica: the baseline, measured in the same run) or on B (cross-replica: B's
 tail of the event log). Target: cross-replica p99 < 250 ms at 100 reports/s with 500 clients.
 
-    .venv/bin/python bench/replicas.py [--clients 500] [--rate 100] [--seconds 10]
+    .venv/bin/python -m bench.replicas [--clients 500] [--rate 100] [--seconds 10]
 """
 
 from __future__ import annotations

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from urllib.parse import urlsplit
 import openai
 
 from app.ai.metrics import LLM_DURATION, LLM_REQUESTS
+from app.core.backoff import Backoff
 
 __all__ = [
     "AI_PROVIDER_FAILED",
@@ -333,15 +333,11 @@ class LlmClient:
                 LLM_REQUESTS.labels(provider=provider, outcome=outcome).inc()
                 LLM_DURATION.labels(provider=provider).observe(time.monotonic() - started)
 
-    def _backoff(self, attempt: int, retry_after: float | None) -> float:
-        if retry_after is not None:
-            return min(retry_after, self.backoff_max)
-        base = min(self.backoff_max, self.backoff_base * (2 ** attempt))
-        return base * (0.5 + random.random() / 2)  # jitter keeps concurrent retries apart
-
     async def complete(self, config: LlmConfig, messages: Sequence[Message]) -> str:
         """The assistant's answer (non-empty, stripped); raise :class:`LlmError` after the retries."""
         attempt = 0
+        # Jitter keeps concurrent retries apart; a server's Retry-After (capped) replaces the computed delay.
+        backoff = Backoff(self.backoff_base, self.backoff_max, jitter=0.25)
         while True:
             try:
                 return await self._attempt(config, messages)
@@ -352,7 +348,8 @@ class LlmClient:
                     log.warning("LLM call to %s failed with HTTP %s (attempt %d)", config.provider, status,
                                 attempt + 1)
                     raise LlmError(config.provider, "status", status) from None
-                delay = self._backoff(attempt, _retry_after(exc))
+                computed, retry_after = backoff.next_delay(), _retry_after(exc)
+                delay = computed if retry_after is None else min(retry_after, self.backoff_max)
                 log.info("LLM call to %s got HTTP %s; retrying in %.2fs", config.provider, status, delay)
             except LlmError as exc:
                 log.warning("LLM call to %s failed: %s", config.provider, exc.kind)

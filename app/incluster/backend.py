@@ -20,6 +20,8 @@ from typing import Any
 
 import aiohttp
 
+from app.core.backoff import Backoff
+
 from .settings import InclusterSettings
 
 log = logging.getLogger("kure.incluster.backend")
@@ -72,6 +74,8 @@ class BackendClient:
         self._on_request = on_request
         self._session: aiohttp.ClientSession | None = None
         self._failures = 0
+        # Full jitter (delays drawn from 0 .. 2, 4, 8 … s, capped): many agents retrying one backend spread out.
+        self._backoff = Backoff(2.0, self._retry_max, full_jitter=True, rng=self._rng)
         self._retry_at = 0.0
         self._last_auth_log = -1e9
         self.auth_failing = False
@@ -124,9 +128,7 @@ class BackendClient:
         return self._session
 
     def _delay(self) -> float:
-        # Exponential backoff with full jitter: base 1 s, factor 2, capped.
-        cap = min(self._retry_max, 2 ** min(self._failures, 30))
-        return self._rng.uniform(0, cap)
+        return self._backoff.next_delay()
 
     async def _wait_degraded(self) -> None:
         while True:
@@ -186,11 +188,13 @@ class BackendClient:
                     self._on_request(path, self._monotonic() - started)
             if status in (200, 201, 204):
                 self._failures = 0
+                self._backoff.reset()
                 self._retry_at = 0.0
                 self.auth_failing, self.auth_failing_since = False, None
                 return Result(Outcome.OK, status, payload)
             if status == 202:
                 self._failures = 0
+                self._backoff.reset()
                 self.auth_failing, self.auth_failing_since = False, None
                 return Result(Outcome.EXCLUDED, status, payload)
             if status in (401, 403):

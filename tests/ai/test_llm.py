@@ -176,7 +176,7 @@ async def test_retries_on_429_and_5xx_then_succeeds(fake_llm: FakeOpenAI) -> Non
     assert await client.complete(local(fake_llm), [{"role": "user", "content": "x"}]) == "third time lucky"
     assert len(fake_llm.chat_requests) == 3
     assert sleeps.calls[0] == 3.0  # Retry-After honoured
-    assert 0.5 <= sleeps.calls[1] <= 1.0  # exponential backoff with jitter: base * 2 * [0.5, 1]
+    assert 0.75 <= sleeps.calls[1] <= 1.25  # the one Backoff (app/core/backoff.py): base * 2 * [0.75, 1.25]
 
 
 async def test_gives_up_after_two_retries(fake_llm: FakeOpenAI) -> None:
