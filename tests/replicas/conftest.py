@@ -50,28 +50,8 @@ backend replicas
 """
 
 
-@dataclass
-class Proxy:
-    process: subprocess.Popen[str]
-    port: int
-    log_path: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/api/ws"
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+class Proxy(Server):
+    """HAProxy in front of the replicas: a process on a port, stopped and addressed like a replica."""
 
 
 def start_proxy(tmp_path: Path, backends: list[Server]) -> Proxy:
