@@ -1,16 +1,19 @@
 """How RBAC objects read as graph facts (docs/graph.md#rbac-exactly): exact per-rule grants, a binding's role
-and scope, and who a subject is. Pure functions over raw Kubernetes JSON."""
+and scope, and who a subject is. Pure functions over typed Kubernetes objects
+(app/kube/bodies.py)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from app.kube.bodies import PolicyRule, RoleBinding, Subject
 
 from .schema import node_id
 
 JSON = dict[str, Any]
 
 
-def permissions_of(kind: str, namespace: str | None, name: str, rules: list[JSON]) -> list[JSON]:
+def permissions_of(kind: str, namespace: str | None, name: str, rules: list[PolicyRule]) -> list[JSON]:
     """Exact per-rule grants: one Permission per key, verbs unioned only within a key (so a role with
     ``get pods`` and ``create secrets`` never looks as if it granted ``create pods``)."""
     role_id = node_id(kind, namespace, name)
@@ -64,7 +67,7 @@ def binding_scope(kind: str, namespace: str | None) -> str:
     return (namespace or "") if kind == "RoleBinding" else "*"
 
 
-def role_ref_of(kind: str, namespace: str | None, obj: JSON) -> tuple[str, str | None, str, str] | None:
+def role_ref_of(kind: str, namespace: str | None, obj: RoleBinding) -> tuple[str, str | None, str, str] | None:
     """(role kind, role namespace, role name, scope) of a binding's ``roleRef``; None when it names no role a
     binding of this kind can use (a Role needs the binding's namespace)."""
     role_ref = obj.get("roleRef") or {}
@@ -75,7 +78,7 @@ def role_ref_of(kind: str, namespace: str | None, obj: JSON) -> tuple[str, str |
     return role_kind, (namespace if role_kind == "Role" else None), role_name, binding_scope(kind, namespace)
 
 
-def subject_of(subject: JSON, binding_namespace: str | None) -> tuple[str, str | None, str] | None:
+def subject_of(subject: Subject, binding_namespace: str | None) -> tuple[str, str | None, str] | None:
     """(kind, namespace, name) of the node a binding subject stands for. A User named
     ``system:serviceaccount:<ns>:<name>`` is that ServiceAccount: it is the user name the API server gives the
     ServiceAccount's tokens."""

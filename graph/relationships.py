@@ -29,6 +29,17 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from app.kube.bodies import (
+    Container,
+    Ingress,
+    KubeObject,
+    PodSpec,
+    as_hpa,
+    as_ingress,
+    as_pod,
+    as_role,
+    as_role_binding,
+)
 from app.kube.objects import pod_template
 
 from .rbac import permissions_of, role_ref_of, subject_of
@@ -83,8 +94,9 @@ class Ref(NamedTuple):
         return "out" if BY_TYPE[self.rel].determined_at is End.SOURCE else "in"
 
 
-#: Finds the other ends a Kubernetes object names: (kind of the object, its namespace, the raw object).
-Finder = Callable[[str, "str | None", JSON], Iterable[Target]]
+#: Finds the other ends a Kubernetes object names: (kind of the object, its namespace, the object). A finder
+#: declared for one sort of kind reads the object as that kind (app/kube/bodies.py).
+Finder = Callable[[str, "str | None", KubeObject], Iterable[Target]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -172,13 +184,13 @@ class Synthesis(Relationship):
     with it, replaced by its next write and deleted with it."""
 
     determined_at: End | None = End.SOURCE
-    build: Callable[[str, str | None, JSON], list[JSON]]
+    build: Callable[[str, str | None, KubeObject], list[JSON]]
 
 
 # ------------------------------------------------------------------------------------------ finders
 
 
-def _owners(kind: str, namespace: str | None, obj: JSON) -> list[Target]:
+def _owners(kind: str, namespace: str | None, obj: KubeObject) -> list[Target]:
     # An owner lives in the object's scope: a namespaced owner in the same namespace, or a cluster-scoped one.
     out = []
     for owner in (obj.get("metadata") or {}).get("ownerReferences") or []:
@@ -191,19 +203,19 @@ def _owners(kind: str, namespace: str | None, obj: JSON) -> list[Target]:
     return out
 
 
-def pod_spec_of(kind: str, obj: JSON) -> JSON | None:
+def pod_spec_of(kind: str, obj: KubeObject) -> PodSpec | None:
     """The pod spec of a Pod or a pod-template holder; None for other kinds."""
     if kind != "Pod" and kind not in TEMPLATE_HOLDERS:
         return None
     return pod_template(obj, kind)[1]
 
 
-def all_containers(spec: JSON) -> list[JSON]:
+def all_containers(spec: PodSpec) -> list[Container]:
     """Regular then init containers (ephemeral containers reference nothing the graph models)."""
     return [c for c in (spec.get("containers") or []) + (spec.get("initContainers") or []) if isinstance(c, dict)]
 
 
-def _mounts(kind: str, namespace: str | None, obj: JSON) -> list[Target]:
+def _mounts(kind: str, namespace: str | None, obj: KubeObject) -> list[Target]:
     """Every ConfigMap/Secret/PVC a pod spec references, one target per object with its sorted ``via``."""
     spec = pod_spec_of(kind, obj)
     if spec is None or not namespace:
@@ -237,7 +249,7 @@ def _mounts(kind: str, namespace: str | None, obj: JSON) -> list[Target]:
     ]
 
 
-def service_account_of(kind: str, spec: JSON) -> str | None:
+def service_account_of(kind: str, spec: PodSpec) -> str | None:
     """A Pod always runs as a ServiceAccount (``default`` when unset); a template names one only when set."""
     named = spec.get("serviceAccountName") or spec.get("serviceAccount")
     if kind == "Pod":
@@ -245,7 +257,7 @@ def service_account_of(kind: str, spec: JSON) -> str | None:
     return str(named) if named else None
 
 
-def _service_account(kind: str, namespace: str | None, obj: JSON) -> list[Target]:
+def _service_account(kind: str, namespace: str | None, obj: KubeObject) -> list[Target]:
     spec = pod_spec_of(kind, obj)
     if spec is None or not namespace:
         return []
@@ -253,20 +265,20 @@ def _service_account(kind: str, namespace: str | None, obj: JSON) -> list[Target
     return [Target("ServiceAccount", namespace, name)] if name else []
 
 
-def _node(kind: str, namespace: str | None, obj: JSON) -> list[Target]:
-    node_name = (obj.get("spec") or {}).get("nodeName")
+def _node(kind: str, namespace: str | None, obj: KubeObject) -> list[Target]:
+    node_name = (as_pod(obj).get("spec") or {}).get("nodeName")
     return [Target("Node", None, str(node_name))] if kind == "Pod" and namespace and node_name else []
 
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
 
-def _slice_service(kind: str, namespace: str | None, obj: JSON) -> list[Target]:
+def _slice_service(kind: str, namespace: str | None, obj: KubeObject) -> list[Target]:
     service = ((obj.get("metadata") or {}).get("labels") or {}).get(SERVICE_NAME_LABEL)
     return [Target("Service", namespace, str(service))] if service and namespace else []
 
 
-def ingress_backends(obj: JSON) -> dict[str, list[str]]:
+def ingress_backends(obj: Ingress) -> dict[str, list[str]]:
     """Service name → sorted ``<host or *><path>`` routes to it (``*`` alone: the default backend); resource
     backends are ignored."""
     spec = obj.get("spec") or {}
@@ -283,35 +295,34 @@ def ingress_backends(obj: JSON) -> dict[str, list[str]]:
     return {name: sorted(p) for name, p in paths.items()}
 
 
-def _ingress_services(kind: str, namespace: str | None, obj: JSON) -> list[Target]:
+def _ingress_services(kind: str, namespace: str | None, obj: KubeObject) -> list[Target]:
     if not namespace:
         return []
-    return [
-        Target("Service", namespace, svc, (("paths", paths),)) for svc, paths in sorted(ingress_backends(obj).items())
-    ]
+    backends = ingress_backends(as_ingress(obj))
+    return [Target("Service", namespace, svc, (("paths", paths),)) for svc, paths in sorted(backends.items())]
 
 
 SCALABLE_KINDS = ("Deployment", "StatefulSet", "ReplicaSet")
 
 
-def _scale_target(kind: str, namespace: str | None, obj: JSON) -> list[Target]:
-    target = (obj.get("spec") or {}).get("scaleTargetRef") or {}
+def _scale_target(kind: str, namespace: str | None, obj: KubeObject) -> list[Target]:
+    target = (as_hpa(obj).get("spec") or {}).get("scaleTargetRef") or {}
     if namespace and target.get("kind") in SCALABLE_KINDS and target.get("name"):
         return [Target(str(target["kind"]), namespace, str(target["name"]))]
     return []
 
 
-def _role(kind: str, namespace: str | None, obj: JSON) -> list[Target]:
-    ref = role_ref_of(kind, namespace, obj)
+def _role(kind: str, namespace: str | None, obj: KubeObject) -> list[Target]:
+    ref = role_ref_of(kind, namespace, as_role_binding(obj))
     if ref is None:
         return []
     role_kind, role_ns, role_name, scope = ref
     return [Target(role_kind, role_ns, role_name, (("scope", scope),))]
 
 
-def _subjects(kind: str, namespace: str | None, obj: JSON) -> list[Target]:
+def _subjects(kind: str, namespace: str | None, obj: KubeObject) -> list[Target]:
     out: dict[str, Target] = {}
-    for subject in obj.get("subjects") or []:
+    for subject in as_role_binding(obj).get("subjects") or []:
         if not isinstance(subject, dict):
             continue
         found = subject_of(subject, namespace)
@@ -348,9 +359,10 @@ def _sa_group_scope(name: str) -> str | None:
     return None
 
 
-def _grants(kind: str, namespace: str | None, obj: JSON) -> list[JSON]:
-    name = str((obj.get("metadata") or {}).get("name") or "")
-    rules = [r for r in obj.get("rules") or [] if isinstance(r, dict)]
+def _grants(kind: str, namespace: str | None, obj: KubeObject) -> list[JSON]:
+    role = as_role(obj)
+    name = str((role.get("metadata") or {}).get("name") or "")
+    rules = [r for r in role.get("rules") or [] if isinstance(r, dict)]
     return permissions_of(kind, namespace, name, rules)
 
 
@@ -535,12 +547,12 @@ def references_declared_by(kind: str) -> tuple[Reference, ...]:
     return _DECLARED_BY[kind]
 
 
-def references_of(kind: str, namespace: str | None, obj: JSON) -> list[Ref]:
-    """Every reference the raw object determines (the transforms call this)."""
+def references_of(kind: str, namespace: str | None, obj: KubeObject) -> list[Ref]:
+    """Every reference the object determines (the transforms call this)."""
     return [Ref(rel.type, *target) for rel in _DECLARED_BY[kind] for target in rel.find(kind, namespace, obj)]
 
 
-def synthesized_of(kind: str, namespace: str | None, obj: JSON) -> dict[str, list[JSON]]:
+def synthesized_of(kind: str, namespace: str | None, obj: KubeObject) -> dict[str, list[JSON]]:
     """The nodes the object is made of, per relationship type (a role's Permissions)."""
     return {rel.type: rel.build(kind, namespace, obj) for rel in _SYNTHESIZED_BY[kind]}
 

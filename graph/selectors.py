@@ -11,13 +11,12 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from app.kube.bodies import LabelSelector, as_label_selector
+
 _OPERATORS = {"In", "NotIn", "Exists", "DoesNotExist"}
 
-#: A Kubernetes LabelSelector: ``matchLabels`` and/or ``matchExpressions``.
-LabelSelector = Mapping[str, Any]
 
-
-def canonical_selector(selector: Mapping[str, Any] | None) -> dict[str, Any]:
+def canonical_selector(selector: LabelSelector | None) -> dict[str, Any]:
     """matchLabels with sorted keys, expressions sorted by (key, operator) with sorted values."""
     selector = selector or {}
     match_labels = {str(k): str(v) for k, v in sorted((selector.get("matchLabels") or {}).items())}
@@ -37,11 +36,11 @@ def canonical_selector(selector: Mapping[str, Any] | None) -> dict[str, Any]:
     return result
 
 
-def selector_json(selector: Mapping[str, Any] | None) -> str:
+def selector_json(selector: LabelSelector | None) -> str:
     return json.dumps(canonical_selector(selector), sort_keys=True, separators=(",", ":"))
 
 
-def selector_string(selector: Mapping[str, Any] | None) -> str:
+def selector_string(selector: LabelSelector | None) -> str:
     """Kubernetes selector syntax: ``k=v`` sorted, then ``k in (a,b)``, ``k notin (a,b)``, ``k``, ``!k``."""
     canon = canonical_selector(selector)
     parts = [f"{k}={v}" for k, v in canon.get("matchLabels", {}).items()]
@@ -76,14 +75,15 @@ def matches(selector: LabelSelector, labels: Mapping[str, str]) -> bool:
         if labels.get(key) != value:
             return False
     for expr in selector.get("matchExpressions") or []:
-        op, key = expr.get("operator"), expr.get("key")
+        op, label = expr.get("operator"), expr.get("key")
         values = expr.get("values") or []
         if op not in _OPERATORS or (op in ("In", "NotIn") and not values):
             return False
-        present = key in labels
-        if op == "In" and not (present and labels[key] in values):
+        present = label is not None and label in labels
+        current = labels.get(label) if label is not None else None
+        if op == "In" and not (present and current in values):
             return False
-        if op == "NotIn" and present and labels[key] in values:
+        if op == "NotIn" and present and current in values:
             return False
         if op == "Exists" and not present:
             return False
@@ -92,7 +92,7 @@ def matches(selector: LabelSelector, labels: Mapping[str, str]) -> bool:
     return True
 
 
-def selector_list_json(selectors: Iterable[Mapping[str, Any] | None]) -> str:
+def selector_list_json(selectors: Iterable[LabelSelector | None]) -> str:
     """Canonical JSON of a list of LabelSelectors (an aggregation rule's ``clusterRoleSelectors``), in order."""
     return json.dumps([canonical_selector(s) for s in selectors], sort_keys=True, separators=(",", ":"))
 
@@ -105,7 +105,7 @@ def parse_selector_list_json(value: Any) -> tuple[LabelSelector, ...]:
         return ()
     if not isinstance(selectors, list):
         return ()
-    return tuple(s for s in selectors if isinstance(s, dict))
+    return tuple(as_label_selector(s) for s in selectors if isinstance(s, dict))
 
 
 def parse_selector_json(value: Any) -> LabelSelector | None:
@@ -115,4 +115,4 @@ def parse_selector_json(value: Any) -> LabelSelector | None:
         selector = json.loads(value or "{}")
     except (TypeError, ValueError):
         return None
-    return selector if isinstance(selector, dict) else None
+    return as_label_selector(selector) if isinstance(selector, dict) else None

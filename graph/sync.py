@@ -21,6 +21,7 @@ from neo4j import AsyncDriver
 
 from app.core.backoff import Backoff
 from app.kube import KubeConfig, Reflector, ReflectorOptions, create_api_client, reload_credentials, resource
+from app.kube.bodies import as_object
 
 from .metrics import GRAPH_EVENTS, GRAPH_LEADER, GRAPH_RESYNCS
 from .schema import LEASE_NAME, SYNC_ORDER, ensure_schema
@@ -65,7 +66,8 @@ class GraphSyncOptions:
 
 
 class WriterSink:
-    """ReflectorSink that transforms raw objects and queues them for the writer."""
+    """ReflectorSink that transforms raw objects and queues them for the writer: the graph's boundary, where a
+    watched object's JSON becomes a typed KubeObject (app/kube/bodies.py)."""
 
     def __init__(self, writer: GraphWriter, status: SyncStatus, forbidden_retry: float = 300.0) -> None:
         self.writer = writer
@@ -80,13 +82,13 @@ class WriterSink:
     async def item(self, kind: str, event_type: str, obj: dict[str, Any]) -> None:
         if event_type == "DELETED":
             try:
-                oid = object_id(kind, obj)
+                oid = object_id(kind, as_object(obj))
             except (KeyError, TypeError):
                 return
             await self.writer.put(WorkItem.delete(kind, oid))
             return
         try:
-            transformed = transform(kind, obj)
+            transformed = transform(kind, as_object(obj))
         except (ValueError, KeyError, TypeError) as exc:
             # Never log the object body (it may hold ConfigMap data or env values).
             self.status.record_error(kind, f"transform failed: {type(exc).__name__}", "list")

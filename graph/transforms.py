@@ -1,4 +1,5 @@
-"""Raw Kubernetes JSON → node properties, and the relationships the object determines (docs/graph.md#schema).
+"""Kubernetes objects (typed at the boundary, app/kube/bodies.py) → node properties, and the relationships the
+object determines (docs/graph.md#schema).
 
 Pure functions: no I/O, no clock (the writer stamps ``sync_gen``/``synced_at``). ConfigMap ``data``,
 environment variable values and annotations never leave this module.
@@ -6,10 +7,53 @@ environment variable values and annotations never leave this module.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from app.core.timefmt import iso, parse_timestamp
+from app.kube.bodies import (
+    Container,
+    CronJob,
+    DaemonSet,
+    Deployment,
+    EndpointSlice,
+    HorizontalPodAutoscaler,
+    Ingress,
+    Job,
+    KubeObject,
+    Namespace,
+    NetworkPolicy,
+    Node,
+    PersistentVolumeClaim,
+    Pod,
+    PodSpec,
+    ReplicaSet,
+    ReplicaStatus,
+    Role,
+    RoleBinding,
+    Service,
+    ServiceAccount,
+    StatefulSet,
+    as_cronjob,
+    as_daemonset,
+    as_deployment,
+    as_endpointslice,
+    as_hpa,
+    as_ingress,
+    as_job,
+    as_namespace,
+    as_network_policy,
+    as_node,
+    as_pod,
+    as_pvc,
+    as_replicaset,
+    as_role,
+    as_role_binding,
+    as_service,
+    as_service_account,
+    as_statefulset,
+)
 
 from .rbac import binding_scope, role_ref_of
 from .relationships import (
@@ -73,18 +117,14 @@ def _put(props: JSON, key: str, value: Any) -> None:
         props[key] = value
 
 
-def _status_empty(obj: JSON) -> bool:
-    return not obj.get("status")
-
-
 # ---------------------------------------------------------------------------------------------- pod specs
 
 
-def _containers(spec: JSON) -> list[JSON]:
+def _containers(spec: PodSpec) -> list[Container]:
     return [c for c in (spec.get("containers") or []) if isinstance(c, dict)]
 
 
-def _template_props(kind: str, spec: JSON, props: JSON) -> None:
+def _template_props(kind: str, spec: PodSpec, props: JSON) -> None:
     containers = _containers(spec)
     if containers and containers[0].get("image"):
         props["image"] = str(containers[0]["image"])
@@ -113,7 +153,7 @@ def _ready_status(ready: Any, desired: Any) -> str:
     return f"{_int(ready)}/{_int(desired)} Ready"
 
 
-def _pod(obj: JSON, props: JSON) -> None:
+def _pod(obj: Pod, props: JSON) -> None:
     spec, status = obj.get("spec") or {}, obj.get("status") or {}
     statuses = [s for s in status.get("containerStatuses") or [] if isinstance(s, dict)]
     init_statuses = [s for s in status.get("initContainerStatuses") or [] if isinstance(s, dict)]
@@ -139,7 +179,7 @@ def _pod(obj: JSON, props: JSON) -> None:
             if ((s.get("state") or {}).get("waiting") or {}).get("reason")
         }
     )
-    if _status_empty(obj):
+    if not obj.get("status"):
         props["status"] = "Unknown"
     elif status.get("phase") == "Running" and statuses:
         props["status"] = f"{ready}/{total} Ready"
@@ -147,45 +187,50 @@ def _pod(obj: JSON, props: JSON) -> None:
         _put(props, "status", status.get("phase") or "Unknown")
 
 
-def _deployment(obj: JSON, props: JSON) -> None:
+def _replicated_status(replicas: int | None, status: ReplicaStatus | None) -> str:
+    """``<ready>/<desired> Ready`` of a Deployment, ReplicaSet or StatefulSet; Unknown before it has a status."""
+    if not status:
+        return "Unknown"
+    desired = replicas if replicas is not None else status.get("replicas")
+    return _ready_status(status.get("readyReplicas"), desired)
+
+
+def _deployment(obj: Deployment, props: JSON) -> None:
     spec, status = obj.get("spec") or {}, obj.get("status") or {}
     props["replicas"] = _int(spec.get("replicas"), 1)
     props["ready_replicas"] = _int(status.get("readyReplicas"))
     props["available_replicas"] = _int(status.get("availableReplicas"))
     props["updated_replicas"] = _int(status.get("updatedReplicas"))
     props["selector"] = selector_string(spec.get("selector"))
+    props["status"] = _replicated_status(spec.get("replicas"), obj.get("status"))
 
 
-def _replicated_status(obj: JSON) -> str:
-    spec, status = obj.get("spec") or {}, obj.get("status") or {}
-    desired = spec.get("replicas") if spec.get("replicas") is not None else status.get("replicas")
-    return _ready_status(status.get("readyReplicas"), desired)
-
-
-def _replicaset(obj: JSON, props: JSON) -> None:
+def _replicaset(obj: ReplicaSet, props: JSON) -> None:
     spec, status = obj.get("spec") or {}, obj.get("status") or {}
     props["replicas"] = _int(spec.get("replicas"), 1)
     props["ready_replicas"] = _int(status.get("readyReplicas"))
     annotations = (obj.get("metadata") or {}).get("annotations") or {}
     props["revision"] = _int(annotations.get("deployment.kubernetes.io/revision"))
+    props["status"] = _replicated_status(spec.get("replicas"), obj.get("status"))
 
 
-def _statefulset(obj: JSON, props: JSON) -> None:
+def _statefulset(obj: StatefulSet, props: JSON) -> None:
     spec, status = obj.get("spec") or {}, obj.get("status") or {}
     props["replicas"] = _int(spec.get("replicas"), 1)
     props["ready_replicas"] = _int(status.get("readyReplicas"))
     _put(props, "service_name", spec.get("serviceName"))
+    props["status"] = _replicated_status(spec.get("replicas"), obj.get("status"))
 
 
-def _daemonset(obj: JSON, props: JSON) -> None:
+def _daemonset(obj: DaemonSet, props: JSON) -> None:
     status = obj.get("status") or {}
     props["desired_scheduled"] = _int(status.get("desiredNumberScheduled"))
     props["number_ready"] = _int(status.get("numberReady"))
-    if not _status_empty(obj):
+    if obj.get("status"):
         props["status"] = _ready_status(status.get("numberReady"), status.get("desiredNumberScheduled"))
 
 
-def _job(obj: JSON, props: JSON) -> None:
+def _job(obj: Job, props: JSON) -> None:
     spec, status = obj.get("spec") or {}, obj.get("status") or {}
     props["parallelism"] = _int(spec.get("parallelism"), 1)
     _put(props, "completions", spec.get("completions"))
@@ -193,7 +238,7 @@ def _job(obj: JSON, props: JSON) -> None:
     props["succeeded"] = _int(status.get("succeeded"))
     props["failed"] = _int(status.get("failed"))
     conditions = {c.get("type"): c.get("status") for c in status.get("conditions") or []}
-    if _status_empty(obj):
+    if not obj.get("status"):
         props["status"] = "Unknown"
     elif conditions.get("Complete") == "True":
         props["status"] = "Succeeded"
@@ -205,18 +250,18 @@ def _job(obj: JSON, props: JSON) -> None:
         props["status"] = "Pending"
 
 
-def _cronjob(obj: JSON, props: JSON) -> None:
+def _cronjob(obj: CronJob, props: JSON) -> None:
     spec, status = obj.get("spec") or {}, obj.get("status") or {}
     _put(props, "schedule", spec.get("schedule"))
     props["suspend"] = bool(spec.get("suspend"))
     _put(props, "last_schedule_time", _iso(status.get("lastScheduleTime")))
-    if _status_empty(obj):
+    if not obj.get("status"):
         props["status"] = "Unknown"
     else:
         props["status"] = "Scheduled" if status.get("lastScheduleTime") else "Pending"
 
 
-def _service(obj: JSON, props: JSON) -> None:
+def _service(obj: Service, props: JSON) -> None:
     spec = obj.get("spec") or {}
     svc_type = spec.get("type") or "ClusterIP"
     props["type"] = svc_type
@@ -228,10 +273,10 @@ def _service(obj: JSON, props: JSON) -> None:
         ports.append(f"{port['name']}:{text}" if port.get("name") else text)
     props["ports"] = ports
     props["exposed"] = svc_type in ("LoadBalancer", "NodePort") or bool(spec.get("externalIPs"))
-    props["status"] = "Unknown" if _status_empty(obj) else svc_type
+    props["status"] = "Unknown" if not obj.get("status") else svc_type
 
 
-def _endpointslice(obj: JSON, props: JSON) -> None:
+def _endpointslice(obj: EndpointSlice, props: JSON) -> None:
     labels = (obj.get("metadata") or {}).get("labels") or {}
     _put(props, "service_name", labels.get("kubernetes.io/service-name"))
     _put(props, "address_type", obj.get("addressType"))
@@ -240,7 +285,7 @@ def _endpointslice(obj: JSON, props: JSON) -> None:
     props["ready_endpoints"] = sum(1 for e in endpoints if (e.get("conditions") or {}).get("ready") is not False)
 
 
-def _ingress(obj: JSON, props: JSON) -> None:
+def _ingress(obj: Ingress, props: JSON) -> None:
     spec = obj.get("spec") or {}
     _put(props, "ingress_class", spec.get("ingressClassName"))
     props["hosts"] = sorted({str(r["host"]) for r in spec.get("rules") or [] if r.get("host")})
@@ -248,17 +293,17 @@ def _ingress(obj: JSON, props: JSON) -> None:
     props["backend_services"] = sorted(ingress_backends(obj))
 
 
-def _pvc(obj: JSON, props: JSON) -> None:
+def _pvc(obj: PersistentVolumeClaim, props: JSON) -> None:
     spec, status = obj.get("spec") or {}, obj.get("status") or {}
     _put(props, "phase", status.get("phase"))
     _put(props, "storage_class", spec.get("storageClassName"))
     props["access_modes"] = [str(m) for m in spec.get("accessModes") or []]
     _put(props, "requested_storage", ((spec.get("resources") or {}).get("requests") or {}).get("storage"))
     _put(props, "volume_name", spec.get("volumeName"))
-    props["status"] = "Unknown" if _status_empty(obj) else (status.get("phase") or "Unknown")
+    props["status"] = "Unknown" if not obj.get("status") else (status.get("phase") or "Unknown")
 
 
-def _hpa(obj: JSON, props: JSON) -> None:
+def _hpa(obj: HorizontalPodAutoscaler, props: JSON) -> None:
     spec, status = obj.get("spec") or {}, obj.get("status") or {}
     target = spec.get("scaleTargetRef") or {}
     _put(props, "target_kind", target.get("kind"))
@@ -269,7 +314,7 @@ def _hpa(obj: JSON, props: JSON) -> None:
     _put(props, "desired_replicas", status.get("desiredReplicas"))
 
 
-def _networkpolicy(obj: JSON, props: JSON) -> None:
+def _networkpolicy(obj: NetworkPolicy, props: JSON) -> None:
     spec = obj.get("spec") or {}
     selector = spec.get("podSelector") or {}
     props["pod_selector"] = selector_string(selector)
@@ -282,13 +327,13 @@ def _networkpolicy(obj: JSON, props: JSON) -> None:
     props["egress_rules"] = len(spec.get("egress") or [])
 
 
-def _namespace(obj: JSON, props: JSON) -> None:
+def _namespace(obj: Namespace, props: JSON) -> None:
     phase = (obj.get("status") or {}).get("phase")
     _put(props, "phase", phase)
     props["status"] = phase or "Unknown"
 
 
-def _node(obj: JSON, props: JSON) -> None:
+def _node(obj: Node, props: JSON) -> None:
     spec, status = obj.get("spec") or {}, obj.get("status") or {}
     ready = next((c.get("status") for c in status.get("conditions") or [] if c.get("type") == "Ready"), None)
     props["ready"] = ready == "True"
@@ -306,7 +351,7 @@ def _node(obj: JSON, props: JSON) -> None:
     props["status"] = "Unknown" if ready is None else ("Ready" if ready == "True" else "NotReady")
 
 
-def _role(obj: JSON, props: JSON) -> None:
+def _role(obj: Role, props: JSON) -> None:
     rules = [r for r in obj.get("rules") or [] if isinstance(r, dict)]
     props["rule_count"] = len(rules)
     props["system"] = str(props["name"]).startswith("system:")
@@ -318,7 +363,7 @@ def _role(obj: JSON, props: JSON) -> None:
             props["aggregation_selectors"] = selector_list_json(selectors)
 
 
-def _binding(obj: JSON, props: JSON) -> None:
+def _binding(obj: RoleBinding, props: JSON) -> None:
     kind, namespace = str(props["kind"]), props.get("namespace")
     props["scope"] = binding_scope(kind, namespace)
     props["subject_count"] = sum(1 for s in obj.get("subjects") or [] if isinstance(s, dict))
@@ -330,44 +375,53 @@ def _binding(obj: JSON, props: JSON) -> None:
         props["role_id"] = node_id(role_kind, role_ns, role_name)
 
 
-def _service_account(obj: JSON, props: JSON) -> None:
+def _service_account(obj: ServiceAccount, props: JSON) -> None:
     if obj.get("automountServiceAccountToken") is not None:
         props["automount_token"] = bool(obj["automountServiceAccountToken"])
 
 
 # ---------------------------------------------------------------------------------------------- entry point
 
-_KIND_PROPS = {
-    "Pod": _pod,
-    "Deployment": _deployment,
-    "ReplicaSet": _replicaset,
-    "StatefulSet": _statefulset,
-    "DaemonSet": _daemonset,
-    "Job": _job,
-    "CronJob": _cronjob,
-    "Service": _service,
-    "EndpointSlice": _endpointslice,
-    "Ingress": _ingress,
-    "PersistentVolumeClaim": _pvc,
-    "HorizontalPodAutoscaler": _hpa,
-    "NetworkPolicy": _networkpolicy,
-    "Namespace": _namespace,
-    "Node": _node,
-    "Role": _role,
-    "ClusterRole": _role,
-    "RoleBinding": _binding,
-    "ClusterRoleBinding": _binding,
-    "ServiceAccount": _service_account,
+_Body = TypeVar("_Body")
+_KindProps = Callable[[KubeObject, JSON], None]
+
+
+def _as(read: Callable[[KubeObject], _Body], handle: Callable[[_Body, JSON], None]) -> _KindProps:
+    """A kind's handler over the object read as that kind."""
+    return lambda obj, props: handle(read(obj), props)
+
+
+_KIND_PROPS: dict[str, _KindProps] = {
+    "Pod": _as(as_pod, _pod),
+    "Deployment": _as(as_deployment, _deployment),
+    "ReplicaSet": _as(as_replicaset, _replicaset),
+    "StatefulSet": _as(as_statefulset, _statefulset),
+    "DaemonSet": _as(as_daemonset, _daemonset),
+    "Job": _as(as_job, _job),
+    "CronJob": _as(as_cronjob, _cronjob),
+    "Service": _as(as_service, _service),
+    "EndpointSlice": _as(as_endpointslice, _endpointslice),
+    "Ingress": _as(as_ingress, _ingress),
+    "PersistentVolumeClaim": _as(as_pvc, _pvc),
+    "HorizontalPodAutoscaler": _as(as_hpa, _hpa),
+    "NetworkPolicy": _as(as_network_policy, _networkpolicy),
+    "Namespace": _as(as_namespace, _namespace),
+    "Node": _as(as_node, _node),
+    "Role": _as(as_role, _role),
+    "ClusterRole": _as(as_role, _role),
+    "RoleBinding": _as(as_role_binding, _binding),
+    "ClusterRoleBinding": _as(as_role_binding, _binding),
+    "ServiceAccount": _as(as_service_account, _service_account),
 }
 
 
-def object_id(kind: str, obj: JSON) -> str:
+def object_id(kind: str, obj: KubeObject) -> str:
     meta = obj.get("metadata") or {}
     ns = meta.get("namespace") if KIND_INFO[kind].namespaced else None
     return node_id(kind, ns, str(meta.get("name", "")))
 
 
-def transform(kind: str, obj: JSON) -> Transformed:
+def transform(kind: str, obj: KubeObject) -> Transformed:
     """Transform one raw object of a synced kind (list item or watch event object)."""
     if kind not in SYNCED_KINDS:
         raise ValueError(f"not a synced kind: {kind}")
@@ -394,8 +448,6 @@ def transform(kind: str, obj: JSON) -> Transformed:
     handler = _KIND_PROPS.get(kind)
     if handler is not None:
         handler(obj, props)
-    if kind in ("Deployment", "ReplicaSet", "StatefulSet"):
-        props["status"] = "Unknown" if _status_empty(obj) else _replicated_status(obj)
     if kind == "DaemonSet" and "status" not in props:
         props["status"] = "Unknown"
     spec = pod_spec_of(kind, obj)

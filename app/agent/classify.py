@@ -14,12 +14,18 @@ consulted and the reason that was decided. :func:`evaluate` chains the three; th
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any
 
 from app.kube.bodies import (
+    Container,
+    ContainerStateDetail,
+    ContainerStatus,
+    Event,
+    Pod,
+    PodCondition,
+    all_container_statuses,
     event_container,
     event_first_time,
     event_last_time,
@@ -27,8 +33,6 @@ from app.kube.bodies import (
     last_termination,
     ts,
 )
-
-Obj = Mapping[str, Any]
 
 MIRROR_LABEL = "kure.io/mirror"
 
@@ -152,6 +156,9 @@ class Failing:
 
 Verdict = Healthy | NotYet | Failing
 
+#: A container's status, init or regular, found by its spec.
+StatusOf = Callable[[Container], "ContainerStatus | None"]
+
 
 @dataclass
 class PodMemo:
@@ -170,8 +177,8 @@ class PodMemo:
 # small readers
 
 
-def _newest(events: Sequence[Obj]) -> Obj | None:
-    best: Obj | None = None
+def _newest(events: Sequence[Event]) -> Event | None:
+    best: Event | None = None
     best_t = float("-inf")
     for event in events:
         t = event_last_time(event) or 0.0
@@ -181,12 +188,12 @@ def _newest(events: Sequence[Obj]) -> Obj | None:
 
 
 def _events(
-    events: Sequence[Obj],
+    events: Sequence[Event],
     *,
     reason: str | None = None,
     type_: str | None = None,
     container: str | None = None,
-) -> list[Obj]:
+) -> list[Event]:
     out = []
     for event in events:
         if reason is not None and event.get("reason") != reason:
@@ -199,31 +206,31 @@ def _events(
     return out
 
 
-def _waiting(status: Obj | None) -> Obj | None:
+def _waiting(status: ContainerStatus | None) -> ContainerStateDetail | None:
     if not status:
         return None
     return (status.get("state") or {}).get("waiting") or None
 
 
-def _running(status: Obj | None) -> bool:
+def _running(status: ContainerStatus | None) -> bool:
     return bool(status and (status.get("state") or {}).get("running") is not None)
 
 
-def _statuses(pod: Obj, key: str) -> dict[str, Obj]:
-    return {s.get("name", ""): s for s in (pod.get("status") or {}).get(key) or []}
+def _statuses(statuses: list[ContainerStatus] | None) -> dict[str, ContainerStatus]:
+    return {s.get("name", ""): s for s in statuses or []}
 
 
-def _is_sidecar(container: Obj) -> bool:
+def _is_sidecar(container: Container) -> bool:
     return container.get("restartPolicy") == "Always"
 
 
-def _memory_limit(container: Obj | None) -> str:
+def _memory_limit(container: Container | None) -> str:
     if not container:
         return "none"
     return str(((container.get("resources") or {}).get("limits") or {}).get("memory") or "none")
 
 
-def _exit(term: Obj | None) -> str:
+def _exit(term: ContainerStateDetail | None) -> str:
     if not term:
         return "Unknown (exit code unknown)"
     return f"{term.get('reason') or 'Unknown'} (exit code {term.get('exitCode', 'unknown')})"
@@ -233,27 +240,25 @@ def _exit(term: Obj | None) -> str:
 # bookkeeping around classify
 
 
-def observe(memo: PodMemo, pod: Obj, now: float) -> None:
+def observe(memo: PodMemo, pod: Pod, now: float) -> None:
     """Record every ``restartCount`` rise (docs/catalogue.md#grace-periods) and the pull errors that ImagePullBackOff
     and ErrImagePull report."""
-    status = pod.get("status") or {}
-    for key in ("initContainerStatuses", "containerStatuses"):
-        for cs in status.get(key) or []:
-            name = cs.get("name", "")
-            count = int(cs.get("restartCount") or 0)
-            rises = memo.rises.setdefault(name, [])
-            previous = memo.restart_counts.get(name)
-            if previous is None:
-                # Rises before the agent first saw the pod count only as one restart, at the last finish.
-                if count > 0:
-                    finished = ts(((cs.get("lastState") or {}).get("terminated") or {}).get("finishedAt"))
-                    rises.append(finished if finished is not None else now)
-            elif count > previous:
-                rises.extend([now] * (count - previous))
-            memo.restart_counts[name] = count
-            waiting = _waiting(cs)
-            if waiting and waiting.get("reason") == "ErrImagePull" and waiting.get("message"):
-                memo.last_pull_error[name] = str(waiting["message"])
+    for cs in all_container_statuses(pod.get("status") or {}):
+        name = cs.get("name", "")
+        count = int(cs.get("restartCount") or 0)
+        rises = memo.rises.setdefault(name, [])
+        previous = memo.restart_counts.get(name)
+        if previous is None:
+            # Rises before the agent first saw the pod count only as one restart, at the last finish.
+            if count > 0:
+                finished = ts(((cs.get("lastState") or {}).get("terminated") or {}).get("finishedAt"))
+                rises.append(finished if finished is not None else now)
+        elif count > previous:
+            rises.extend([now] * (count - previous))
+        memo.restart_counts[name] = count
+        waiting = _waiting(cs)
+        if waiting and waiting.get("reason") == "ErrImagePull" and waiting.get("message"):
+            memo.last_pull_error[name] = str(waiting["message"])
 
 
 def remember(memo: PodMemo, verdict: Verdict, now: float) -> None:
@@ -273,7 +278,9 @@ def remember(memo: PodMemo, verdict: Verdict, now: float) -> None:
         memo.pull_backoff_containers.clear()
 
 
-def evaluate(memo: PodMemo, pod: Obj, events: Sequence[Obj], now: float, timings: Timings | None = None) -> Verdict:
+def evaluate(
+    memo: PodMemo, pod: Pod, events: Sequence[Event], now: float, timings: Timings | None = None
+) -> Verdict:
     timings = timings or Timings()
     observe(memo, pod, now)
     verdict = classify(pod, events, memo, now, timings)
@@ -292,7 +299,7 @@ def restarts_in_window(memo: PodMemo, container: str, now: float, timings: Timin
 class _Ctx:
     """What one classification run reads, plus the condition keys it consulted (for :func:`remember`)."""
 
-    def __init__(self, pod: Obj, events: Sequence[Obj], memo: PodMemo, now: float, timings: Timings) -> None:
+    def __init__(self, pod: Pod, events: Sequence[Event], memo: PodMemo, now: float, timings: Timings) -> None:
         self.pod = pod
         self.events = events
         self.memo = memo
@@ -322,7 +329,7 @@ class _Match:
     waits: bool = False  # matches, reported only after more restarts (the probe rules)
 
 
-def _container_match(ctx: _Ctx, spec: Obj, cs: Obj | None, prefix: str) -> _Match | None:
+def _container_match(ctx: _Ctx, spec: Container, cs: ContainerStatus | None, prefix: str) -> _Match | None:
     """The container reasons for one container (regular, sidecar or init), OOMKilled to Error; RepeatedRestarts is
     the caller's."""
     name = spec.get("name", "")
@@ -421,14 +428,14 @@ def _container_match(ctx: _Ctx, spec: Obj, cs: Obj | None, prefix: str) -> _Matc
     return None
 
 
-def _restarted_recently(ctx: _Ctx, name: str, cs: Obj | None) -> bool:
+def _restarted_recently(ctx: _Ctx, name: str, cs: ContainerStatus | None) -> bool:
     if restarts_in_window(ctx.memo, name, ctx.now, ctx.t) > 0:
         return True
     finished = ts(((cs or {}).get("lastState") or {}).get("terminated", {}).get("finishedAt"))
     return finished is not None and finished >= ctx.now - ctx.t.restart_window
 
 
-def _regular_match(ctx: _Ctx, spec: Obj, cs: Obj | None) -> _Match | None:
+def _regular_match(ctx: _Ctx, spec: Container, cs: ContainerStatus | None) -> _Match | None:
     """The container reasons for a regular container or sidecar, RepeatedRestarts included, with the hold rule of
     docs/catalogue.md#reasons-hold-within-one-problem."""
     name = spec.get("name", "")
@@ -474,7 +481,7 @@ def _also_failing(chosen: str, matches: list[tuple[str, _Match]]) -> str:
     return "".join(f"; also failing: {o}" for o in others)
 
 
-def classify(pod: Obj, events: Sequence[Obj], memo: PodMemo, now: float, timings: Timings) -> Verdict:
+def classify(pod: Pod, events: Sequence[Event], memo: PodMemo, now: float, timings: Timings) -> Verdict:
     """The first matching rule of docs/catalogue.md#failure-reasons decides. Pure: reads its arguments only."""
     ctx = _Ctx(pod, events, memo, now, timings)
     verdict = _classify(ctx)
@@ -528,8 +535,8 @@ def _classify(ctx: _Ctx) -> Verdict:
             )
         return Failing(preason[:_MAX_REASON], None, pmessage, Rule.FAILED_WITH_POD_REASON)
 
-    init_statuses = _statuses(pod, "initContainerStatuses")
-    regular_statuses = _statuses(pod, "containerStatuses")
+    init_statuses = _statuses(status.get("initContainerStatuses"))
+    regular_statuses = _statuses(status.get("containerStatuses"))
     init_specs = list(spec.get("initContainers") or [])
 
     # Init containers: the first failing non-sidecar init container blocks the whole pod.
@@ -549,7 +556,7 @@ def _classify(ctx: _Ctx) -> Verdict:
 
     regular = [c for c in init_specs if _is_sidecar(c)] + list(spec.get("containers") or [])
 
-    def status_of(c: Obj) -> Obj | None:
+    def status_of(c: Container) -> ContainerStatus | None:
         name = c.get("name", "")
         return regular_statuses.get(name) or init_statuses.get(name)
 
@@ -591,7 +598,7 @@ def _classify(ctx: _Ctx) -> Verdict:
     if any(m.waits for _, m in matches):
         return NotYet(None)
 
-    conditions = {c.get("type"): c for c in status.get("conditions") or []}
+    conditions = {c.get("type", ""): c for c in status.get("conditions") or []}
     scheduled = conditions.get("PodScheduled") or {}
     if phase == "Pending":
         if scheduled.get("status") == "False" and scheduled.get("reason") == "Unschedulable":
@@ -648,7 +655,9 @@ def _classify(ctx: _Ctx) -> Verdict:
     return NotYet(None)
 
 
-def _readiness(ctx: _Ctx, regular: list[Obj], status_of: Any, conditions: Mapping[str, Obj]) -> Verdict | None:
+def _readiness(
+    ctx: _Ctx, regular: list[Container], status_of: StatusOf, conditions: Mapping[str, PodCondition]
+) -> Verdict | None:
     """ReadinessProbeFailed: running, not ready for the readiness grace, with a failed readiness probe in that
     period."""
     ready_cond = conditions.get("ContainersReady") or {}
@@ -681,11 +690,11 @@ def _readiness(ctx: _Ctx, regular: list[Obj], status_of: Any, conditions: Mappin
 
 def _pending(
     ctx: _Ctx,
-    scheduled: Obj,
-    regular: list[Obj],
-    init_specs: list[Obj],
-    status_of: Any,
-    init_statuses: Mapping[str, Obj],
+    scheduled: PodCondition,
+    regular: list[Container],
+    init_specs: list[Container],
+    status_of: StatusOf,
+    init_statuses: Mapping[str, ContainerStatus],
 ) -> Verdict:
     """Pending, with the longer grace while an image pull is still running."""
     t = ctx.t
@@ -724,7 +733,7 @@ def _pending(
     return Failing("Pending", None, message, Rule.PENDING)
 
 
-def is_mirror(pod: Obj) -> bool:
+def is_mirror(pod: Pod) -> bool:
     return ((pod.get("metadata") or {}).get("labels") or {}).get(MIRROR_LABEL) == "true"
 
 
@@ -744,7 +753,7 @@ def normalise_message(message: str) -> str:
     return _DIGITS.sub("#", _SPACE.sub(" ", message.lower()).strip())
 
 
-def fingerprint(pod: Obj, verdict: Failing) -> str:
+def fingerprint(pod: Pod, verdict: Failing) -> str:
     """What makes two reports of one pod the same problem (docs/agent-scanner.md#re-report-cadence). Counts, times
     and logs stay out."""
     import hashlib
@@ -752,13 +761,12 @@ def fingerprint(pod: Obj, verdict: Failing) -> str:
 
     spec = pod.get("spec") or {}
     status = pod.get("status") or {}
-    term: Obj | None = None
+    term: ContainerStateDetail | None = None
     image = ""
     if verdict.container:
-        for key in ("initContainerStatuses", "containerStatuses"):
-            for cs in status.get(key) or []:
-                if cs.get("name") == verdict.container:
-                    term = last_termination(cs)
+        for cs in all_container_statuses(status):
+            if cs.get("name") == verdict.container:
+                term = last_termination(cs)
         for c in list(spec.get("initContainers") or []) + list(spec.get("containers") or []):
             if c.get("name") == verdict.container:
                 image = str(c.get("image") or "")

@@ -12,13 +12,12 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from app.kube.bodies import Event, Pod, all_container_statuses
 from app.kube.manifests import AGENT_DROPPED_METADATA, manifest_yaml, strip_object
 from app.kube.redaction import redact_text
 from app.kube.rows import container_status_rows, cut_bytes, event_rows
 
 from .classify import RAN_REASONS, RESTART_BASED_REASONS, Failing, fmt_ts, last_termination, ts
-
-Obj = Mapping[str, Any]
 
 MANIFEST_MAX_BYTES = 256 * 1024
 LOGS_MAX_BYTES = 256 * 1024
@@ -39,19 +38,19 @@ def _tail_bytes(text: str, limit: int) -> str:
     return tail[newline + 1 :] if 0 <= newline < len(tail) - 1 else tail
 
 
-def events_evidence(pod: Obj, events: Sequence[Obj], limit: int, secrets: Iterable[str] = ()) -> list[dict[str, Any]]:
+def events_evidence(pod: Pod, events: Sequence[Event], limit: int, secrets: Iterable[str] = ()) -> list[dict[str, Any]]:
     """The pod's own events (matched by uid, never by name), newest first, at most ``limit``."""
     uid = (pod.get("metadata") or {}).get("uid")
     return event_rows([e for e in events if (e.get("involvedObject") or {}).get("uid") == uid], limit, secrets)
 
 
-def container_statuses(pod: Obj, secrets: Iterable[str] = ()) -> list[dict[str, Any]]:
+def container_statuses(pod: Pod, secrets: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Init containers, then regular containers, in spec order; containers without a status too
     (app/kube/rows.py)."""
     return container_status_rows(pod, secrets)
 
 
-def manifest_evidence(pod: Obj, secrets: Iterable[str] = ()) -> str:
+def manifest_evidence(pod: Pod, secrets: Iterable[str] = ()) -> str:
     stripped = strip_object(pod, drop_metadata=AGENT_DROPPED_METADATA)
     stripped.setdefault("apiVersion", "v1")
     stripped.setdefault("kind", "Pod")
@@ -79,16 +78,14 @@ class LogSection:
     text: str
 
 
-def log_plan(pod: Obj, verdict: Failing) -> list[tuple[str, bool, str]]:
+def log_plan(pod: Pod, verdict: Failing) -> list[tuple[str, bool, str]]:
     """(container, previous, header) for every log read the evidence rules ask for (docs/agent-scanner.md#evidence);
     empty when no container ran."""
     bare = verdict.reason.removeprefix("Init:")
     if bare not in RAN_REASONS:
         return []
-    status = pod.get("status") or {}
-    statuses = {
-        s.get("name"): s for key in ("initContainerStatuses", "containerStatuses") for s in status.get(key) or []
-    }
+    statuses = {s.get("name"): s for s in all_container_statuses(pod.get("status") or {})}
+    names: list[str | None]
     if verdict.container:
         names = [verdict.container]
     else:
@@ -114,7 +111,7 @@ def log_plan(pod: Obj, verdict: Failing) -> list[tuple[str, bool, str]]:
 
 
 async def collect_logs(
-    pod: Obj,
+    pod: Pod,
     verdict: Failing,
     reader: LogReader,
     *,
@@ -154,7 +151,7 @@ def render_logs(sections: Sequence[LogSection], secrets: Iterable[str] = (), sec
 # --- the request body --------------------------------------------------------------------------------------------
 
 
-def _owner(pod: Obj) -> tuple[str | None, str | None]:
+def _owner(pod: Pod) -> tuple[str | None, str | None]:
     refs = (pod.get("metadata") or {}).get("ownerReferences") or []
     chosen = next((r for r in refs if r.get("controller") is True), refs[0] if refs else None)
     if not chosen:
@@ -163,9 +160,9 @@ def _owner(pod: Obj) -> tuple[str | None, str | None]:
 
 
 def report_body(
-    pod: Obj,
+    pod: Pod,
     verdict: Failing,
-    events: Sequence[Obj],
+    events: Sequence[Event],
     logs: Sequence[LogSection] = (),
     *,
     max_events: int = 20,

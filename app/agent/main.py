@@ -21,6 +21,7 @@ from app.incluster.backend import LeadershipLost, Outcome
 from app.incluster.informer import Store
 from app.incluster.lease import LeaseElector
 from app.incluster.runtime import Session, run_component, run_main, start_component, supervise
+from app.kube.bodies import as_pod
 from app.kube.reflector import Reflector, ReflectorOptions
 from app.kube.resources import resource
 from app.kube.rest import KubeApiError, request_json, request_text
@@ -420,7 +421,7 @@ class AgentSession(Session):
             ]
             await self.store.synced.wait()
             for key, pod in self.store.caches["Pod"].items():
-                self.core.pods[key] = pod
+                self.core.pods[key] = as_pod(pod)
             self.core.reconcile()
             for _ in range(self.s.kure_agent_send_concurrency):
                 self._spawn(self._sender())

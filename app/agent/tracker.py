@@ -16,6 +16,7 @@ from typing import Any
 
 from app.core.clock import Clock
 from app.incluster.exclusions import ExclusionState
+from app.kube.bodies import Event, Pod, all_container_statuses, as_event, as_pod
 
 from .classify import (
     Failing,
@@ -35,7 +36,6 @@ from .outbox import Outbox
 log = logging.getLogger("kure.agent.tracker")
 
 Key = tuple[str, str]
-Obj = dict[str, Any]
 
 EVENTS_PER_POD = 50
 EVENTS_TOTAL = 100_000
@@ -74,25 +74,21 @@ class PodTrack:
     excluded: bool = False
 
 
-def slim_event(event: Mapping[str, Any]) -> Obj:
-    out: Obj = {k: event[k] for k in _EVENT_FIELDS if k in event}
+def slim_event(event: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a raw event the agent keeps (its caches hold many events)."""
+    out: dict[str, Any] = {k: event[k] for k in _EVENT_FIELDS if k in event}
     meta = event.get("metadata") or {}
     out["metadata"] = {k: meta[k] for k in ("name", "uid", "creationTimestamp") if k in meta}
     return out
 
 
-def _event_id(event: Mapping[str, Any]) -> str:
+def _event_id(event: Event) -> str:
     meta = event.get("metadata") or {}
     return str(meta.get("uid") or meta.get("name") or id(event))
 
 
-def _restart_total(pod: Obj) -> int:
-    status = pod.get("status") or {}
-    return sum(
-        int(cs.get("restartCount") or 0)
-        for key in ("initContainerStatuses", "containerStatuses")
-        for cs in status.get(key) or []
-    )
+def _restart_total(pod: Pod) -> int:
+    return sum(int(cs.get("restartCount") or 0) for cs in all_container_statuses(pod.get("status") or {}))
 
 
 class AgentCore:
@@ -113,8 +109,8 @@ class AgentCore:
         self.clock = clock
         self.exclusions = exclusions or ExclusionState()
         self.secrets = secrets
-        self.pods: dict[Key, Obj] = {}
-        self.events: dict[str, dict[str, Obj]] = {}
+        self.pods: dict[Key, Pod] = {}
+        self.events: dict[str, dict[str, Event]] = {}
         self.events_total = EVENTS_TOTAL
         self._event_count = 0
         self.tracks: dict[Key, PodTrack] = {}
@@ -124,7 +120,9 @@ class AgentCore:
 
     # ------------------------------------------------------------------ inputs
 
-    def on_pod(self, event_type: str, pod: Obj) -> None:
+    def on_pod(self, event_type: str, obj: Mapping[str, Any]) -> None:
+        """A watch change of a pod, raw as the reflector hands it over."""
+        pod = as_pod(obj)
         meta = pod.get("metadata") or {}
         key = (str(meta.get("namespace") or ""), str(meta.get("name") or ""))
         if event_type == "DELETED":
@@ -142,7 +140,9 @@ class AgentCore:
         self.pods[key] = pod
         self.evaluate(key)
 
-    def on_event(self, event_type: str, event: Obj) -> None:
+    def on_event(self, event_type: str, obj: Mapping[str, Any]) -> None:
+        """A watch change of an event, raw as the reflector hands it over."""
+        event = as_event(obj)
         involved = event.get("involvedObject") or {}
         uid = str(involved.get("uid") or "")
         if not uid:
@@ -153,7 +153,7 @@ class AgentCore:
         else:
             eid = _event_id(event)
             self._event_count += 0 if eid in bucket else 1
-            bucket[eid] = slim_event(event)
+            bucket[eid] = as_event(slim_event(event))
             if len(bucket) > EVENTS_PER_POD:
                 oldest = sorted(bucket, key=lambda k: event_last_time(bucket[k]) or 0.0)
                 for k in oldest[: len(bucket) - EVENTS_PER_POD]:
@@ -178,7 +178,7 @@ class AgentCore:
         self.events = {uid: bucket for uid, bucket in self.events.items() if bucket}
         self._event_count = sum(len(b) for b in self.events.values())
 
-    def pod_events(self, pod: Obj) -> list[Obj]:
+    def pod_events(self, pod: Pod) -> list[Event]:
         uid = str((pod.get("metadata") or {}).get("uid") or "")
         bucket = self.events.get(uid) or {}
         horizon = self.clock.now().timestamp() - EVENT_TTL_SECONDS
@@ -210,7 +210,7 @@ class AgentCore:
 
     # ------------------------------------------------------------------ evaluation
 
-    def _skip(self, key: Key, pod: Obj) -> bool:
+    def _skip(self, key: Key, pod: Pod) -> bool:
         return is_mirror(pod) or self.exclusions.pod_excluded(*key)
 
     def evaluate(self, key: Key) -> None:
@@ -237,7 +237,7 @@ class AgentCore:
             if isinstance(verdict, NotYet) and verdict.deadline is not None:
                 self._at(now_mono + max(0.0, verdict.deadline - now_wall), key)
 
-    def _failing(self, track: PodTrack, pod: Obj, verdict: Failing, now: float) -> None:
+    def _failing(self, track: PodTrack, pod: Pod, verdict: Failing, now: float) -> None:
         fp = fingerprint(pod, verdict)
         track.verdict = verdict
         track.desired_fp = fp
@@ -271,7 +271,7 @@ class AgentCore:
         track.fp_changed_at = None
         self.outbox.push_report(track.key, fp)
 
-    def _healthy(self, track: PodTrack, pod: Obj, verdict: Healthy, now: float) -> None:
+    def _healthy(self, track: PodTrack, pod: Pod, verdict: Healthy, now: float) -> None:
         if not track.open:
             track.healthy_since = None
             return
@@ -297,7 +297,7 @@ class AgentCore:
         track.memo = PodMemo(uid=track.uid)
         self.outbox.push_dismiss(track.key)
 
-    def _deleted(self, key: Key, pod: Obj) -> None:
+    def _deleted(self, key: Key, pod: Pod) -> None:
         track = self.tracks.pop(key, None)
         if track is None or not track.open:
             return

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-Obj = dict[str, Any]
+from .bodies import ObjectMeta, PodSpec, as_pod, as_pod_template
 
 #: Where pod-template holders keep their template: ``spec.template`` (Deployment, ReplicaSet, StatefulSet,
 #: DaemonSet, Job) and ``spec.jobTemplate.spec.template`` (CronJob).
@@ -25,13 +25,15 @@ def dig(obj: object, *path: str) -> object:
     return obj
 
 
-def pod_template(obj: Mapping[str, Any], kind: str | None = None) -> tuple[Obj, Obj]:
+def pod_template(obj: Mapping[str, Any], kind: str | None = None) -> tuple[ObjectMeta, PodSpec]:
     """(pod metadata, pod spec) of a Pod or of a pod-template holder (``kind`` defaults to the object's own);
-    empty mappings where the object has none."""
+    empty mappings where the object has none. Any object will do, typed or raw: the template is read as JSON."""
     kind = kind or obj.get("kind")
     if kind == "Pod":
-        return obj.get("metadata") or {}, obj.get("spec") or {}
+        pod = as_pod(obj)
+        return pod.get("metadata") or {}, pod.get("spec") or {}
     template = dig(obj, *POD_TEMPLATE_PATHS[1 if kind == "CronJob" else 0])
     if not isinstance(template, dict):
         return {}, {}
-    return template.get("metadata") or {}, template.get("spec") or {}
+    typed = as_pod_template(template)
+    return typed.get("metadata") or {}, typed.get("spec") or {}

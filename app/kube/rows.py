@@ -11,13 +11,14 @@ for a mirror's live status (app/services/mirror.py), so both say the same thing 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from .bodies import (
+    Container,
     ContainerStatus,
-    as_event,
-    as_pod,
+    Event,
+    Pod,
     container_state,
     event_count,
     event_last_time,
@@ -38,19 +39,18 @@ def cut_bytes(text: str, limit: int) -> str:
     return encoded[:limit].decode("utf-8", "ignore")
 
 
-def event_row(event: Mapping[str, Any], secrets: Iterable[str] = ()) -> dict[str, Any]:
-    typed = as_event(event)
-    stamp = event_last_time(typed)
+def event_row(event: Event, secrets: Iterable[str] = ()) -> dict[str, Any]:
+    stamp = event_last_time(event)
     return {
-        "type": typed.get("type"),
-        "reason": typed.get("reason"),
-        "message": cut_bytes(redact_text(str(typed.get("message") or ""), secrets), EVENT_MESSAGE_BYTES),
+        "type": event.get("type"),
+        "reason": event.get("reason"),
+        "message": cut_bytes(redact_text(str(event.get("message") or ""), secrets), EVENT_MESSAGE_BYTES),
         "timestamp": fmt_ts(stamp) if stamp is not None else None,
-        "count": event_count(typed),
+        "count": event_count(event),
     }
 
 
-def event_rows(events: Iterable[Mapping[str, Any]], limit: int, secrets: Iterable[str] = ()) -> list[dict[str, Any]]:
+def event_rows(events: Iterable[Event], limit: int, secrets: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Newest first (events without a time last), at most ``limit``."""
     ordered = sorted(events, key=lambda e: event_last_time(e) or 0.0, reverse=True)
     secrets = tuple(secrets)
@@ -58,7 +58,7 @@ def event_rows(events: Iterable[Mapping[str, Any]], limit: int, secrets: Iterabl
 
 
 def container_status_row(
-    spec: Mapping[str, Any], status: ContainerStatus | None, secrets: Iterable[str] = ()
+    spec: Container, status: ContainerStatus | None, secrets: Iterable[str] = ()
 ) -> dict[str, Any]:
     state, current = container_state(status)
     row: dict[str, Any] = {
@@ -88,10 +88,9 @@ def container_status_row(
     return row
 
 
-def container_status_rows(pod: Mapping[str, Any], secrets: Iterable[str] = ()) -> list[dict[str, Any]]:
+def container_status_rows(pod: Pod, secrets: Iterable[str] = ()) -> list[dict[str, Any]]:
     """Init containers, then regular containers, in spec order; containers without a status too."""
-    typed = as_pod(pod)
-    spec, status = typed.get("spec") or {}, typed.get("status") or {}
+    spec, status = pod.get("spec") or {}, pod.get("status") or {}
     secrets = tuple(secrets)
     rows = []
     for containers, statuses in (

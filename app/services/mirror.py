@@ -30,6 +30,7 @@ from app.core.clock import Clock
 from app.core.errors import ApiError
 from app.core.timefmt import iso, parse_timestamp
 from app.kube.access import KubeAccess
+from app.kube.bodies import as_event, as_pod
 from app.kube.errors import KubeError, KubeRefused
 from app.kube.objects import pod_template
 from app.kube.rows import container_status_rows
@@ -229,12 +230,12 @@ def pod_conditions(pod: dict[str, Any]) -> list[dict[str, Any]]:
 
 def pod_container_statuses(pod: dict[str, Any]) -> list[dict[str, Any]]:
     """The mirror pod's ContainerStatus rows: the same conversion as the agent's reports (app/kube/rows.py)."""
-    return container_status_rows(pod)
+    return container_status_rows(as_pod(pod))
 
 
 def event_rows(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Kubernetes events → Event rows (docs/api.md#pod-failure), newest first, at most 20 (app/kube/rows.py)."""
-    return kube_event_rows(events, MAX_EVENTS)
+    return kube_event_rows([as_event(e) for e in events], MAX_EVENTS)
 
 
 def summary(doc: dict[str, Any]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from app.agent.classify import Failing, NotYet, PodMemo, Timings, evaluate, fingerprint, is_mirror
+from app.kube.bodies import Event, Pod, as_event, as_pod
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "agent"
 T0 = datetime(2024, 1, 15, 10, 30, tzinfo=UTC).timestamp()
@@ -37,8 +38,8 @@ class Report:
 @dataclass
 class Replay:
     reports: list[Report] = field(default_factory=list)
-    pod: dict[str, Any] | None = None
-    events: list[dict[str, Any]] = field(default_factory=list)
+    pod: Pod | None = None
+    events: list[Event] = field(default_factory=list)
 
 
 def apply_step(pod: dict[str, Any], events: list[dict[str, Any]], step: dict[str, Any]) -> None:
@@ -86,5 +87,5 @@ def replay(doc: dict[str, Any], timings: Timings | None = None) -> Replay:
                 timers.add(rel)
                 heapq.heappush(queue, (rel, seq, None))
                 seq += 1
-    out.pod, out.events = pod, events
+    out.pod, out.events = as_pod(pod), [as_event(e) for e in events]
     return out

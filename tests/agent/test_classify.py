@@ -16,6 +16,7 @@ from app.agent.classify import (
     normalise_message,
     recovery_seconds,
 )
+from app.kube.bodies import Event, Pod, as_pod
 
 from .fixtures import T0, load, replay, scenario_names
 
@@ -41,8 +42,8 @@ def test_scenario(name: str) -> None:
         ]
 
 
-def _pod(status: dict, containers: list | None = None, **spec: object) -> dict:
-    return {
+def _pod(status: dict, containers: list | None = None, **spec: object) -> Pod:
+    return as_pod({
         "metadata": {"name": "p", "namespace": "ns", "uid": "u", "creationTimestamp": "2024-01-15T10:30:00Z"},
         "spec": {
             "restartPolicy": "Always",
@@ -50,7 +51,7 @@ def _pod(status: dict, containers: list | None = None, **spec: object) -> dict:
             **spec,
         },
         "status": status,
-    }
+    })
 
 
 def _running(ready: bool = True, rc: int = 0, last: dict | None = None, name: str = "app") -> dict:
@@ -313,7 +314,7 @@ def test_scheduling_gated_and_phase_unknown() -> None:
 
 
 def test_sandbox_failure_after_pending_grace() -> None:
-    events = [
+    events: list[Event] = [
         {
             "involvedObject": {"uid": "u"},
             "type": "Warning",
@@ -337,7 +338,7 @@ def test_sandbox_failure_after_pending_grace() -> None:
 
 
 def test_fingerprint_ignores_counts_and_times() -> None:
-    def pod(rc: int, finished: str) -> dict:
+    def pod(rc: int, finished: str) -> Pod:
         return _pod(
             {
                 "phase": "Running",

@@ -21,6 +21,7 @@ from app.agent.evidence import (
     manifest_evidence,
     report_body,
 )
+from app.kube.bodies import Event, Pod, as_event, as_pod
 
 from .fixtures import T0, load, replay
 
@@ -30,7 +31,7 @@ SERVICE_TOKEN = "svc-token-0123456789abcdef"
 PLANTED = ("hunter2-planted", "AKIAIOSFODNN7EXAMPLE", SERVICE_TOKEN, "ghp_" + "a" * 36)
 
 
-def _failing(name: str) -> tuple[dict[str, Any], Failing, list[dict[str, Any]]]:
+def _failing(name: str) -> tuple[Pod, Failing, list[Event]]:
     doc, _ = load(name)
     result = replay(doc)
     assert result.pod is not None
@@ -38,9 +39,9 @@ def _failing(name: str) -> tuple[dict[str, Any], Failing, list[dict[str, Any]]]:
     return result.pod, first.verdict, result.events
 
 
-def _planted_pod() -> dict[str, Any]:
-    pod, _, _ = _failing("crash-loop-exit-1")
-    pod = copy.deepcopy(pod)
+def _planted_pod() -> Pod:
+    replayed, _, _ = _failing("crash-loop-exit-1")
+    pod: dict[str, Any] = copy.deepcopy(dict(replayed))
     pod["metadata"]["managedFields"] = [{"manager": "kubectl"}]
     pod["metadata"]["annotations"] = {
         "kubectl.kubernetes.io/last-applied-configuration": '{"env": "DB_PASSWORD=hunter2-planted"}',
@@ -53,14 +54,15 @@ def _planted_pod() -> dict[str, Any]:
         {"name": "API_KEY", "valueFrom": {"secretKeyRef": {"name": "api", "key": "key"}}},
     ]
     pod["spec"]["containers"][0]["args"] = [f"--token={SERVICE_TOKEN}"]
-    return pod
+    return as_pod(pod)
 
 
 def test_planted_secrets_never_reach_the_body() -> None:
     pod = _planted_pod()
     verdict = Failing("CrashLoopBackOff", "app", f"crashed: password={PLANTED[0]}", Rule.CRASH_LOOP_BACK_OFF)
     event = {"type": "Warning", "reason": "BackOff", "message": f"Authorization: Bearer {SERVICE_TOKEN}"}
-    events = [{"involvedObject": {"uid": pod["metadata"]["uid"]}, "lastTimestamp": "2024-01-15T10:31:00Z", **event}]
+    events = [as_event({"involvedObject": {"uid": pod["metadata"]["uid"]}, "lastTimestamp": "2024-01-15T10:31:00Z",
+                        **event})]  # fmt: skip
     logs = [LogSection("==> container app (current instance) <==", f"DB_PASSWORD={PLANTED[0]}\nkey {PLANTED[1]}\n")]
     body = report_body(pod, verdict, events, logs, secrets=[SERVICE_TOKEN])
     text = json.dumps(body)
@@ -100,11 +102,13 @@ def test_event_timestamp_falls_back_to_event_time() -> None:
 
 
 def test_events_matched_by_uid_newest_first_and_capped() -> None:
-    pod = {"metadata": {"uid": "u1"}}
-    events = [
+    pod: Pod = {"metadata": {"uid": "u1"}}
+    events: list[Event] = [
         {"involvedObject": {"uid": "u1"}, "reason": f"R{i}", "lastTimestamp": f"2024-01-15T10:{i:02d}:00Z", "count": i}
         for i in range(30)
-    ] + [{"involvedObject": {"uid": "old-pod-same-name"}, "reason": "Stale", "lastTimestamp": "2024-01-15T11:00:00Z"}]
+    ]
+    events.append({"involvedObject": {"uid": "old-pod-same-name"}, "reason": "Stale",
+                   "lastTimestamp": "2024-01-15T11:00:00Z"})  # fmt: skip
     items = events_evidence(pod, events, 20)
     assert len(items) == 20
     assert items[0]["reason"] == "R29"
@@ -118,7 +122,7 @@ def test_container_statuses_init_first_and_missing_status() -> None:
     assert items[0]["state"] == "waiting"
     assert items[0]["reason"] == "CrashLoopBackOff"
     assert items[0]["exit_code"] == 1
-    bare = {"spec": {"containers": [{"name": "app", "image": "x:1"}]}, "status": {}}
+    bare: Pod = {"spec": {"containers": [{"name": "app", "image": "x:1"}]}, "status": {}}
     assert container_statuses(bare) == [{
         "name": "app", "image": "x:1", "ready": False, "restart_count": 0, "state": "unknown", "reason": None,
         "message": None, "exit_code": None,
@@ -167,7 +171,7 @@ def test_oversized_body_is_cut_below_the_limit() -> None:
 
 
 def test_message_redacted_in_container_status() -> None:
-    pod = {"spec": {"containers": [{"name": "app", "image": "x"}]}, "status": {"containerStatuses": [
+    pod: Pod = {"spec": {"containers": [{"name": "app", "image": "x"}]}, "status": {"containerStatuses": [
         {"name": "app", "state": {"waiting": {"reason": "CreateContainerConfigError",
                                               "message": "bad url postgres://u:hunter2-planted@db/x"}}}]}}  # fmt: skip
     assert "hunter2-planted" not in json.dumps(container_statuses(pod))

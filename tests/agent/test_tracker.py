@@ -14,6 +14,7 @@ from app.agent.classify import Timings
 from app.agent.outbox import Outbox
 from app.agent.tracker import AgentCore, Policy
 from app.core.clock import ManualClock
+from app.kube.bodies import as_pod
 
 from .fixtures import apply_step, load
 
@@ -242,7 +243,7 @@ def test_checkpoint_reconciliation() -> None:
     fp = core.tracks[("shop", "p1")].desired_fp
     assert fp is not None
     fresh, _ = _core()
-    fresh.pods[("shop", "p1")] = live
+    fresh.pods[("shop", "p1")] = as_pod(live)
     fresh.seed(("shop", "p1"), "uid-1", "Evicted", fp)
     fresh.seed(("shop", "gone"), "uid-gone", "OOMKilled", "sha256:x")
     fresh.reconcile()

@@ -12,6 +12,7 @@ import pytest
 from neo4j import AsyncDriver, AsyncGraphDatabase
 
 from app.kube import KubeConfig
+from app.kube.bodies import as_object
 from graph.schema import ensure_schema
 from graph.sync import GraphSyncOptions, GraphWatcher
 
@@ -138,6 +139,6 @@ async def load_graph(driver: AsyncDriver, fixture: str = "shop", *, resource_ver
     items: list[WorkItem] = []
     for kind in SYNC_ORDER:
         items.append(WorkItem("relist_begin", kind))
-        items += [WorkItem.upsert(kind, transform(kind, obj)) for obj in by_kind.get(kind, [])]
+        items += [WorkItem.upsert(kind, transform(kind, as_object(obj))) for obj in by_kind.get(kind, [])]
     await writer.apply(items)
     return sum(len(v) for v in by_kind.values())

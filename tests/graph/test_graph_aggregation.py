@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from app.kube.bodies import as_object
 from graph.transforms import transform
 from graph.writer import GraphWriter, WorkItem
 from tests.graph.conftest import rows
@@ -24,7 +25,7 @@ def cluster_role(name: str, labels: dict[str, str] | None = None, selectors: lis
     }
     if selectors is not None:
         obj["aggregationRule"] = {"clusterRoleSelectors": selectors}
-    return WorkItem.upsert("ClusterRole", transform("ClusterRole", obj))
+    return WorkItem.upsert("ClusterRole", transform("ClusterRole", as_object(obj)))
 
 
 async def aggregates(driver: Any) -> set[tuple[str, str]]:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from app.kube.bodies import KubeObject, LabelSelector, as_object
 from graph.rbac import permissions_of
 from graph.relationships import AGGREGATES, GRANTS, SELECTS, Ref
 from graph.schema import SYNC_ORDER
@@ -20,13 +21,13 @@ pytestmark = pytest.mark.unit
 SHOP = Path(__file__).resolve().parents[1] / "fixtures" / "clusters" / "shop"
 
 
-def _fixture() -> dict[str, dict[str, Any]]:
-    objects: dict[str, dict[str, Any]] = {}
+def _fixture() -> dict[str, KubeObject]:
+    objects: dict[str, KubeObject] = {}
     for path in sorted(SHOP.glob("*.yaml")):
         for doc in yaml.safe_load_all(path.read_text()):
             if doc:
                 meta = doc["metadata"]
-                objects[f"{doc['kind']}/{meta.get('namespace', '_')}/{meta['name']}"] = doc
+                objects[f"{doc['kind']}/{meta.get('namespace', '_')}/{meta['name']}"] = as_object(doc)
     return objects
 
 
@@ -90,7 +91,7 @@ def test_pod_readiness_is_its_ready_condition(conditions: Any, ready: bool) -> N
     pod = {"metadata": {"name": "p", "namespace": "n"}, "spec": {"containers": [{"name": "c"}]},
            "status": {"phase": "Running", "conditions": conditions,
                       "containerStatuses": [{"name": "c", "ready": True}]}}  # fmt: skip
-    assert transform("Pod", pod).props["ready"] is ready
+    assert transform("Pod", as_object(pod)).props["ready"] is ready
 
 
 def test_env_values_annotations_and_configmap_data_never_reach_properties() -> None:
@@ -107,14 +108,14 @@ def test_owner_references_become_incoming_owns_with_controller_flag() -> None:
     assert pod.props["owner_refs"] == ["ReplicaSet/web-7d9f8b6c4"]
     unsynced_owner = transform(
         "Pod",
-        {
+        as_object({
             "metadata": {
                 "name": "x",
                 "namespace": "n",
                 "ownerReferences": [{"kind": "Node", "name": "worker-1"}, {"kind": "SparkApplication", "name": "job"}],
             },
             "spec": {},
-        },
+        }),
     )
     assert refs(unsynced_owner, "OWNS") == []
     assert unsynced_owner.props["owner_refs"] == ["Node/worker-1", "SparkApplication/job"]
@@ -134,14 +135,14 @@ def test_workload_template_mounts_and_status_strings() -> None:
     assert cron.props["status"] == "Scheduled" and cron.props["schedule"] == "0 3 * * *"
     assert refs(cron, "MOUNTS") == [("out", "PersistentVolumeClaim/data/backup", {"via": ["volume"]})]
     assert t("Job/data/backup-29001").props["status"] == "Succeeded"
-    assert (
-        transform("Job", {"metadata": {"name": "j", "namespace": "n"}, "status": {"active": 1}}).props["status"]
-        == "Active"
-    )
+    job = as_object({"metadata": {"name": "j", "namespace": "n"}, "status": {"active": 1}})
+    assert transform("Job", job).props["status"] == "Active"
     assert transform("Deployment", {"metadata": {"name": "d", "namespace": "n"}}).props["status"] == "Unknown"
     ds = transform(
         "DaemonSet",
-        {"metadata": {"name": "d", "namespace": "n"}, "status": {"numberReady": 2, "desiredNumberScheduled": 3}},
+        as_object(
+            {"metadata": {"name": "d", "namespace": "n"}, "status": {"numberReady": 2, "desiredNumberScheduled": 3}}
+        ),
     )
     assert ds.props["status"] == "2/3 Ready"
 
@@ -157,7 +158,7 @@ def test_networking_kinds() -> None:
     assert ing.props["hosts"] == ["shop.example.com"] and ing.props["ingress_class"] == "nginx"
     default_backend = transform(
         "Ingress",
-        {
+        as_object({
             "metadata": {"name": "i", "namespace": "n"},
             "spec": {
                 "defaultBackend": {"service": {"name": "fallback"}},
@@ -172,7 +173,7 @@ def test_networking_kinds() -> None:
                     }
                 ],
             },
-        },
+        }),
     )
     assert refs(default_backend, "ROUTES_TO") == [("out", "Service/n/fallback", {"paths": ["*", "*/x"]})]
     eps = t("EndpointSlice/shop/web-x7k2p")
@@ -182,7 +183,9 @@ def test_networking_kinds() -> None:
     assert refs(hpa, "SCALES") == [("out", "Deployment/shop/web", {})]
     other_target = transform(
         "HorizontalPodAutoscaler",
-        {"metadata": {"name": "h", "namespace": "n"}, "spec": {"scaleTargetRef": {"kind": "Rollout", "name": "r"}}},
+        as_object(
+            {"metadata": {"name": "h", "namespace": "n"}, "spec": {"scaleTargetRef": {"kind": "Rollout", "name": "r"}}}
+        ),
     )
     assert refs(other_target, "SCALES") == []
     np = t("NetworkPolicy/shop/default-deny")
@@ -216,12 +219,12 @@ def test_cluster_scoped_kinds() -> None:
         ({"matchLabels": {"a": "1"}, "matchExpressions": [{"key": "b", "operator": "Exists"}]}, {"a": "1"}, False),
     ],
 )
-def test_label_selector_semantics(selector: dict[str, Any], labels: dict[str, str], expected: bool) -> None:
+def test_label_selector_semantics(selector: LabelSelector, labels: dict[str, str], expected: bool) -> None:
     assert matches(json.loads(selector_json(selector)), labels) is expected
 
 
 def test_selector_canonical_forms() -> None:
-    sel = {
+    sel: LabelSelector = {
         "matchLabels": {"z": "1", "a": "2"},
         "matchExpressions": [
             {"key": "tier", "operator": "NotIn", "values": ["b", "a"]},

@@ -61,16 +61,15 @@ async def test_every_pod_is_admitted_in_a_restricted_namespace(
     workloads = [d for d in documents if d["kind"] in ("Deployment", "StatefulSet")]
     assert len(workloads) == 5
     for workload in workloads:
-        template, spec = pod_template(workload, workload["kind"])
-        assert template is not None and spec is not None
-        spec = dict(spec)
+        template_meta, template_spec = pod_template(workload, workload["kind"])
+        spec: dict[str, Any] = dict(template_spec)
         for claim in workload["spec"].get("volumeClaimTemplates") or []:  # what the StatefulSet controller adds
             name = claim["metadata"]["name"]
             spec["volumes"] = [*spec.get("volumes", []), {"name": name, "persistentVolumeClaim": {
                 "claimName": f"{name}-{workload['metadata']['name']}-0"}}]
         pod = {"apiVersion": "v1", "kind": "Pod", "spec": spec,
                "metadata": {"name": f"{workload['metadata']['name']}-check", "namespace": target.namespace,
-                            "labels": template.get("metadata", {}).get("labels", {})}}  # fmt: skip
+                            "labels": template_meta.get("labels", {})}}  # fmt: skip
         # Admission runs in full on a dry run: PodSecurity refuses a pod that is not restricted-compliant.
         await cluster.create(pod, dry_run=True)
     plain = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "not-restricted", "namespace": target.namespace},

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from app.agent.evidence import container_statuses
+from app.kube.bodies import as_pod
 from app.services.mirror import (
     event_rows,
     force_mirror_fields,
@@ -153,7 +154,7 @@ def test_container_statuses_and_events_shapes() -> None:
         {"name": "late", "image": "c:1", "ready": False, "restart_count": 0, "state": "unknown",
          "reason": None, "message": None, "exit_code": None},
     ]
-    assert pod_container_statuses(live) == container_statuses(live)  # the agent's own conversion
+    assert pod_container_statuses(live) == container_statuses(as_pod(live))  # the agent's own conversion
     events = [{"type": "Normal", "reason": f"R{i}", "message": "m", "count": 1,
                "lastTimestamp": f"2026-03-26T10:{i:02d}:00Z"} for i in range(25)]
     events.append({"type": "Warning", "reason": "Undated"})

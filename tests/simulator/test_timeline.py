@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from app.agent.classify import Failing, PodMemo, Timings, evaluate
+from app.kube.bodies import as_event, as_pod
 from app.simulator.clock import ManualClock, SimClock
 from app.simulator.engine import Simulation
 from app.simulator.kubeapi import FakeKubeApi
@@ -55,7 +56,9 @@ def classify_all(sim: Simulation, api: FakeKubeApi, seconds: int, start: int = 0
         for pod in (p for ns in STORY_NAMESPACES for p in api.list_objects("Pod", ns)):
             uid = pod["metadata"]["uid"]
             own = [e for e in events if (e.get("involvedObject") or {}).get("uid") == uid]
-            verdict = evaluate(memos.setdefault(uid, PodMemo(uid=uid)), pod, own, now, timings)
+            verdict = evaluate(
+                memos.setdefault(uid, PodMemo(uid=uid)), as_pod(pod), [as_event(e) for e in own], now, timings
+            )
             if isinstance(verdict, Failing):
                 found.setdefault(verdict.reason, set()).add(pod["metadata"]["name"])
     return found
