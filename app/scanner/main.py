@@ -24,6 +24,7 @@ from app.incluster.exclusions import parse_registries, registry_changes
 from app.incluster.informer import Store
 from app.incluster.lease import LeaseElector
 from app.incluster.runtime import Session, run_component, run_main, start_component, supervise
+from app.kube.bodies import KubeObject, as_object
 from app.kube.images import parse_image
 from app.kube.reflector import Reflector, ReflectorOptions
 from app.scanner.settings import ScannerSettings
@@ -148,9 +149,10 @@ class ScannerSession(Session):
         self.metrics.dirty.set(len(self.dirty))
         self.dirty_wake.set()
 
-    def _on_change(self, kind: str, event_type: str, obj: dict[str, Any]) -> None:
+    def _on_change(self, kind: str, event_type: str, raw: dict[str, Any]) -> None:
         if not self.store.synced.is_set():
             return
+        obj = as_object(raw)
         if kind in EVALUATED_KINDS:
             self._mark((kind, key_of(obj)))
         if kind == "Namespace":
@@ -183,7 +185,8 @@ class ScannerSession(Session):
 
     async def process(self, ck: CacheKey) -> None:
         kind, key = ck
-        obj = self.store.caches.get(kind, {}).get(key)
+        raw = self.store.caches.get(kind, {}).get(key)
+        obj = as_object(raw) if raw is not None else None
         if obj is None or not in_scope(obj, self.exclusions.namespaces):
             ref = self.known.pop(ck, None)
             if ref is None:
@@ -219,7 +222,7 @@ class ScannerSession(Session):
                     posted.untrusted_images = list(f.details.get("images") or [])
             self.posted[ref] = posted
 
-    async def _post(self, obj: dict[str, Any], ref: ResourceRef, finding: Any, manifest: str, posted: Posted) -> None:
+    async def _post(self, obj: KubeObject, ref: ResourceRef, finding: Any, manifest: str, posted: Posted) -> None:
         body = finding_body(obj, finding, manifest)
         async with self.slots:
             result = await self.backend.call(

@@ -1,21 +1,31 @@
 """Which watched objects are evaluated, as what (docs/agent-scanner.md#scope), and the Context each one gets
 (docs/agent-scanner.md#check-interface).
 
-Pure functions over raw API dicts. The caches are plain ``kind -> {(namespace, name): object}`` mappings.
+Pure functions. The caches are the watch's plain ``kind -> {(namespace, name): raw object}`` mappings; what is read
+from them is typed here (app/kube/bodies.py), and the evaluated object arrives typed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from app.kube.bodies import (
+    as_limit_range,
+    as_namespace,
+    as_network_policy,
+    as_object,
+    as_pod_disruption_budget,
+    as_resource_quota,
+    as_service_account,
+)
 from app.kube.resources import KINDS, ResourceKind
 
-from .checks.base import PT_KINDS, Context, Obj, pod_spec
+from .checks.base import PT_KINDS, Context, KubeObject, pod_spec
 
 Key = tuple[str, str]  # (namespace, name); namespace "" for cluster-scoped objects
-Caches = Mapping[str, Mapping[Key, Obj]]
+Caches = Mapping[str, Mapping[Key, Mapping[str, Any]]]
 
 EVALUATED_KINDS = (
     "Namespace", "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Service",
@@ -33,19 +43,19 @@ def resource_kind(kind: str) -> ResourceKind:
     return KINDS[kind]
 
 
-def _controller_kind(obj: Obj) -> str | None:
+def _controller_kind(obj: KubeObject) -> str | None:
     for ref in (obj.get("metadata") or {}).get("ownerReferences") or []:
         if ref.get("controller") is True:
             return str(ref.get("kind") or "")
     return None
 
 
-def key_of(obj: Obj) -> Key:
+def key_of(obj: KubeObject) -> Key:
     meta = obj.get("metadata") or {}
     return str(meta.get("namespace") or ""), str(meta.get("name") or "")
 
 
-def finding_namespace(obj: Obj) -> str:
+def finding_namespace(obj: KubeObject) -> str:
     """docs/agent-scanner.md#findings: a namespaced object's namespace; a Namespace's own name; ``""`` for other
     cluster-scoped kinds."""
     if obj.get("kind") == "Namespace":
@@ -53,7 +63,7 @@ def finding_namespace(obj: Obj) -> str:
     return str((obj.get("metadata") or {}).get("namespace") or "")
 
 
-def in_scope(obj: Obj, excluded_namespaces: Iterable[str] = ()) -> bool:
+def in_scope(obj: KubeObject, excluded_namespaces: Iterable[str] = ()) -> bool:
     """Whether the object is evaluated at all (docs/agent-scanner.md#scope), exclusions included."""
     kind = obj.get("kind")
     meta = obj.get("metadata") or {}
@@ -63,7 +73,7 @@ def in_scope(obj: Obj, excluded_namespaces: Iterable[str] = ()) -> bool:
     if namespace and namespace in set(excluded_namespaces):
         return False
     if kind == "Namespace":
-        return (obj.get("status") or {}).get("phase") != "Terminating"
+        return (as_namespace(obj).get("status") or {}).get("phase") != "Terminating"
     if kind == "Pod":
         return _controller_kind(obj) not in _POD_CONTROLLERS
     if kind == "ReplicaSet":
@@ -78,20 +88,30 @@ def in_scope(obj: Obj, excluded_namespaces: Iterable[str] = ()) -> bool:
     return True
 
 
-def _in_namespace(caches: Caches, kind: str, namespace: str) -> list[Obj]:
-    return [obj for (ns, _), obj in (caches.get(kind) or {}).items() if ns == namespace]
+_Body = TypeVar("_Body")
 
 
-def build_context(obj: Obj, caches: Caches, trusted_registries: frozenset[str]) -> Context:
+def _in_namespace(
+    caches: Caches, kind: str, namespace: str, read: Callable[[Mapping[str, Any]], _Body]
+) -> list[_Body]:
+    return [read(obj) for (ns, _), obj in (caches.get(kind) or {}).items() if ns == namespace]
+
+
+def build_context(obj: KubeObject, caches: Caches, trusted_registries: frozenset[str]) -> Context:
     namespace = finding_namespace(obj)
-    service_accounts = {name: sa for (ns, name), sa in (caches.get("ServiceAccount") or {}).items() if ns == namespace}
+    service_accounts = {
+        name: as_service_account(sa)
+        for (ns, name), sa in (caches.get("ServiceAccount") or {}).items()
+        if ns == namespace
+    }
+    namespace_obj = (caches.get("Namespace") or {}).get(("", namespace)) if namespace else None
     return Context(
-        namespace=(caches.get("Namespace") or {}).get(("", namespace)) if namespace else None,
-        network_policies=_in_namespace(caches, "NetworkPolicy", namespace),
-        pod_disruption_budgets=_in_namespace(caches, "PodDisruptionBudget", namespace),
+        namespace=as_namespace(namespace_obj) if namespace_obj is not None else None,
+        network_policies=_in_namespace(caches, "NetworkPolicy", namespace, as_network_policy),
+        pod_disruption_budgets=_in_namespace(caches, "PodDisruptionBudget", namespace, as_pod_disruption_budget),
         service_accounts=service_accounts,
-        limit_ranges=_in_namespace(caches, "LimitRange", namespace),
-        resource_quotas=_in_namespace(caches, "ResourceQuota", namespace),
+        limit_ranges=_in_namespace(caches, "LimitRange", namespace, as_limit_range),
+        resource_quotas=_in_namespace(caches, "ResourceQuota", namespace, as_resource_quota),
         trusted_registries=trusted_registries,
     )
 
@@ -105,21 +125,22 @@ class ResourceRef:
     name: str
 
 
-def ref_of(obj: Obj) -> ResourceRef:
+def ref_of(obj: KubeObject) -> ResourceRef:
     return ResourceRef(str(obj.get("kind") or ""), finding_namespace(obj), key_of(obj)[1])
 
 
-def dependants(changed: Obj, caches: Caches) -> list[ResourceRef]:
+def dependants(changed: KubeObject, caches: Caches) -> list[ResourceRef]:
     """The context fan-out (docs/agent-scanner.md#incremental-rescans): the resources to re-evaluate when a context
     object changes."""
     kind = changed.get("kind")
     namespace = str((changed.get("metadata") or {}).get("namespace") or "")
     out: list[ResourceRef] = []
 
-    def pt_resources(predicate: Any = None) -> list[ResourceRef]:
+    def pt_resources(predicate: Callable[[KubeObject], bool] | None = None) -> list[ResourceRef]:
         refs = []
         for pt_kind in PT_KINDS:
-            for (ns, _), obj in (caches.get(pt_kind) or {}).items():
+            for (ns, _), raw in (caches.get(pt_kind) or {}).items():
+                obj = as_object(raw)
                 if ns == namespace and (predicate is None or predicate(obj)):
                     refs.append(ref_of(obj))
         return refs
@@ -128,7 +149,7 @@ def dependants(changed: Obj, caches: Caches) -> list[ResourceRef]:
         out.append(ResourceRef("Namespace", namespace, namespace))
     elif kind == "PodDisruptionBudget":
         for dep_kind in ("Deployment", "StatefulSet"):
-            out += [ref_of(o) for (ns, _), o in (caches.get(dep_kind) or {}).items() if ns == namespace]
+            out += [ref_of(as_object(o)) for (ns, _), o in (caches.get(dep_kind) or {}).items() if ns == namespace]
     elif kind == "ServiceAccount":
         sa_name = (changed.get("metadata") or {}).get("name")
         out += pt_resources(

@@ -4,11 +4,11 @@ rules?"""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import yaml
 
+from app.kube.bodies import PolicyRule, as_role
 from app.scanner.checks.rbac_rules import rule_grants
 
 K8S = Path(__file__).resolve().parents[2] / "docker" / "k8s"
@@ -38,12 +38,12 @@ def attributes(method: str, path_qs: str) -> tuple[str, str, str, str | None]:
     return verb, group, resource, name
 
 
-def rules_of(manifest: str) -> list[dict[str, Any]]:
+def rules_of(manifest: str) -> list[PolicyRule]:
     docs = [d for d in yaml.safe_load_all((K8S / manifest).read_text()) if d]
-    return [rule for d in docs if d["kind"] in ("Role", "ClusterRole") for rule in d["rules"]]
+    return [rule for d in docs if d["kind"] in ("Role", "ClusterRole") for rule in as_role(d).get("rules") or []]
 
 
-def allowed(rules: list[dict[str, Any]], method: str, path_qs: str) -> bool:
+def allowed(rules: list[PolicyRule], method: str, path_qs: str) -> bool:
     verb, group, resource, name = attributes(method, path_qs)
     for rule in rules:
         names = rule.get("resourceNames") or []

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from app.kube.bodies import KubeObject, as_object
 from app.scanner.checks import FindingDraft
 from app.scanner.engine import evaluate_object
 from app.scanner.scope import build_context, in_scope, key_of
@@ -26,15 +27,15 @@ def load(name: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     return docs, expect
 
 
-def object_key(obj: dict[str, Any]) -> str:
+def object_key(obj: KubeObject) -> str:
     ns, name = key_of(obj)
-    return f"{obj['kind']}/{ns}/{name}"
+    return f"{obj.get('kind')}/{ns}/{name}"
 
 
-def caches_of(docs: list[dict[str, Any]]) -> dict[str, dict[tuple[str, str], dict[str, Any]]]:
-    caches: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
+def caches_of(docs: list[KubeObject]) -> dict[str, dict[tuple[str, str], KubeObject]]:
+    caches: dict[str, dict[tuple[str, str], KubeObject]] = {}
     for obj in docs:
-        caches.setdefault(obj["kind"], {})[key_of(obj)] = obj
+        caches.setdefault(obj.get("kind", ""), {})[key_of(obj)] = obj
     return caches
 
 
@@ -42,9 +43,10 @@ def evaluate_universe(
     docs: list[dict[str, Any]], trusted: frozenset[str] = DEFAULT_TRUSTED, excluded: frozenset[str] = frozenset()
 ) -> dict[str, list[FindingDraft]]:
     """Every object of the file → its findings (an object out of scope gets none)."""
-    caches = caches_of(docs)
+    objects = [as_object(d) for d in docs]
+    caches = caches_of(objects)
     out: dict[str, list[FindingDraft]] = {}
-    for obj in docs:
+    for obj in objects:
         if not in_scope(obj, excluded):
             out[object_key(obj)] = []
             continue

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
 
+from app.kube.bodies import KubeObject, LimitRange, as_object
 from app.scanner.checks import BY_NAME, CATALOGUE, Context
 from app.scanner.checks.base import sensitive_host_path
 from app.scanner.checks.storage import value_patterns
@@ -14,19 +16,19 @@ from app.scanner.engine import EvaluationErrors, evaluate_object, plan
 pytestmark = pytest.mark.unit
 
 
-def _deploy(containers: list[dict[str, Any]], **pod: Any) -> dict[str, Any]:
-    return {
+def _deploy(containers: list[dict[str, Any]], **pod: Any) -> KubeObject:
+    return as_object({
         "kind": "Deployment",
         "metadata": {"name": "d", "namespace": "ns"},
         "spec": {
             "replicas": 2,
             "template": {"metadata": {"labels": {"app": "d"}}, "spec": {"containers": containers, **pod}},
         },
-    }
+    })
 
 
-def _run(name: str, obj: dict[str, Any], ctx: Context | None = None) -> Any:
-    return BY_NAME[name].evaluate(obj, ctx or Context())
+def _run(name: str, obj: Mapping[str, Any], ctx: Context | None = None) -> Any:
+    return BY_NAME[name].evaluate(as_object(obj), ctx or Context())
 
 
 def test_catalogue_size_and_unique_names() -> None:
@@ -96,7 +98,7 @@ def test_effective_security_context_prefers_container() -> None:
 
 def test_limit_range_defaults_count_as_set() -> None:
     obj = _deploy([{"name": "a", "image": "x"}])
-    lr = {
+    lr: LimitRange = {
         "spec": {"limits": [{"type": "Container", "default": {"memory": "256Mi"}, "defaultRequest": {"cpu": "100m"}}]}
     }
     ctx = Context(limit_ranges=[lr])
@@ -126,8 +128,10 @@ def test_secret_in_env_names_all_sources() -> None:
     assert "DB_PASSWORD" in finding.message
 
 
-def _role(rules: list[dict[str, Any]], kind: str = "ClusterRole") -> dict[str, Any]:
-    return {"kind": kind, "metadata": {"name": "r", "namespace": "ns" if kind == "Role" else None}, "rules": rules}
+def _role(rules: list[dict[str, Any]], kind: str = "ClusterRole") -> KubeObject:
+    return as_object(
+        {"kind": kind, "metadata": {"name": "r", "namespace": "ns" if kind == "Role" else None}, "rules": rules}
+    )
 
 
 def test_rbac_subresource_wildcards_and_resource_names() -> None:

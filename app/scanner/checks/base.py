@@ -5,11 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, overload
 
+from app.kube.bodies import (
+    Container,
+    KubeObject,
+    LabelSelector,
+    LimitRange,
+    Namespace,
+    NetworkPolicy,
+    PodDisruptionBudget,
+    PodSpec,
+    ResourceQuota,
+    SeccompProfile,
+    SecurityContext,
+    ServiceAccount,
+    WindowsSecurityContextOptions,
+)
 from app.kube.objects import pod_template
-
-Obj = Mapping[str, Any]
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 
@@ -20,14 +33,15 @@ BINDING_KINDS = frozenset({"RoleBinding", "ClusterRoleBinding"})
 
 @dataclass(frozen=True)
 class Context:
-    """Everything a check may read besides the object itself."""
+    """Everything a check may read besides the object itself. A check gets the object as a KubeObject and reads it
+    as the kind it is registered for (app/kube/bodies.py)."""
 
-    namespace: Obj | None = None
-    network_policies: Sequence[Obj] = ()
-    pod_disruption_budgets: Sequence[Obj] = ()
-    service_accounts: Mapping[str, Obj] = field(default_factory=dict)
-    limit_ranges: Sequence[Obj] = ()
-    resource_quotas: Sequence[Obj] = ()
+    namespace: Namespace | None = None
+    network_policies: Sequence[NetworkPolicy] = ()
+    pod_disruption_budgets: Sequence[PodDisruptionBudget] = ()
+    service_accounts: Mapping[str, ServiceAccount] = field(default_factory=dict)
+    limit_ranges: Sequence[LimitRange] = ()
+    resource_quotas: Sequence[ResourceQuota] = ()
     trusted_registries: frozenset[str] = frozenset()
 
 
@@ -40,7 +54,7 @@ class FindingDraft:
     details: dict[str, Any]
 
 
-Evaluate = Callable[[Obj, Context], "FindingDraft | None"]
+Evaluate = Callable[[KubeObject, Context], "FindingDraft | None"]
 
 
 @dataclass(frozen=True)
@@ -61,7 +75,7 @@ def check(
     def wrap(fn: Evaluate) -> Check:
         if linux:
 
-            def evaluate(obj: Obj, ctx: Context) -> FindingDraft | None:
+            def evaluate(obj: KubeObject, ctx: Context) -> FindingDraft | None:
                 if _is_windows(obj):
                     return None
                 return fn(obj, ctx)
@@ -79,17 +93,17 @@ def draft(name: str, severity: str, message: str, remediation: str, **details: A
 # --- pod templates -------------------------------------------------------------------------------------------
 
 
-def pod_spec(obj: Obj) -> Obj:
+def pod_spec(obj: KubeObject) -> PodSpec:
     return pod_template(obj)[1]
 
 
-def _is_windows(obj: Obj) -> bool:
+def _is_windows(obj: KubeObject) -> bool:
     if obj.get("kind") not in PT_KINDS:
         return False
     return ((pod_spec(obj).get("os") or {}).get("name") or "").lower() == "windows"
 
 
-def containers(obj: Obj, *, probes_only: bool = False) -> Iterator[Obj]:
+def containers(obj: KubeObject, *, probes_only: bool = False) -> Iterator[Container]:
     """initContainers (sidecars included), containers, then ephemeralContainers on Pods."""
     spec = pod_spec(obj)
     if probes_only:
@@ -101,12 +115,23 @@ def containers(obj: Obj, *, probes_only: bool = False) -> Iterator[Obj]:
         yield from spec.get("ephemeralContainers") or []
 
 
-def sc(container: Obj) -> Obj:
+def sc(container: Container) -> SecurityContext:
     return container.get("securityContext") or {}
 
 
-def effective(obj: Obj, container: Obj, key: str) -> Any:
-    """The container's securityContext field when set, else the pod's (docs/catalogue.md#check-conventions)."""
+@overload
+def effective(obj: KubeObject, container: Container, key: Literal["runAsUser"]) -> int | None: ...
+@overload
+def effective(obj: KubeObject, container: Container, key: Literal["runAsNonRoot"]) -> bool | None: ...
+@overload
+def effective(obj: KubeObject, container: Container, key: Literal["seccompProfile"]) -> SeccompProfile | None: ...
+@overload
+def effective(
+    obj: KubeObject, container: Container, key: Literal["windowsOptions"]
+) -> WindowsSecurityContextOptions | None: ...
+def effective(obj: KubeObject, container: Container, key: str) -> object:
+    """The container's securityContext field when set, else the pod's (docs/catalogue.md#check-conventions). The
+    fields both contexts have, each with its type."""
     value = sc(container).get(key)
     if value is not None:
         return value
@@ -118,7 +143,7 @@ def normalise_cap(name: object) -> str:
     return text[4:] if text.startswith("CAP_") else text
 
 
-def added_caps(container: Obj) -> list[str]:
+def added_caps(container: Container) -> list[str]:
     return [normalise_cap(c) for c in (sc(container).get("capabilities") or {}).get("add") or []]
 
 
@@ -153,7 +178,7 @@ def container_finding(
     )
 
 
-def kind_name(obj: Obj) -> tuple[str, str]:
+def kind_name(obj: KubeObject) -> tuple[str, str]:
     return str(obj.get("kind") or ""), str((obj.get("metadata") or {}).get("name") or "")
 
 
@@ -187,7 +212,7 @@ def sensitive_host_path(path: object) -> bool:
 # --- label selectors -----------------------------------------------------------------------------------------
 
 
-def selector_matches(selector: Obj | None, labels: Mapping[str, str]) -> bool:
+def selector_matches(selector: LabelSelector | None, labels: Mapping[str, str]) -> bool:
     """Full LabelSelector semantics. An absent selector matches nothing; an empty one matches everything."""
     if selector is None:
         return False
@@ -195,14 +220,16 @@ def selector_matches(selector: Obj | None, labels: Mapping[str, str]) -> bool:
         if labels.get(key) != value:
             return False
     for expr in selector.get("matchExpressions") or []:
-        key, op, values = expr.get("key"), expr.get("operator"), list(expr.get("values") or [])
-        if op == "In" and labels.get(key) not in values:
+        label, op, values = expr.get("key"), expr.get("operator"), list(expr.get("values") or [])
+        present = label is not None and label in labels
+        current = labels.get(label) if label is not None else None
+        if op == "In" and current not in values:
             return False
-        if op == "NotIn" and key in labels and labels.get(key) in values:
+        if op == "NotIn" and present and current in values:
             return False
-        if op == "Exists" and key not in labels:
+        if op == "Exists" and not present:
             return False
-        if op == "DoesNotExist" and key in labels:
+        if op == "DoesNotExist" and present:
             return False
         if op not in ("In", "NotIn", "Exists", "DoesNotExist"):
             return False

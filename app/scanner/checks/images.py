@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from app.kube.images import ImageRef, is_trusted, parse_image
 
-from .base import PT_KINDS, Context, FindingDraft, Obj, check, container_finding, containers
+from .base import PT_KINDS, Context, FindingDraft, KubeObject, check, container_finding, containers
 
 
-def _images(obj: Obj) -> list[tuple[str, str, ImageRef, str | None]]:
+def _images(obj: KubeObject) -> list[tuple[str, str, ImageRef, str | None]]:
     """(container, image as written, parsed reference, imagePullPolicy) for every checked container."""
     out = []
     for c in containers(obj):
@@ -20,7 +20,7 @@ def _images(obj: Obj) -> list[tuple[str, str, ImageRef, str | None]]:
 
 
 @check("image_tag_latest", PT_KINDS)
-def image_tag_latest(obj: Obj, ctx: Context) -> FindingDraft | None:
+def image_tag_latest(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     hits = [(c, w) for c, w, ref, _ in _images(obj) if ref.mutable]
     return container_finding(
         "image_tag_latest",
@@ -38,7 +38,7 @@ def image_tag_latest(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("untrusted_registry", PT_KINDS, needs=frozenset({"trusted_registries"}))
-def untrusted_registry(obj: Obj, ctx: Context) -> FindingDraft | None:
+def untrusted_registry(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     hits = [(c, ref) for c, _, ref, _ in _images(obj) if not is_trusted(ref, ctx.trusted_registries)]
     if not hits:
         return None
@@ -57,7 +57,7 @@ def untrusted_registry(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("image_pull_policy", PT_KINDS)
-def image_pull_policy(obj: Obj, ctx: Context) -> FindingDraft | None:
+def image_pull_policy(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     hits = [(c, w, p) for c, w, ref, p in _images(obj) if ref.mutable and p in ("IfNotPresent", "Never")]
     return container_finding(
         "image_pull_policy",
@@ -71,7 +71,7 @@ def image_pull_policy(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("image_digest_missing", PT_KINDS)
-def image_digest_missing(obj: Obj, ctx: Context) -> FindingDraft | None:
+def image_digest_missing(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     hits = [(c, w) for c, w, ref, _ in _images(obj) if ref.digest is None]
     return container_finding(
         "image_digest_missing",

@@ -3,18 +3,18 @@ them)."""
 
 from __future__ import annotations
 
-from .base import PT_KINDS, Context, FindingDraft, Obj, check, draft, kind_name
+from .base import PT_KINDS, Context, FindingDraft, KubeObject, check, draft, kind_name
 
 NAMESPACE = frozenset({"Namespace"})
 _ENFORCE = "pod-security.kubernetes.io/enforce"
 
 
-def _labels(obj: Obj) -> dict[str, str]:
+def _labels(obj: KubeObject) -> dict[str, str]:
     return dict((obj.get("metadata") or {}).get("labels") or {})
 
 
 @check("namespace_psa_enforce_missing", NAMESPACE)
-def namespace_psa_enforce_missing(obj: Obj, ctx: Context) -> FindingDraft | None:
+def namespace_psa_enforce_missing(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     labels = _labels(obj)
     if _ENFORCE in labels:
         return None
@@ -30,7 +30,7 @@ def namespace_psa_enforce_missing(obj: Obj, ctx: Context) -> FindingDraft | None
 
 
 @check("namespace_psa_privileged", NAMESPACE)
-def namespace_psa_privileged(obj: Obj, ctx: Context) -> FindingDraft | None:
+def namespace_psa_privileged(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     if _labels(obj).get(_ENFORCE) != "privileged":
         return None
     return draft(
@@ -43,7 +43,7 @@ def namespace_psa_privileged(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("namespace_resource_quota_missing", NAMESPACE, needs=frozenset({"resource_quotas"}))
-def namespace_resource_quota_missing(obj: Obj, ctx: Context) -> FindingDraft | None:
+def namespace_resource_quota_missing(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     if ctx.resource_quotas:
         return None
     return draft(
@@ -55,7 +55,7 @@ def namespace_resource_quota_missing(obj: Obj, ctx: Context) -> FindingDraft | N
 
 
 @check("namespace_limit_range_missing", NAMESPACE, needs=frozenset({"limit_ranges"}))
-def namespace_limit_range_missing(obj: Obj, ctx: Context) -> FindingDraft | None:
+def namespace_limit_range_missing(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     if ctx.limit_ranges:
         return None
     return draft(
@@ -67,7 +67,7 @@ def namespace_limit_range_missing(obj: Obj, ctx: Context) -> FindingDraft | None
 
 
 @check("default_namespace_in_use", PT_KINDS)
-def default_namespace_in_use(obj: Obj, ctx: Context) -> FindingDraft | None:
+def default_namespace_in_use(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     if (obj.get("metadata") or {}).get("namespace") != "default":
         return None
     kind, name = kind_name(obj)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .base import Context, FindingDraft, Obj, check, draft, kind_name
+from app.kube.bodies import as_ingress, as_network_policy, as_service
+
+from .base import Context, FindingDraft, KubeObject, check, draft, kind_name
 
 SERVICE = frozenset({"Service"})
 INGRESS = frozenset({"Ingress"})
@@ -10,7 +12,7 @@ _SNIPPET_SUFFIXES = ("/configuration-snippet", "/server-snippet", "/auth-snippet
 
 
 @check("namespace_without_network_policy", frozenset({"Namespace"}), needs=frozenset({"network_policies"}))
-def namespace_without_network_policy(obj: Obj, ctx: Context) -> FindingDraft | None:
+def namespace_without_network_policy(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     if ctx.network_policies:
         return None
     name = kind_name(obj)[1]
@@ -23,12 +25,13 @@ def namespace_without_network_policy(obj: Obj, ctx: Context) -> FindingDraft | N
 
 
 @check("network_policy_allow_all", frozenset({"NetworkPolicy"}))
-def network_policy_allow_all(obj: Obj, ctx: Context) -> FindingDraft | None:
-    spec = obj.get("spec") or {}
+def network_policy_allow_all(obj: KubeObject, ctx: Context) -> FindingDraft | None:
+    spec = as_network_policy(obj).get("spec") or {}
     selector = spec.get("podSelector") or {}
     if selector.get("matchLabels") or selector.get("matchExpressions"):
         return None
-    directions = [d for d, key in (("ingress", "ingress"), ("egress", "egress")) if {} in (spec.get(key) or [])]
+    rules = (("ingress", spec.get("ingress")), ("egress", spec.get("egress")))
+    directions = [d for d, given in rules if {} in (given or [])]
     if not directions:
         return None
     return draft(
@@ -46,8 +49,8 @@ def _open_range(ranges: list[str]) -> bool:
 
 
 @check("service_load_balancer", SERVICE)
-def service_load_balancer(obj: Obj, ctx: Context) -> FindingDraft | None:
-    spec = obj.get("spec") or {}
+def service_load_balancer(obj: KubeObject, ctx: Context) -> FindingDraft | None:
+    spec = as_service(obj).get("spec") or {}
     if spec.get("type") != "LoadBalancer":
         return None
     ranges = list(spec.get("loadBalancerSourceRanges") or [])
@@ -62,8 +65,8 @@ def service_load_balancer(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("service_node_port", SERVICE)
-def service_node_port(obj: Obj, ctx: Context) -> FindingDraft | None:
-    spec = obj.get("spec") or {}
+def service_node_port(obj: KubeObject, ctx: Context) -> FindingDraft | None:
+    spec = as_service(obj).get("spec") or {}
     if spec.get("type") != "NodePort":
         return None
     ports = [int(p["nodePort"]) for p in spec.get("ports") or [] if p.get("nodePort")]
@@ -79,8 +82,8 @@ def service_node_port(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("service_external_name", SERVICE)
-def service_external_name(obj: Obj, ctx: Context) -> FindingDraft | None:
-    spec = obj.get("spec") or {}
+def service_external_name(obj: KubeObject, ctx: Context) -> FindingDraft | None:
+    spec = as_service(obj).get("spec") or {}
     if spec.get("type") != "ExternalName":
         return None
     target = str(spec.get("externalName") or "")
@@ -95,8 +98,8 @@ def service_external_name(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("service_external_ips", SERVICE)
-def service_external_ips(obj: Obj, ctx: Context) -> FindingDraft | None:
-    ips = [str(ip) for ip in (obj.get("spec") or {}).get("externalIPs") or []]
+def service_external_ips(obj: KubeObject, ctx: Context) -> FindingDraft | None:
+    ips = [str(ip) for ip in (as_service(obj).get("spec") or {}).get("externalIPs") or []]
     if not ips:
         return None
     return draft(
@@ -125,8 +128,8 @@ def _covered(host: str, tls_hosts: list[str]) -> bool:
 
 
 @check("ingress_without_tls", INGRESS)
-def ingress_without_tls(obj: Obj, ctx: Context) -> FindingDraft | None:
-    spec = obj.get("spec") or {}
+def ingress_without_tls(obj: KubeObject, ctx: Context) -> FindingDraft | None:
+    spec = as_ingress(obj).get("spec") or {}
     tls = spec.get("tls") or []
     tls_hosts = [str(h) for entry in tls for h in entry.get("hosts") or []]
     rules = spec.get("rules") or []
@@ -152,10 +155,10 @@ def ingress_without_tls(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("ingress_wildcard_host", INGRESS)
-def ingress_wildcard_host(obj: Obj, ctx: Context) -> FindingDraft | None:
+def ingress_wildcard_host(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     hosts = [
         str(r.get("host"))
-        for r in (obj.get("spec") or {}).get("rules") or []
+        for r in (as_ingress(obj).get("spec") or {}).get("rules") or []
         if str(r.get("host") or "").startswith("*.")
     ]
     if not hosts:
@@ -171,7 +174,7 @@ def ingress_wildcard_host(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("ingress_snippet_annotation", INGRESS)
-def ingress_snippet_annotation(obj: Obj, ctx: Context) -> FindingDraft | None:
+def ingress_snippet_annotation(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     annotations = [k for k in ((obj.get("metadata") or {}).get("annotations") or {}) if k.endswith(_SNIPPET_SUFFIXES)]
     if not annotations:
         return None

@@ -7,7 +7,7 @@ from .base import (
     Check,
     Context,
     FindingDraft,
-    Obj,
+    KubeObject,
     added_caps,
     check,
     container_finding,
@@ -35,7 +35,7 @@ ALLOWED_SELINUX_TYPES = frozenset({"container_t", "container_init_t", "container
 
 
 @check("privileged_container", PT_KINDS)
-def privileged_container(obj: Obj, ctx: Context) -> FindingDraft | None:
+def privileged_container(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     offenders = [c.get("name", "") for c in containers(obj) if sc(c).get("privileged") is True]
     return container_finding(
         "privileged_container",
@@ -49,7 +49,7 @@ def privileged_container(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 def _host_ns(name: str, key: str, label: str, remediation: str) -> Check:
     @check(name, PT_KINDS)
-    def evaluate(obj: Obj, ctx: Context) -> FindingDraft | None:
+    def evaluate(obj: KubeObject, ctx: Context) -> FindingDraft | None:
         if pod_spec(obj).get(key) is not True:
             return None
         return draft(name, "high", f"Pod shares the host {label} namespace ({key}: true)", remediation, field=key)
@@ -64,7 +64,7 @@ host_pid = _host_ns("host_pid", "hostPID", "process", "Remove hostPID: true")
 host_ipc = _host_ns("host_ipc", "hostIPC", "IPC", "Remove hostIPC: true")
 
 
-def _host_paths(obj: Obj) -> list[tuple[str, str]]:
+def _host_paths(obj: KubeObject) -> list[tuple[str, str]]:
     out = []
     for volume in pod_spec(obj).get("volumes") or []:
         host_path = volume.get("hostPath")
@@ -81,7 +81,7 @@ def _volume_message(pairs: list[tuple[str, str]], what: str) -> str:
 
 
 @check("host_path_sensitive", PT_KINDS)
-def host_path_sensitive(obj: Obj, ctx: Context) -> FindingDraft | None:
+def host_path_sensitive(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     pairs = [(v, p) for v, p in _host_paths(obj) if sensitive_host_path(p)]
     if not pairs:
         return None
@@ -97,7 +97,7 @@ def host_path_sensitive(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("host_path_volume", PT_KINDS)
-def host_path_volume(obj: Obj, ctx: Context) -> FindingDraft | None:
+def host_path_volume(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     pairs = [(v, p) for v, p in _host_paths(obj) if not sensitive_host_path(p)]
     if not pairs:
         return None
@@ -113,7 +113,7 @@ def host_path_volume(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("host_port", PT_KINDS)
-def host_port(obj: Obj, ctx: Context) -> FindingDraft | None:
+def host_port(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     # With host networking every port is a host port and host_network already reports it.
     if pod_spec(obj).get("hostNetwork") is True:
         return None
@@ -137,7 +137,7 @@ def host_port(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("capabilities_sys_admin", PT_KINDS, linux=True)
-def capabilities_sys_admin(obj: Obj, ctx: Context) -> FindingDraft | None:
+def capabilities_sys_admin(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     offenders, caps = [], []
     for c in containers(obj):
         hits = [cap for cap in added_caps(c) if cap in ("SYS_ADMIN", "ALL")]
@@ -157,7 +157,7 @@ def capabilities_sys_admin(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("capabilities_added", PT_KINDS, linux=True)
-def capabilities_added(obj: Obj, ctx: Context) -> FindingDraft | None:
+def capabilities_added(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     offenders, caps = [], []
     for c in containers(obj):
         hits = [cap for cap in added_caps(c) if cap not in BASELINE_CAPS and cap not in ("SYS_ADMIN", "ALL")]
@@ -177,7 +177,7 @@ def capabilities_added(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("apparmor_unconfined", PT_KINDS, linux=True)
-def apparmor_unconfined(obj: Obj, ctx: Context) -> FindingDraft | None:
+def apparmor_unconfined(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     meta, spec = pod_template(obj)
     annotations = meta.get("annotations") or {}
     pod_profile = ((spec.get("securityContext") or {}).get("appArmorProfile") or {}).get("type")
@@ -201,7 +201,7 @@ def apparmor_unconfined(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("seccomp_unconfined", PT_KINDS, linux=True)
-def seccomp_unconfined(obj: Obj, ctx: Context) -> FindingDraft | None:
+def seccomp_unconfined(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     offenders = [
         c.get("name", "")
         for c in containers(obj)
@@ -222,7 +222,7 @@ def seccomp_unconfined(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("selinux_custom_options", PT_KINDS, linux=True)
-def selinux_custom_options(obj: Obj, ctx: Context) -> FindingDraft | None:
+def selinux_custom_options(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     pod_opts = (pod_spec(obj).get("securityContext") or {}).get("seLinuxOptions") or {}
     offenders, fields = [], []
     for c in containers(obj):
@@ -247,7 +247,7 @@ def selinux_custom_options(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("proc_mount_unmasked", PT_KINDS)
-def proc_mount_unmasked(obj: Obj, ctx: Context) -> FindingDraft | None:
+def proc_mount_unmasked(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     offenders = [c.get("name", "") for c in containers(obj) if sc(c).get("procMount") == "Unmasked"]
     return container_finding(
         "proc_mount_unmasked",
@@ -260,7 +260,7 @@ def proc_mount_unmasked(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("unsafe_sysctls", PT_KINDS)
-def unsafe_sysctls(obj: Obj, ctx: Context) -> FindingDraft | None:
+def unsafe_sysctls(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     sysctls = (pod_spec(obj).get("securityContext") or {}).get("sysctls") or []
     names = [str(s.get("name", "")) for s in sysctls if s.get("name") not in SAFE_SYSCTLS]
     if not names:
@@ -276,7 +276,7 @@ def unsafe_sysctls(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("windows_host_process", PT_KINDS)
-def windows_host_process(obj: Obj, ctx: Context) -> FindingDraft | None:
+def windows_host_process(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     offenders = [
         c.get("name", "")
         for c in containers(obj)
@@ -297,7 +297,7 @@ def windows_host_process(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("git_repo_volume", PT_KINDS)
-def git_repo_volume(obj: Obj, ctx: Context) -> FindingDraft | None:
+def git_repo_volume(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     volumes = [str(v.get("name", "")) for v in pod_spec(obj).get("volumes") or [] if v.get("gitRepo") is not None]
     if not volumes:
         return None

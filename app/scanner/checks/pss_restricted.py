@@ -7,7 +7,7 @@ from .base import (
     PT_KINDS,
     Context,
     FindingDraft,
-    Obj,
+    KubeObject,
     added_caps,
     check,
     container_finding,
@@ -31,7 +31,7 @@ def _verb(offenders: list[str], one: str, many: str) -> str:
 
 
 @check("allow_privilege_escalation", PT_KINDS, linux=True)
-def allow_privilege_escalation(obj: Obj, ctx: Context) -> FindingDraft | None:
+def allow_privilege_escalation(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     explicit = [c.get("name", "") for c in containers(obj) if sc(c).get("allowPrivilegeEscalation") is True]
     unset = [c.get("name", "") for c in containers(obj) if sc(c).get("allowPrivilegeEscalation") is None]
     offenders = explicit + unset
@@ -53,7 +53,7 @@ def allow_privilege_escalation(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("run_as_root", PT_KINDS)
-def run_as_root(obj: Obj, ctx: Context) -> FindingDraft | None:
+def run_as_root(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     offenders = [c.get("name", "") for c in containers(obj) if effective(obj, c, "runAsUser") == 0]
     return container_finding(
         "run_as_root",
@@ -66,7 +66,7 @@ def run_as_root(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("run_as_non_root_missing", PT_KINDS, linux=True)
-def run_as_non_root_missing(obj: Obj, ctx: Context) -> FindingDraft | None:
+def run_as_non_root_missing(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     offenders = [
         c.get("name", "")
         for c in containers(obj)
@@ -83,7 +83,7 @@ def run_as_non_root_missing(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("seccomp_profile_missing", PT_KINDS, linux=True)
-def seccomp_profile_missing(obj: Obj, ctx: Context) -> FindingDraft | None:
+def seccomp_profile_missing(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     offenders = [c.get("name", "") for c in containers(obj) if not effective(obj, c, "seccompProfile")]
     return container_finding(
         "seccomp_profile_missing",
@@ -96,7 +96,7 @@ def seccomp_profile_missing(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("capabilities_not_dropped", PT_KINDS, linux=True)
-def capabilities_not_dropped(obj: Obj, ctx: Context) -> FindingDraft | None:
+def capabilities_not_dropped(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     offenders = [
         c.get("name", "")
         for c in containers(obj)
@@ -113,7 +113,7 @@ def capabilities_not_dropped(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("capabilities_added_beyond_restricted", PT_KINDS, linux=True)
-def capabilities_added_beyond_restricted(obj: Obj, ctx: Context) -> FindingDraft | None:
+def capabilities_added_beyond_restricted(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     offenders, caps = [], []
     for c in containers(obj):
         hits = [cap for cap in added_caps(c) if cap in BASELINE_CAPS and cap != "NET_BIND_SERVICE"]
@@ -136,7 +136,7 @@ def capabilities_added_beyond_restricted(obj: Obj, ctx: Context) -> FindingDraft
 
 
 @check("restricted_volume_types", PT_KINDS)
-def restricted_volume_types(obj: Obj, ctx: Context) -> FindingDraft | None:
+def restricted_volume_types(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     pairs = []
     for volume in pod_spec(obj).get("volumes") or []:
         types = [k for k in volume if k != "name"]
@@ -162,7 +162,7 @@ def restricted_volume_types(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("read_only_root_filesystem_missing", PT_KINDS, linux=True)
-def read_only_root_filesystem_missing(obj: Obj, ctx: Context) -> FindingDraft | None:
+def read_only_root_filesystem_missing(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     offenders = [c.get("name", "") for c in containers(obj) if sc(c).get("readOnlyRootFilesystem") is not True]
     return container_finding(
         "read_only_root_filesystem_missing",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .base import BINDING_KINDS, Context, FindingDraft, Obj, check, draft, kind_name
+from app.kube.bodies import Subject, as_role_binding
+
+from .base import BINDING_KINDS, Context, FindingDraft, KubeObject, check, draft, kind_name
 
 
-def _subject(binding: Obj, subject: Obj) -> str:
+def _subject(binding: KubeObject, subject: Subject) -> str:
     kind = str(subject.get("kind", ""))
     namespace = subject.get("namespace")
     if kind == "ServiceAccount" and not namespace:
@@ -16,17 +18,17 @@ def _subject(binding: Obj, subject: Obj) -> str:
     return f"{kind}:{prefix}{subject.get('name', '')}"
 
 
-def _role(binding: Obj) -> tuple[str, str]:
-    ref = binding.get("roleRef") or {}
+def _role(binding: KubeObject) -> tuple[str, str]:
+    ref = as_role_binding(binding).get("roleRef") or {}
     return str(ref.get("kind", "")), str(ref.get("name", ""))
 
 
-def _matching(binding: Obj, predicate: Callable[[Obj], bool]) -> list[str]:
-    return [_subject(binding, s) for s in binding.get("subjects") or [] if predicate(s)]
+def _matching(binding: KubeObject, predicate: Callable[[Subject], bool]) -> list[str]:
+    return [_subject(binding, s) for s in as_role_binding(binding).get("subjects") or [] if predicate(s)]
 
 
 @check("cluster_admin_binding", BINDING_KINDS)
-def cluster_admin_binding(obj: Obj, ctx: Context) -> FindingDraft | None:
+def cluster_admin_binding(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     if _role(obj) != ("ClusterRole", "cluster-admin"):
         return None
     kind, name = kind_name(obj)
@@ -42,7 +44,7 @@ def cluster_admin_binding(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("anonymous_binding", BINDING_KINDS)
-def anonymous_binding(obj: Obj, ctx: Context) -> FindingDraft | None:
+def anonymous_binding(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     subjects = _matching(
         obj,
         lambda s: (s.get("kind"), s.get("name")) in (("User", "system:anonymous"), ("Group", "system:unauthenticated")),
@@ -62,7 +64,7 @@ def anonymous_binding(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("authenticated_group_binding", BINDING_KINDS)
-def authenticated_group_binding(obj: Obj, ctx: Context) -> FindingDraft | None:
+def authenticated_group_binding(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     subjects = _matching(obj, lambda s: (s.get("kind"), s.get("name")) == ("Group", "system:authenticated"))
     if not subjects:
         return None
@@ -79,7 +81,7 @@ def authenticated_group_binding(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("service_account_admin_binding", BINDING_KINDS)
-def service_account_admin_binding(obj: Obj, ctx: Context) -> FindingDraft | None:
+def service_account_admin_binding(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     role_kind, role = _role(obj)
     if role_kind != "ClusterRole" or role not in ("admin", "edit"):
         return None
@@ -98,7 +100,7 @@ def service_account_admin_binding(obj: Obj, ctx: Context) -> FindingDraft | None
 
 
 @check("default_service_account_binding", BINDING_KINDS)
-def default_service_account_binding(obj: Obj, ctx: Context) -> FindingDraft | None:
+def default_service_account_binding(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     subjects = _matching(obj, lambda s: s.get("kind") == "ServiceAccount" and s.get("name") == "default")
     if not subjects:
         return None

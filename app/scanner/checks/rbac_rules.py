@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from .base import ROLE_KINDS, Check, Context, FindingDraft, Obj, check, draft, kind_name
+from app.kube.bodies import PolicyRule, as_role
+
+from .base import ROLE_KINDS, Check, Context, Evaluate, FindingDraft, KubeObject, check, draft, kind_name
 
 CLUSTER_ROLE = frozenset({"ClusterRole"})
 
@@ -18,7 +20,7 @@ def _resource_matches(granted: Sequence[str], resource: str) -> bool:
     return False
 
 
-def rule_grants(rule: Obj, group: str, resource: str, verb: str) -> bool:
+def rule_grants(rule: PolicyRule, group: str, resource: str, verb: str) -> bool:
     """The (group, resource, verb) matcher of docs/catalogue.md#rbac-rules; also used by the RBAC conformance test
     (docs/agent-scanner.md#verifying-rbac)."""
     groups = list(rule.get("apiGroups") or [])
@@ -30,9 +32,9 @@ def rule_grants(rule: Obj, group: str, resource: str, verb: str) -> bool:
     return _resource_matches(list(rule.get("resources") or []), resource)
 
 
-def _rules(obj: Obj, *, with_names: bool = False) -> list[tuple[int, Obj]]:
+def _rules(obj: KubeObject, *, with_names: bool = False) -> list[tuple[int, PolicyRule]]:
     out = []
-    for i, rule in enumerate(obj.get("rules") or []):
+    for i, rule in enumerate(as_role(obj).get("rules") or []):
         if rule.get("resourceNames") and not with_names:
             continue
         out.append((i, rule))
@@ -40,7 +42,7 @@ def _rules(obj: Obj, *, with_names: bool = False) -> list[tuple[int, Obj]]:
 
 
 def _granted(
-    obj: Obj, triples: Iterable[tuple[str, str, str]], *, with_names: bool = False
+    obj: KubeObject, triples: Iterable[tuple[str, str, str]], *, with_names: bool = False
 ) -> tuple[list[int], list[tuple[str, str, str]]]:
     """Indexes of the rules granting any of ``triples``, and which triples are granted."""
     indexes: list[int] = []
@@ -54,20 +56,20 @@ def _granted(
     return indexes, hits
 
 
-def _is_admin_rule(rule: Obj) -> bool:
-    return all("*" in (rule.get(key) or []) for key in ("apiGroups", "resources", "verbs"))
+def _is_admin_rule(rule: PolicyRule) -> bool:
+    return all("*" in (given or []) for given in (rule.get("apiGroups"), rule.get("resources"), rule.get("verbs")))
 
 
-def cluster_admin_equivalent(obj: Obj) -> list[int]:
+def cluster_admin_equivalent(obj: KubeObject) -> list[int]:
     return [i for i, rule in _rules(obj) if _is_admin_rule(rule)]
 
 
-def _severity(obj: Obj, cluster: str, role: str) -> str:
+def _severity(obj: KubeObject, cluster: str, role: str) -> str:
     return cluster if obj.get("kind") == "ClusterRole" else role
 
 
 @check("rbac_cluster_admin_equivalent", ROLE_KINDS)
-def rbac_cluster_admin_equivalent(obj: Obj, ctx: Context) -> FindingDraft | None:
+def rbac_cluster_admin_equivalent(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     indexes = cluster_admin_equivalent(obj)
     if not indexes:
         return None
@@ -81,10 +83,10 @@ def rbac_cluster_admin_equivalent(obj: Obj, ctx: Context) -> FindingDraft | None
     )
 
 
-def _implied(fn: Callable[[Obj, Context], FindingDraft | None]) -> Callable[[Obj, Context], FindingDraft | None]:
+def _implied(fn: Evaluate) -> Evaluate:
     """Every other rule check is implied by (and suppressed under) rbac_cluster_admin_equivalent."""
 
-    def evaluate(obj: Obj, ctx: Context) -> FindingDraft | None:
+    def evaluate(obj: KubeObject, ctx: Context) -> FindingDraft | None:
         if cluster_admin_equivalent(obj):
             return None
         return fn(obj, ctx)
@@ -94,7 +96,7 @@ def _implied(fn: Callable[[Obj, Context], FindingDraft | None]) -> Callable[[Obj
 
 @check("rbac_wildcard_verbs", ROLE_KINDS)
 @_implied
-def rbac_wildcard_verbs(obj: Obj, ctx: Context) -> FindingDraft | None:
+def rbac_wildcard_verbs(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     hits = [(i, r) for i, r in _rules(obj) if "*" in (r.get("verbs") or [])]
     if not hits:
         return None
@@ -112,7 +114,7 @@ def rbac_wildcard_verbs(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 @check("rbac_wildcard_resources", ROLE_KINDS)
 @_implied
-def rbac_wildcard_resources(obj: Obj, ctx: Context) -> FindingDraft | None:
+def rbac_wildcard_resources(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     hits = [(i, r) for i, r in _rules(obj) if "*" in (r.get("resources") or [])]
     if not hits:
         return None
@@ -135,7 +137,7 @@ def _triple_check(
     name: str,
     kinds: frozenset[str],
     triples: list[tuple[str, str, str]],
-    severity: Callable[[Obj], str],
+    severity: Callable[[KubeObject], str],
     message: Callable[[str, str, list[tuple[str, str, str]]], str],
     remediation: str,
     *,
@@ -144,7 +146,7 @@ def _triple_check(
 ) -> Check:
     @check(name, kinds)
     @_implied
-    def evaluate(obj: Obj, ctx: Context) -> FindingDraft | None:
+    def evaluate(obj: KubeObject, ctx: Context) -> FindingDraft | None:
         indexes, hits = _granted(obj, triples, with_names=with_names)
         if not indexes:
             return None
@@ -258,7 +260,7 @@ rbac_token_create = _triple_check(
 
 @check("rbac_csr_approval", CLUSTER_ROLE)
 @_implied
-def rbac_csr_approval(obj: Obj, ctx: Context) -> FindingDraft | None:
+def rbac_csr_approval(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     group = "certificates.k8s.io"
     approve_idx, _ = _granted(obj, [(group, "certificatesigningrequests/approval", v) for v in ("update", "patch")])
     signer_idx, _ = _granted(obj, [(group, "signers", "approve")])

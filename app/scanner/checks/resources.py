@@ -3,7 +3,9 @@ value."""
 
 from __future__ import annotations
 
-from .base import PT_KINDS, Check, Context, FindingDraft, Obj, check, container_finding, pod_spec
+from typing import Literal
+
+from .base import PT_KINDS, Check, Context, FindingDraft, KubeObject, check, container_finding, pod_spec
 
 
 def _limit_range_defaults(ctx: Context) -> tuple[set[str], set[str]]:
@@ -20,9 +22,11 @@ def _limit_range_defaults(ctx: Context) -> tuple[set[str], set[str]]:
     return requests, limits
 
 
-def _resource_check(name: str, severity: str, section: str, resource: str, label: str, remediation: str) -> Check:
+def _resource_check(
+    name: str, severity: str, section: Literal["requests", "limits"], resource: str, label: str, remediation: str
+) -> Check:
     @check(name, PT_KINDS, needs=frozenset({"limit_ranges"}))
-    def evaluate(obj: Obj, ctx: Context) -> FindingDraft | None:
+    def evaluate(obj: KubeObject, ctx: Context) -> FindingDraft | None:
         requests, limits = _limit_range_defaults(ctx)
         if resource in (requests if section == "requests" else limits):
             return None

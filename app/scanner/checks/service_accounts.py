@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from .base import PT_KINDS, Context, FindingDraft, Obj, check, container_finding, containers, draft, pod_spec
+from .base import PT_KINDS, Context, FindingDraft, KubeObject, check, container_finding, containers, draft, pod_spec
 
 
-def _sa_name(obj: Obj) -> str:
+def _sa_name(obj: KubeObject) -> str:
     spec = pod_spec(obj)
     return str(spec.get("serviceAccountName") or spec.get("serviceAccount") or "default")
 
 
-def _namespace(obj: Obj) -> str:
+def _namespace(obj: KubeObject) -> str:
     return str((obj.get("metadata") or {}).get("namespace") or "")
 
 
 @check("default_service_account", PT_KINDS)
-def default_service_account(obj: Obj, ctx: Context) -> FindingDraft | None:
+def default_service_account(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     if _sa_name(obj) != "default":
         return None
     return draft(
@@ -29,7 +29,7 @@ def default_service_account(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("service_account_token_automount", PT_KINDS, needs=frozenset({"service_accounts"}))
-def service_account_token_automount(obj: Obj, ctx: Context) -> FindingDraft | None:
+def service_account_token_automount(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     name = _sa_name(obj)
     mounted = pod_spec(obj).get("automountServiceAccountToken")
     if mounted is None:
@@ -47,7 +47,7 @@ def service_account_token_automount(obj: Obj, ctx: Context) -> FindingDraft | No
 
 
 @check("default_sa_automount", frozenset({"ServiceAccount"}))
-def default_sa_automount(obj: Obj, ctx: Context) -> FindingDraft | None:
+def default_sa_automount(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     if (obj.get("metadata") or {}).get("name") != "default" or obj.get("automountServiceAccountToken") is False:
         return None
     return draft(
@@ -61,7 +61,7 @@ def default_sa_automount(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("secret_in_env", PT_KINDS)
-def secret_in_env(obj: Obj, ctx: Context) -> FindingDraft | None:
+def secret_in_env(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     offenders: list[str] = []
     secrets: list[str] = []
     names: list[str] = []
@@ -74,10 +74,10 @@ def secret_in_env(obj: Obj, ctx: Context) -> FindingDraft | None:
                 secrets.append(str(ref.get("name", "")))
                 names.append(str(env.get("name", "")))
         for env_from in c.get("envFrom") or []:
-            ref = env_from.get("secretRef")
-            if ref:
+            from_ref = env_from.get("secretRef")
+            if from_ref:
                 hit = True
-                secrets.append(str(ref.get("name", "")))
+                secrets.append(str(from_ref.get("name", "")))
                 names.append(f"{env_from.get('prefix') or ''}*")
         if hit:
             offenders.append(c.get("name", ""))

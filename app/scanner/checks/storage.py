@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from app.kube.bodies import as_configmap, as_cronjob, as_persistent_volume
 from app.kube.redaction import (
     REDACTED,
     REDACTED_JWT,
@@ -14,7 +15,7 @@ from app.kube.redaction import (
     redact_text,
 )
 
-from .base import Context, FindingDraft, Obj, check, draft, kind_name, sensitive_host_path
+from .base import Context, FindingDraft, KubeObject, check, draft, kind_name, sensitive_host_path
 
 CONFIGMAP = frozenset({"ConfigMap"})
 _PLACEHOLDER = re.compile(r"^\$\{[^}]*\}$")
@@ -57,9 +58,10 @@ def value_patterns(value: str) -> list[str]:
 
 
 @check("configmap_secret_like_keys", CONFIGMAP)
-def configmap_secret_like_keys(obj: Obj, ctx: Context) -> FindingDraft | None:
-    keys = [k for k, v in (obj.get("data") or {}).items() if is_secret_name(k) and not _harmless(v)]
-    keys += [k for k, v in (obj.get("binaryData") or {}).items() if is_secret_name(k) and not _harmless(v)]
+def configmap_secret_like_keys(obj: KubeObject, ctx: Context) -> FindingDraft | None:
+    configmap = as_configmap(obj)
+    keys = [k for k, v in (configmap.get("data") or {}).items() if is_secret_name(k) and not _harmless(v)]
+    keys += [k for k, v in (configmap.get("binaryData") or {}).items() if is_secret_name(k) and not _harmless(v)]
     if not keys:
         return None
     return draft(
@@ -72,10 +74,10 @@ def configmap_secret_like_keys(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("configmap_secret_like_values", CONFIGMAP)
-def configmap_secret_like_values(obj: Obj, ctx: Context) -> FindingDraft | None:
+def configmap_secret_like_values(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     keys: list[str] = []
     patterns: list[str] = []
-    for key, value in (obj.get("data") or {}).items():
+    for key, value in (as_configmap(obj).get("data") or {}).items():
         if not isinstance(value, str):
             continue
         hits = value_patterns(value)
@@ -95,8 +97,8 @@ def configmap_secret_like_values(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("cronjob_history_limit", frozenset({"CronJob"}))
-def cronjob_history_limit(obj: Obj, ctx: Context) -> FindingDraft | None:
-    spec = obj.get("spec") or {}
+def cronjob_history_limit(obj: KubeObject, ctx: Context) -> FindingDraft | None:
+    spec = as_cronjob(obj).get("spec") or {}
     succeeded = int(spec.get("successfulJobsHistoryLimit") or 0)
     failed = int(spec.get("failedJobsHistoryLimit") or 0)
     if succeeded <= 10 and failed <= 10:
@@ -112,8 +114,8 @@ def cronjob_history_limit(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("persistent_volume_host_path", frozenset({"PersistentVolume"}))
-def persistent_volume_host_path(obj: Obj, ctx: Context) -> FindingDraft | None:
-    host_path = (obj.get("spec") or {}).get("hostPath")
+def persistent_volume_host_path(obj: KubeObject, ctx: Context) -> FindingDraft | None:
+    host_path = (as_persistent_volume(obj).get("spec") or {}).get("hostPath")
     if host_path is None:
         return None
     path = str(host_path.get("path") or "")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from app.kube.bodies import as_deployment, as_statefulset
+
 from .base import (
     Context,
     FindingDraft,
-    Obj,
+    KubeObject,
     check,
     container_finding,
     containers,
@@ -20,13 +22,14 @@ LIVENESS_KINDS = frozenset({"Pod", "Deployment", "StatefulSet", "DaemonSet", "Re
 READINESS_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"})
 
 
-def _replicas(obj: Obj) -> int:
-    value = (obj.get("spec") or {}).get("replicas")
+def _replicas(obj: KubeObject) -> int:
+    workload = as_statefulset(obj) if obj.get("kind") == "StatefulSet" else as_deployment(obj)
+    value = (workload.get("spec") or {}).get("replicas")
     return 1 if value is None else int(value)
 
 
 @check("single_replica", REPLICATED)
-def single_replica(obj: Obj, ctx: Context) -> FindingDraft | None:
+def single_replica(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     if _replicas(obj) != 1:
         return None
     kind, name = kind_name(obj)
@@ -41,7 +44,7 @@ def single_replica(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("pdb_missing", REPLICATED, needs=frozenset({"pod_disruption_budgets"}))
-def pdb_missing(obj: Obj, ctx: Context) -> FindingDraft | None:
+def pdb_missing(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     replicas = _replicas(obj)
     if replicas < 2:
         return None
@@ -59,7 +62,7 @@ def pdb_missing(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("pod_anti_affinity_missing", REPLICATED)
-def pod_anti_affinity_missing(obj: Obj, ctx: Context) -> FindingDraft | None:
+def pod_anti_affinity_missing(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     replicas = _replicas(obj)
     if replicas < 2:
         return None
@@ -82,7 +85,7 @@ def pod_anti_affinity_missing(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("liveness_probe_missing", LIVENESS_KINDS)
-def liveness_probe_missing(obj: Obj, ctx: Context) -> FindingDraft | None:
+def liveness_probe_missing(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     offenders = [c.get("name", "") for c in containers(obj, probes_only=True) if not c.get("livenessProbe")]
     return container_finding(
         "liveness_probe_missing",
@@ -95,7 +98,7 @@ def liveness_probe_missing(obj: Obj, ctx: Context) -> FindingDraft | None:
 
 
 @check("readiness_probe_missing", READINESS_KINDS)
-def readiness_probe_missing(obj: Obj, ctx: Context) -> FindingDraft | None:
+def readiness_probe_missing(obj: KubeObject, ctx: Context) -> FindingDraft | None:
     offenders = [c.get("name", "") for c in containers(obj, probes_only=True) if not c.get("readinessProbe")]
     return container_finding(
         "readiness_probe_missing",
