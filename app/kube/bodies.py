@@ -1095,13 +1095,3 @@ def container_state(status: ContainerStatus | None) -> tuple[str, ContainerState
 def all_container_statuses(status: PodStatus) -> list[ContainerStatus]:
     """The init containers' statuses, then the regular containers'."""
     return [*(status.get("initContainerStatuses") or []), *(status.get("containerStatuses") or [])]
-
-
-def labels_of(obj: KubeObject) -> dict[str, str]:
-    """An object's labels (none: empty)."""
-    return (obj.get("metadata") or {}).get("labels") or {}
-
-
-def controller_reference(meta: ObjectMeta) -> OwnerReference | None:
-    """The owner reference marked ``controller``, if any."""
-    return next((r for r in meta.get("ownerReferences") or [] if r.get("controller") is True), None)
