@@ -1,7 +1,9 @@
-"""The agent's checkpoint ConfigMap goes through the one Kubernetes call path (app/kube/access.py): a connection the
-API server refused for a moment (a restarting API server, a dropped connection) is tried again instead of costing
-the checkpoint. Without it a new leader would start without what the last one reported and report every open
-failure again, and the checkpoint written on SIGTERM would be lost."""
+"""The agent's own Kubernetes calls go through the one call path (app/kube/access.py).
+
+A connection the API server refused for a moment (a restarting API server, a dropped connection) is tried again
+instead of costing the checkpoint: without it a new leader would start without what the last one reported and
+report every open failure again, and the checkpoint written on SIGTERM would be lost. A log the API server cannot
+give at all is a missing log in the report, not a failed sender."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from app.agent.evidence import LogReadError
 from app.agent.main import AgentMetrics, AgentSession
 from app.agent.settings import AgentSettings
 from app.core.clock import Clock
@@ -90,3 +93,24 @@ async def test_the_checkpoint_write_survives_a_refused_connection(kube: FakeKube
     stored = json.loads((kube.get("ConfigMap", NS, CONFIGMAP) or {})["data"]["state.json"])
     assert sorted(stored["pods"]) == ["shop/keep-1", "shop/new-1"]
     assert len(sleep.waits) == 1
+
+
+async def test_a_log_the_unreachable_api_server_cannot_give_is_reported_as_missing(
+    kube: FakeKubeApi, tmp_path: Path
+) -> None:
+    """The report still goes out, with "(no log: …)" in place of the log, instead of the sender failing."""
+    never_back: list[float] = []
+
+    async def wait(delay: float) -> None:
+        never_back.append(delay)
+
+    session = await _session(kube, tmp_path, RestartOnFirstRetry(kube))
+    await session.kube.close()
+    session.kube = KubeAccess(str(tmp_path / "kubeconfig"), "auto", sleep=wait)
+    try:
+        await kube.stop()
+        with pytest.raises(LogReadError, match="unreachable"):
+            await session._read_log("shop", "keep-1", "app", previous=False)
+        assert len(never_back) == 2  # tried three times: a log read is a read
+    finally:
+        await session.kube.close()
