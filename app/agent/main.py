@@ -12,7 +12,6 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from kubernetes_asyncio import client
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from app.agent.settings import AgentSettings
@@ -21,10 +20,11 @@ from app.incluster.backend import LeadershipLost, Outcome
 from app.incluster.informer import Store
 from app.incluster.lease import LeaseElector
 from app.incluster.runtime import Session, run_component, run_main, start_component, supervise
+from app.kube.access import KubeAccess
 from app.kube.bodies import as_pod
+from app.kube.errors import KubeConflict, KubeError, KubeNotFound, KubeRefused
 from app.kube.reflector import Reflector, ReflectorOptions
 from app.kube.resources import resource
-from app.kube.rest import KubeApiError, request_json, request_text
 
 from .classify import Timings
 from .evidence import LogReadError, collect_logs, dismiss_body, report_body
@@ -89,14 +89,18 @@ class AgentSession(Session):
     def __init__(
         self,
         settings: AgentSettings,
-        api: client.ApiClient,
+        kube: KubeAccess,
         elector: LeaseElector,
         metrics: AgentMetrics,
         clock: Clock,
         state: dict[str, Any],
     ) -> None:
         super().__init__(
-            settings, api, elector, clock, state,
+            settings,
+            kube,
+            elector,
+            clock,
+            state,
             on_request=lambda route, seconds: metrics.request_seconds.labels(route=route).observe(seconds),
         )
         self.s = settings
@@ -191,8 +195,10 @@ class AgentSession(Session):
             "metadata": {
                 "name": self.s.kure_agent_state_configmap,
                 "namespace": self.s.pod_namespace,
-                "labels": {"app.kubernetes.io/name": self.s.kure_agent_state_configmap,
-                           "app.kubernetes.io/part-of": "kure-monitor"},
+                "labels": {
+                    "app.kubernetes.io/name": self.s.kure_agent_state_configmap,
+                    "app.kubernetes.io/part-of": "kure-monitor",
+                },
             },
             "data": {"state.json": text},
         }
@@ -201,13 +207,10 @@ class AgentSession(Session):
         """Create the missing checkpoint ConfigMap (not deployed, or deleted). True when it exists now (an
         earlier leader may have created it meanwhile); a refusal is logged and the agent runs without one."""
         try:
-            cm = await request_json(self.api, "POST", self._cm_collection(), body=self._cm_body(text))
-        except KubeApiError as err:
-            if err.status == 409:
-                return True
-            log.warning("checkpoint ConfigMap missing and not created (%s); running without a checkpoint", err)
-            return False
-        except Exception as exc:
+            cm = await self.kube.call("POST", self._cm_collection(), body=self._cm_body(text), repeatable=True)
+        except KubeConflict:
+            return True
+        except KubeError as exc:
             log.warning("checkpoint ConfigMap missing and not created (%s); running without a checkpoint", exc)
             return False
         log.info("created the checkpoint ConfigMap %s/%s", self.s.pod_namespace, self.s.kure_agent_state_configmap)
@@ -217,14 +220,11 @@ class AgentSession(Session):
 
     async def _load_checkpoint(self) -> None:
         try:
-            cm = await request_json(self.api, "GET", self._cm_path())
-        except KubeApiError as err:
-            if err.status == 404:
-                await self._create_checkpoint(json.dumps({"version": 1, "pods": {}}, sort_keys=True))
-                return
-            log.warning("checkpoint ConfigMap unavailable (%s); running without a checkpoint", err)
+            cm = await self.kube.call("GET", self._cm_path())
+        except KubeNotFound:
+            await self._create_checkpoint(json.dumps({"version": 1, "pods": {}}, sort_keys=True))
             return
-        except Exception as exc:
+        except KubeError as exc:
             log.warning("checkpoint ConfigMap unavailable (%s); running without a checkpoint", exc)
             return
         self._checkpoint_rv = str((cm.get("metadata") or {}).get("resourceVersion") or "")
@@ -252,22 +252,20 @@ class AgentSession(Session):
             if self._checkpoint_rv:
                 body["metadata"]["resourceVersion"] = self._checkpoint_rv
             try:
-                cm = await request_json(self.api, "PUT", self._cm_path(), body=body)
-            except KubeApiError as err:
-                if err.status == 404:
-                    if not await self._create_checkpoint(text) or self._checkpoint_written == text:
-                        return  # refused, or created with this very content
-                    self._checkpoint_rv = None  # created by someone else meanwhile: overwrite it
-                    continue
-                if err.status == 409:
-                    # Someone wrote meanwhile (an earlier leader): read the version again; our view wins.
-                    with contextlib.suppress(Exception):
-                        current = await request_json(self.api, "GET", self._cm_path())
-                        self._checkpoint_rv = str((current.get("metadata") or {}).get("resourceVersion") or "")
-                    continue
-                log.warning("checkpoint write failed: %s", err)
-                return
-            except Exception as exc:
+                # Repeatable: with the resourceVersion a second copy can only meet a conflict, handled below.
+                cm = await self.kube.call("PUT", self._cm_path(), body=body, repeatable=True)
+            except KubeNotFound:
+                if not await self._create_checkpoint(text) or self._checkpoint_written == text:
+                    return  # refused, or created with this very content
+                self._checkpoint_rv = None  # created by someone else meanwhile: overwrite it
+                continue
+            except KubeConflict:
+                # Someone wrote meanwhile (an earlier leader): read the version again; our view wins.
+                with contextlib.suppress(KubeError):
+                    current = await self.kube.call("GET", self._cm_path())
+                    self._checkpoint_rv = str((current.get("metadata") or {}).get("resourceVersion") or "")
+                continue
+            except KubeError as exc:
                 log.warning("checkpoint write failed: %s", exc)
                 return
             self._checkpoint_rv = str((cm.get("metadata") or {}).get("resourceVersion") or "")
@@ -290,13 +288,13 @@ class AgentSession(Session):
         if previous:
             query.append(("previous", True))
         try:
-            return await request_text(
-                self.api, f"/api/v1/namespaces/{namespace}/pods/{pod}/log", query=query, read_timeout=10
-            )
-        except KubeApiError as err:
+            return await self.kube.text(f"/api/v1/namespaces/{namespace}/pods/{pod}/log", query=query, read_timeout=10)
+        except KubeRefused as err:
             if err.status == 403:
                 raise LogReadError("forbidden") from err
             raise LogReadError(f"{err.status} {err.message or err.reason}".strip()) from err
+        except KubeError as err:
+            raise LogReadError("Kubernetes API unreachable") from err
 
     async def _send(self, key: Key, op: Op) -> None:
         if op.kind == "dismiss":
@@ -415,9 +413,10 @@ class AgentSession(Session):
                 watch_timeout=self.s.kure_watch_timeout_seconds,
                 field_selector="involvedObject.kind=Pod",
             )
+            api = await self.kube.require()
             self._reflectors = [
-                asyncio.ensure_future(Reflector(self.api, resource("Pod"), self.store, options).run()),
-                asyncio.ensure_future(Reflector(self.api, resource("Event"), self.store, event_options).run()),
+                asyncio.ensure_future(Reflector(api, resource("Pod"), self.store, options).run()),
+                asyncio.ensure_future(Reflector(api, resource("Event"), self.store, event_options).run()),
             ]
             await self.store.synced.wait()
             for key, pod in self.store.caches["Pod"].items():
@@ -471,12 +470,19 @@ async def run_agent(
     clock = clock or Clock()
     metrics = AgentMetrics()
     state: dict[str, Any] = {}
-    api, elector, health = await start_component(settings, clock, metrics.registry, state, health_host)
+    kube, elector, health = await start_component(settings, clock, metrics.registry, state, health_host)
     if started is not None:
         started.set()
 
-    await run_component(elector, lambda: AgentSession(settings, api, elector, metrics, clock, state), stop,
-                        metrics.leader, state, health, api)
+    await run_component(
+        elector,
+        lambda: AgentSession(settings, kube, elector, metrics, clock, state),
+        stop,
+        metrics.leader,
+        state,
+        health,
+        kube,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

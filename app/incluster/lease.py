@@ -5,7 +5,9 @@ no monotonic deadline check before each send and no campaigning again after a lo
 
 - A candidate takes the lease when its ``renewTime`` has not changed for ``leaseDurationSeconds``, measured
   on the candidate's own monotonic clock (clock skew between nodes does not matter).
-- Every update carries the object's ``resourceVersion``; a 409 means someone else won.
+- Every update carries the object's ``resourceVersion``; a conflict (409) means someone else won.
+- Every call goes through :class:`~app.kube.access.KubeAccess` (timeouts, retries of what was not sent, domain
+  errors); each write is repeatable there because the create and the ``resourceVersion`` make a repeat harmless.
 - :meth:`LeaseElector.is_leader` is true only until the last successful renew plus the renew deadline, so
   a process that was paused does not act on a lease it may have lost.
 """
@@ -19,10 +21,9 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from kubernetes_asyncio import client
-
+from app.kube.access import KubeAccess
 from app.kube.bodies import LeaseSpec, as_lease
-from app.kube.rest import KubeApiError, request_json
+from app.kube.errors import KubeConflict, KubeError, KubeNotFound
 
 log = logging.getLogger("kure.incluster.lease")
 
@@ -36,7 +37,7 @@ def micro_time(value: datetime | None = None) -> str:
 class LeaseElector:
     def __init__(
         self,
-        api: client.ApiClient,
+        kube: KubeAccess,
         namespace: str,
         name: str,
         identity: str,
@@ -47,7 +48,7 @@ class LeaseElector:
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self.api = api
+        self.kube = kube
         self.namespace = namespace
         self.name = name
         self.identity = identity
@@ -81,10 +82,8 @@ class LeaseElector:
     async def _try_acquire(self) -> bool:
         started = self._monotonic()
         try:
-            current = await request_json(self.api, "GET", f"{self._path}/{self.name}", read_timeout=self.retry * 2)
-        except KubeApiError as err:
-            if err.status != 404:
-                raise
+            current = await self.kube.call("GET", f"{self._path}/{self.name}", read_timeout=self.retry * 2)
+        except KubeNotFound:
             body = {
                 "apiVersion": "coordination.k8s.io/v1",
                 "kind": "Lease",
@@ -92,11 +91,9 @@ class LeaseElector:
                 "spec": self._spec(transitions=0),
             }
             try:
-                self._lease = await request_json(self.api, "POST", self._path, body=body)
-            except KubeApiError as err2:
-                if err2.status == 409:
-                    return False
-                raise
+                self._lease = await self.kube.call("POST", self._path, body=body, repeatable=True)
+            except KubeConflict:
+                return False
             self._deadline = started + self.renew_deadline
             return True
         spec: LeaseSpec = as_lease(current).get("spec") or {}
@@ -113,11 +110,9 @@ class LeaseElector:
         update = dict(current)
         update["spec"] = self._spec(transitions=transitions)
         try:
-            self._lease = await request_json(self.api, "PUT", f"{self._path}/{self.name}", body=update)
-        except KubeApiError as err:
-            if err.status == 409:
-                return False
-            raise
+            self._lease = await self.kube.call("PUT", f"{self._path}/{self.name}", body=update, repeatable=True)
+        except KubeConflict:
+            return False
         self._deadline = started + self.renew_deadline
         log.info("acquired lease %s/%s as %s", self.namespace, self.name, self.identity)
         return True
@@ -128,10 +123,10 @@ class LeaseElector:
             try:
                 if await self._try_acquire():
                     return
-            except (KubeApiError, OSError, TimeoutError) as exc:
+            except KubeError as exc:
                 log.warning("lease campaign failed: %s", exc)
-            except Exception as exc:  # transport errors of aiohttp
-                log.warning("lease campaign failed: %s", exc)
+            except Exception:  # a campaign that died would leave the replica neither leading nor campaigning
+                log.exception("lease campaign failed")
             await self._sleep(self.retry)
 
     async def _renew_once(self) -> bool:
@@ -144,13 +139,11 @@ class LeaseElector:
         spec["leaseDurationSeconds"] = int(self.duration)
         update["spec"] = spec
         try:
-            self._lease = await request_json(
-                self.api, "PUT", f"{self._path}/{self.name}", body=update, read_timeout=self.retry * 2
+            self._lease = await self.kube.call(
+                "PUT", f"{self._path}/{self.name}", body=update, read_timeout=self.retry * 2, repeatable=True
             )
-        except KubeApiError as err:
-            if err.status == 409:
-                return False
-            raise
+        except KubeConflict:
+            return False
         self._deadline = started + self.renew_deadline
         return True
 
@@ -163,7 +156,7 @@ class LeaseElector:
             try:
                 if not await self._renew_once():
                     break
-            except Exception as exc:
+            except KubeError as exc:
                 log.warning("lease renew failed: %s", exc)
         log.warning("lost lease %s/%s", self.namespace, self.name)
         self._lease = None
@@ -179,7 +172,7 @@ class LeaseElector:
         spec["renewTime"] = micro_time()
         update["spec"] = spec
         try:
-            await request_json(self.api, "PUT", f"{self._path}/{self.name}", body=update, read_timeout=5)
-        except Exception as exc:
+            await self.kube.call("PUT", f"{self._path}/{self.name}", body=update, read_timeout=5, repeatable=True)
+        except KubeError as exc:
             log.warning("lease release failed: %s", exc)
         self._lease = None

@@ -17,12 +17,11 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from kubernetes_asyncio import client
 from prometheus_client import CollectorRegistry
 
 from app.core.clock import Clock
 from app.core.logformat import configure_logging
-from app.kube.config import create_api_client, load_kube_config
+from app.kube.access import KubeAccess
 
 from .backend import BackendClient
 from .exclusions import ExclusionState
@@ -38,15 +37,14 @@ S = TypeVar("S", bound=InclusterSettings)
 async def start_component(
     settings: InclusterSettings, clock: Clock, registry: CollectorRegistry, state: dict[str, Any],
     health_host: str,
-) -> tuple[client.ApiClient, LeaseElector, HealthServer]:
-    """What the agent and the scanner both do first: load the Kubernetes configuration (exit 2 without one),
-    build the ApiClient, prepare the lease election and start the health server on ``state``."""
-    kube = await load_kube_config(settings.kubeconfig)
-    if kube is None:
+) -> tuple[KubeAccess, LeaseElector, HealthServer]:
+    """What the agent and the scanner both do first: load the Kubernetes configuration (exit 2 without one) into
+    the one call path, prepare the lease election and start the health server on ``state``."""
+    kube = KubeAccess(settings.kubeconfig, "auto")
+    if await kube.api() is None:
         raise ConfigError("KUBECONFIG: no Kubernetes configuration found (not in a cluster)")
-    api = create_api_client(kube)
     elector = LeaseElector(
-        api,
+        kube,
         settings.pod_namespace,
         settings.kure_lease_name,
         settings.pod_name,
@@ -64,12 +62,12 @@ async def start_component(
                           port=settings.kure_health_port)  # fmt: skip
     await health.start()
     state["health_port"] = health.port
-    return api, elector, health
+    return kube, elector, health
 
 
 async def run_component(
     elector: LeaseElector, make_session: Callable[[], Session], stop: asyncio.Event, leader_gauge: Any,
-    state: dict[str, Any], health: HealthServer, api: client.ApiClient,
+    state: dict[str, Any], health: HealthServer, kube: KubeAccess,
 ) -> None:
     """Lead (or stand by) until ``stop``; then stop the health server and close the ApiClient."""
 
@@ -81,7 +79,7 @@ async def run_component(
         await lead_forever(elector, make_session, stop, on_leader=on_leader)
     finally:
         await health.stop()
-        await api.close()
+        await kube.close()
 
 
 class Session:
@@ -94,14 +92,14 @@ class Session:
     def __init__(
         self,
         settings: InclusterSettings,
-        api: client.ApiClient,
+        kube: KubeAccess,
         elector: LeaseElector,
         clock: Clock,
         state: dict[str, Any],
         *,
         on_request: Callable[[str, float], None] | None = None,
     ) -> None:
-        self.api = api
+        self.kube = kube
         self.clock = clock
         self.state = state
         self.backend = BackendClient.from_settings(settings, elector.is_leader, clock.monotonic, on_request=on_request)

@@ -4,7 +4,8 @@
   ApiClients with timeouts, check connectivity.
 - :mod:`app.kube.resources` — kind → REST paths.
 - :mod:`app.kube.rest` — raw JSON requests and streams (``KubeApiError`` for non-2xx).
-- :mod:`app.kube.access` — :class:`KubeAccess`, the backend's one shared ApiClient (lazy, reports reachability).
+- :mod:`app.kube.access` — :class:`KubeAccess`, the one call path of the backend and the in-cluster components
+  (one lazily loaded ApiClient, timeouts, retries, reachability, domain errors).
 - :mod:`app.kube.reflector` — generic paginated list + watch with bookmarks, 410 relist, backoff,
   403/404 reporting.
 """

@@ -1,9 +1,13 @@
-"""The backend's one Kubernetes call path: a shared ApiClient, loaded lazily, and every call made through it.
+"""The one Kubernetes call path: a shared ApiClient, loaded lazily, and every call made through it.
 
-:class:`KubeAccess` owns what each call needs and no caller repeats: the read timeout, retries of idempotent reads
-with the project's one :class:`~app.core.backoff.Backoff`, the reachability report that keeps ``/health``'s
-``kubernetes`` state current, and the translation of failures into the domain errors of app/kube/errors.py
-(an unavailable cluster, a refusing API server). Services never see a transport exception.
+The backend's services, the in-cluster agent and scanner (their checkpoint, log reads) and the shared lease all call
+Kubernetes through :class:`KubeAccess`, which owns what each call needs and no caller repeats: the read timeout,
+retries of requests that can safely be sent again with the project's one :class:`~app.core.backoff.Backoff`, the
+reachability report that keeps ``/health``'s ``kubernetes`` state current, and the translation of failures into the
+domain errors of app/kube/errors.py (an unavailable cluster, a refusing API server, a missing object, a conflicting
+write). Callers never see a transport exception. Only the reflectors' list/watch loop (app/kube/reflector.py) talks
+to app/kube/rest.py itself: it is a retry loop of its own, with its own backoff and states, and shares this module's
+classification of transport failures.
 """
 
 from __future__ import annotations
@@ -26,8 +30,9 @@ from .rest import JSON, KubeApiError, QueryParams, open_request, request_json, r
 
 #: Read timeout of one non-streaming Kubernetes call.
 CALL_TIMEOUT = 30.0
-#: Idempotent reads are tried this many times when the API server cannot be reached (about 0.2 s, then 0.4 s
-#: apart): a restarting API server or a dropped connection is not reported as an outage at once.
+#: A request that can safely be sent again (reads; writes a caller marks ``repeatable``) is tried this many times
+#: when the API server cannot be reached (about 0.2 s, then 0.4 s apart): a restarting API server or a dropped
+#: connection is not reported as an outage at once.
 READ_ATTEMPTS = 3
 RETRY_INITIAL, RETRY_MAX = 0.2, 2.0
 
@@ -128,10 +133,15 @@ class KubeAccess:
 
     async def call(
         self, method: str, path: str, *, query: QueryParams | None = None, body: JSON | None = None,
-        read_timeout: float = CALL_TIMEOUT,
+        read_timeout: float = CALL_TIMEOUT, repeatable: bool | None = None,
     ) -> JSON:
-        """One request returning a JSON object. Reads (GET) are retried when the server cannot be reached."""
-        attempts = READ_ATTEMPTS if method == "GET" else 1
+        """One request returning a JSON object; retried when the server cannot be reached if it is ``repeatable``.
+
+        Reads are (the default for GET). A caller marks a write repeatable when sending it twice cannot do harm:
+        a create (the second one meets 409 :class:`KubeConflict`) or an update carrying the object's
+        ``resourceVersion`` (same). Only failures where no request reached the server are retried anyway.
+        """
+        attempts = READ_ATTEMPTS if (method == "GET" if repeatable is None else repeatable) else 1
         return await self._call(
             lambda api: request_json(api, method, path, query=query, body=body, read_timeout=read_timeout),
             attempts=attempts,

@@ -37,7 +37,19 @@ class KubeRefused(KubeError):
 
     @classmethod
     def from_answer(cls, exc: KubeApiError) -> KubeRefused:
-        return cls(exc.status, exc.reason, exc.message)
+        """The domain error of an error answer: the two a caller acts on (the object is missing, someone else
+        changed it first) have their own class; every other status is a plain refusal."""
+        refused = {404: KubeNotFound, 409: KubeConflict}.get(exc.status, KubeRefused)
+        return refused(exc.status, exc.reason, exc.message)
 
     def explained(self) -> KubeRefused:
-        return KubeRefused(self.status, self.reason, self.message, explain=True)
+        return type(self)(self.status, self.reason, self.message, explain=True)
+
+
+class KubeNotFound(KubeRefused):
+    """404: the object (or its namespace) does not exist — a caller may create it."""
+
+
+class KubeConflict(KubeRefused):
+    """409: a create found the object already there, or an update carried a ``resourceVersion`` that is no longer
+    current (someone else wrote first: optimistic concurrency)."""

@@ -9,9 +9,10 @@ Lifecycle of :meth:`Reflector.run` (never returns until cancelled):
    ``sink.item(type, obj)``, BOOKMARK → ``sink.bookmark(rv)``. Every event advances the resourceVersion.
    When the server ends the stream (its ``timeoutSeconds``) the watch resumes from the current RV.
 3. 410 Gone (ERROR event or HTTP status) → relist with reason ``gone``.
-4. Transport errors, 5xx, 429 → state ``backoff``, wait (1 s doubling to ``backoff_max``, ±20 % jitter,
-   reset after a watch stayed up ``stable_after`` seconds), then resume the watch from the RV (or restart
-   an interrupted list). 401 → ``on_unauthorized()`` (reload credentials) then retry.
+4. Transport errors (classified as in :class:`~app.kube.access.KubeAccess`), 5xx, 429 → state ``backoff``,
+   wait (the one :class:`~app.core.backoff.Backoff`: 1 s doubling to ``backoff_max``, ±20 % jitter, reset after
+   a watch stayed up ``stable_after`` seconds), then resume the watch from the RV (or restart an interrupted
+   list). 401 → ``on_unauthorized()`` (reload credentials) then retry.
 5. 403 → state ``forbidden``, 404 → ``unavailable``: reported through ``sink.state``, never fatal; retried
    every ``forbidden_retry`` seconds with a fresh list (reason ``initial`` if no list has completed yet).
 6. Every ``resync_seconds`` (0 = never) a full relist with reason ``periodic``.
@@ -30,11 +31,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import aiohttp
 from kubernetes_asyncio import client
 
 from app.core.backoff import Backoff
 
+from .access import TRANSPORT_ERRORS
 from .resources import ResourceKind
 from .rest import (
     JSON_ACCEPT,
@@ -47,6 +48,9 @@ from .rest import (
 )
 
 log = logging.getLogger("kure.kube.reflector")
+
+# Failures that only wait and resume: the API server could not be reached, or a watch line was cut off mid-way.
+BACKED_OFF: tuple[type[Exception], ...] = (*TRANSPORT_ERRORS, json.JSONDecodeError)
 
 JSON = dict[str, Any]
 
@@ -163,7 +167,7 @@ class Reflector:
                     await self.on_unauthorized()
                 need_list = need_list or self.resource_version is None
                 await self._back_off(f"{err.status} {err.reason}".strip())
-            except (aiohttp.ClientError, TimeoutError, ConnectionError, json.JSONDecodeError) as exc:
+            except BACKED_OFF as exc:
                 need_list = need_list or self.resource_version is None
                 await self._back_off(type(exc).__name__ + (f": {exc}" if str(exc) else ""))
 

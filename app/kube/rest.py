@@ -116,7 +116,10 @@ async def request_json(
         data = await response.read()
     finally:
         response.release()
-    parsed = json.loads(data) if data else {}
+    try:
+        parsed = json.loads(data) if data else {}
+    except ValueError:
+        raise KubeApiError(0, "Bad response", "not JSON") from None
     if not isinstance(parsed, dict):
         raise KubeApiError(0, "Bad response", "expected a JSON object")
     return parsed

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from kubernetes_asyncio import client
 from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from app.core.backoff import Backoff
@@ -24,6 +23,7 @@ from app.incluster.exclusions import parse_registries, registry_changes
 from app.incluster.informer import Store
 from app.incluster.lease import LeaseElector
 from app.incluster.runtime import Session, run_component, run_main, start_component, supervise
+from app.kube.access import KubeAccess
 from app.kube.bodies import KubeObject, as_object
 from app.kube.images import parse_image
 from app.kube.reflector import Reflector, ReflectorOptions
@@ -96,13 +96,13 @@ class ScannerSession(Session):
     def __init__(
         self,
         settings: ScannerSettings,
-        api: client.ApiClient,
+        kube: KubeAccess,
         elector: LeaseElector,
         metrics: ScannerMetrics,
         clock: Clock,
         state: dict[str, Any],
     ) -> None:
-        super().__init__(settings, api, elector, clock, state)
+        super().__init__(settings, kube, elector, clock, state)
         self.s = settings
         self.metrics = metrics
         self.backend_registries: set[str] = set()
@@ -443,8 +443,9 @@ class ScannerSession(Session):
             options = ReflectorOptions(
                 page_size=self.s.kure_list_page_size, watch_timeout=self.s.kure_watch_timeout_seconds
             )
+            api = await self.kube.require()
             self._reflectors = [
-                asyncio.ensure_future(Reflector(self.api, resource_kind(kind), self.store, options).run())
+                asyncio.ensure_future(Reflector(api, resource_kind(kind), self.store, options).run())
                 for kind in WATCHED_KINDS
             ]
             await self.store.synced.wait()
@@ -481,7 +482,7 @@ async def run_scanner(
     state = state if state is not None else {}
     metrics = ScannerMetrics()
     state["metrics"] = metrics
-    api, elector, health = await start_component(settings, clock, metrics.registry, state, health_host)
+    kube, elector, health = await start_component(settings, clock, metrics.registry, state, health_host)
 
     def on_hup() -> None:
         session = state.get("session")
@@ -493,8 +494,15 @@ async def run_scanner(
         loop.add_signal_handler(signal.SIGHUP, on_hup)
 
     try:
-        await run_component(elector, lambda: ScannerSession(settings, api, elector, metrics, clock, state), stop,
-                            metrics.leader, state, health, api)
+        await run_component(
+            elector,
+            lambda: ScannerSession(settings, kube, elector, metrics, clock, state),
+            stop,
+            metrics.leader,
+            state,
+            health,
+            kube,
+        )
     finally:
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.remove_signal_handler(signal.SIGHUP)
