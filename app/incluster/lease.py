@@ -24,6 +24,8 @@ from kubernetes_asyncio import client
 from app.kube.bodies import LeaseSpec, as_lease
 from app.kube.rest import KubeApiError, request_json
 
+from .settings import LeaseSettings, PodSettings
+
 log = logging.getLogger("kure.incluster.lease")
 
 JSON = dict[str, Any]
@@ -34,6 +36,14 @@ def micro_time(value: datetime | None = None) -> str:
 
 
 class LeaseElector:
+    @classmethod
+    def from_settings(
+        cls, api: client.ApiClient, pod: PodSettings, lease: LeaseSettings, *, monotonic: Callable[[], float]
+    ) -> LeaseElector:
+        """The pod's campaign for the component's lease, held in the pod's namespace under the pod's name."""
+        return cls(api, pod.namespace, lease.name, pod.name, duration=lease.duration_seconds,
+                   renew_deadline=lease.renew_deadline_seconds, retry=lease.retry_seconds, monotonic=monotonic)
+
     def __init__(
         self,
         api: client.ApiClient,

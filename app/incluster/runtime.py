@@ -41,27 +41,18 @@ async def start_component(
 ) -> tuple[client.ApiClient, LeaseElector, HealthServer]:
     """What the agent and the scanner both do first: load the Kubernetes configuration (exit 2 without one),
     build the ApiClient, prepare the lease election and start the health server on ``state``."""
-    kube = await load_kube_config(settings.kubeconfig)
+    kube = await load_kube_config(settings.cluster.kubeconfig)
     if kube is None:
         raise ConfigError("KUBECONFIG: no Kubernetes configuration found (not in a cluster)")
     api = create_api_client(kube)
-    elector = LeaseElector(
-        api,
-        settings.pod_namespace,
-        settings.kure_lease_name,
-        settings.pod_name,
-        duration=settings.kure_lease_duration_seconds,
-        renew_deadline=settings.kure_lease_renew_deadline_seconds,
-        retry=settings.kure_lease_retry_seconds,
-        monotonic=clock.monotonic,
-    )
+    elector = LeaseElector.from_settings(api, settings.pod, settings.lease, monotonic=clock.monotonic)
 
     def ready() -> bool:
         backend = state.get("backend")
         return not (backend is not None and backend.auth_failing)
 
     health = HealthServer(registry, healthy=lambda: watching(state, clock), ready=ready, host=health_host,
-                          port=settings.kure_health_port)  # fmt: skip
+                          port=settings.health.port)  # fmt: skip
     await health.start()
     state["health_port"] = health.port
     return api, elector, health
@@ -104,7 +95,8 @@ class Session:
         self.api = api
         self.clock = clock
         self.state = state
-        self.backend = BackendClient.from_settings(settings, elector.is_leader, clock.monotonic, on_request=on_request)
+        self.backend = BackendClient.from_settings(settings.backend, elector.is_leader, clock.monotonic,
+                                                   on_request=on_request)
         state["backend"] = self.backend
         self.exclusions = ExclusionState()
 
@@ -186,7 +178,7 @@ def run_main(
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings.logging)
 
     async def runner() -> None:
         stop = asyncio.Event()
