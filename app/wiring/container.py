@@ -36,6 +36,7 @@ from app.services.diagram import DiagramService
 from app.services.exclusions import ExclusionRules, ExclusionService
 from app.services.health import Dependencies, HealthService
 from app.services.insight import InsightService
+from app.services.live import LiveFeedService
 from app.services.logs import LogService
 from app.services.mirror import MirrorService
 from app.services.notifications import NotificationService
@@ -141,6 +142,8 @@ class Services:
     replica: str
     feed: LiveFeed
     caps: PrincipalCaps
+    #: The WebSocket route's service: connections over the feed, the hub and the caps.
+    live: LiveFeedService
     leases: Leases
     kube: KubeAccess
     llm: LlmClient
@@ -197,6 +200,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mongo: Mon
     replica = replica_name()
     feed = LiveFeed.from_settings(repositories.event_log, hub, clock, settings.live)
     caps = PrincipalCaps(repositories.slots, clock, tasks, replica)
+    live = LiveFeedService(hub, feed, caps)
     leases = Leases(repositories.leases, clock, replica)
     # The one Kubernetes client of the process (app/kube/access.py); every call reports reachability.
     kube = KubeAccess(kubernetes.kubeconfig, kubernetes.mode, on_status=dependencies.kubernetes.set)
@@ -245,7 +249,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mongo: Mon
     return Services(
         settings=settings, clock=clock, secrets=secrets, box=box, mongo=mongo, owns_mongo=owns_mongo,
         repositories=repositories, dependencies=dependencies, tasks=tasks, hub=hub, replica=replica, feed=feed,
-        caps=caps, leases=leases, kube=kube, llm=llm,
+        caps=caps, live=live, leases=leases, kube=kube, llm=llm,
         graph_driver=graph_driver, graph_status=graph_status, health=health,
         auth=auth, app_settings=app_settings, exclusion_rules=exclusion_rules, notifier=notifier, ai=ai, pods=pods,
         security=security, exclusions=exclusions, logs=logs, mirrors=mirrors, diagram=diagram,
