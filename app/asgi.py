@@ -5,6 +5,6 @@ from app.core.logformat import configure_logging
 from app.factory import create_app
 
 _settings = _settings_or_exit()
-configure_logging(_settings.log_level, _settings.log_format)
+configure_logging(_settings.logging)
 app = create_app(_settings)
 freeze_startup_heap()

@@ -54,7 +54,7 @@ def _serve(args: argparse.Namespace) -> int:
     from app.factory import create_app
 
     settings = _settings_or_exit()
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings.logging)
     config = Config()
     config.bind = [f"{args.host}:{args.port}"]
     config.workers = args.workers
@@ -95,11 +95,11 @@ def _cluster_mode(_: argparse.Namespace) -> int:
     """Print ``real``, ``none`` or ``off``: whether ``serve`` would find a cluster (``make run`` asks this)."""
     from app.kube.config import config_source
 
-    settings = _settings_or_exit()
-    if not settings.kubernetes_enabled:
+    kubernetes = _settings_or_exit().kubernetes
+    if not kubernetes.enabled:
         print("off")
         return 0
-    source = config_source(settings.kubeconfig)
+    source = config_source(kubernetes.kubeconfig)
     print("none" if source is None else "real")
     return 0
 
@@ -117,7 +117,7 @@ def _positive(text: str) -> float:
 def _service_token(_: argparse.Namespace) -> int:
     from app.wiring.secrets import load_secrets
 
-    print(load_secrets(_settings_or_exit()).service_token)
+    print(load_secrets(_settings_or_exit().state).service_token)
     return 0
 
 
@@ -131,7 +131,7 @@ def _create_user(args: argparse.Namespace) -> int:
     from app.schemas.auth import UserCreateRequest
 
     settings = _settings_or_exit()
-    if settings.mongodb_uri is None:
+    if settings.mongodb.uri is None:
         return _fail_config("MONGODB_URI is required: a user created in the embedded store would be lost at exit")
     password = sys.stdin.readline().rstrip("\r\n")
     try:

@@ -160,7 +160,9 @@ async def run(settings: Settings, host: str, port: int, scenario: str, speed: fl
     from app.factory import create_app
     from app.wiring.secrets import load_secrets
 
-    demo_dir = Path(settings.kure_state_dir) / "demo"
+    # The demo reads its own groups; the whole Settings is only what it hands the backend it starts.
+    logs = settings.logging
+    demo_dir = Path(settings.state.dir) / "demo"
     demo_dir.mkdir(parents=True, exist_ok=True)
     kubeconfig = demo_dir / "kubeconfig"
     kubeconfig.unlink(missing_ok=True)
@@ -169,7 +171,7 @@ async def run(settings: Settings, host: str, port: int, scenario: str, speed: fl
         "cluster",
         [*python, "-m", "app.simulator", "--scenario", scenario, "--speed", str(speed), "--seed", str(seed),
          "--port", "0", "--token", secrets.token_urlsafe(24), "--kubeconfig", str(kubeconfig),
-         "--log-level", settings.log_level],
+         "--log-level", logs.level],
         dict(os.environ),
         restart=False,
     )  # fmt: skip
@@ -192,11 +194,11 @@ async def run(settings: Settings, host: str, port: int, scenario: str, speed: fl
         )  # fmt: skip
         backend_settings = settings.model_copy(update={"kubeconfig": str(kubeconfig), "kure_simulated_cluster": True})
         app = create_app(backend_settings)
-        token = load_secrets(backend_settings).service_token
+        token = load_secrets(backend_settings.state).service_token
         url = backend_url(host, port)
         for name in ("agent", "scanner"):
             env = component_env(dict(os.environ), kubeconfig=kubeconfig, url=url, token=token, name=name,
-                                speed=speed, log_format=settings.log_format)  # fmt: skip
+                                speed=speed, log_format=logs.format)  # fmt: skip
             child = Child(name, [*python, "-m", "app.cli", name], env)
             await child.start()
             children.append(child)
@@ -233,7 +235,7 @@ async def run(settings: Settings, host: str, port: int, scenario: str, speed: fl
 def main(settings: Settings, host: str, port: int, scenario: str, speed: float, seed: int) -> int:
     from app.core.logformat import configure_logging
 
-    if not settings.kubernetes_enabled:
+    if not settings.kubernetes.enabled:
         print("KURE_KUBERNETES=off: the demo watches its simulated cluster through Kubernetes access; "
               "unset KURE_KUBERNETES or set it to auto", file=sys.stderr)  # fmt: skip
         return 2
@@ -244,8 +246,8 @@ def main(settings: Settings, host: str, port: int, scenario: str, speed: float, 
     except ScenarioError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, settings.log_format)
-    if settings.log_level != "DEBUG":
+    configure_logging(settings.logging)
+    if settings.logging.level != "DEBUG":
         # Every report and finding of the agent and the scanner is a request: their access lines would bury the
         # story the simulated cluster tells (LOG_LEVEL=DEBUG shows them).
         logging.getLogger("kure.access").setLevel(logging.WARNING)

@@ -151,7 +151,6 @@ def register_blueprints(app: Quart, services: Services, gatekeeper: Gatekeeper) 
         app_settings.create_blueprint(services.app_settings),
         users.create_blueprint(services.auth),
         web.create_blueprint(http.web_dir),
-        ws.create_blueprint(services.hub, services.feed, services.caps, services.auth, gatekeeper,
-                            http.ws_ping_seconds),
+        ws.create_blueprint(services.live, services.auth, gatekeeper, http.ws_ping_seconds),
     ):
         app.register_blueprint(blueprint)

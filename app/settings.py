@@ -4,19 +4,22 @@ Every variable is documented in the README's configuration table. An invalid val
 line naming the variable (see :func:`load_settings`), never a traceback.
 
 The variables keep their flat names (they are the operators' interface); the code reads them in groups —
-``settings.mongodb``, ``settings.neo4j``, ``settings.kubernetes``, ``settings.http``, ``settings.graph_sync`` —
-and the composition root (app/wiring/container.py) hands each component its group, not the whole object.
+``settings.mongodb``, ``settings.neo4j``, ``settings.kubernetes``, ``settings.http``, ``settings.graph_sync``,
+``settings.timers``, ``settings.live``, ``settings.logging``, ``settings.state`` — and the composition root
+(app/wiring/) hands each component its group, not the whole object. Every field belongs to exactly one group
+(tests/api/test_settings_groups.py checks it).
 """
 
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.core.logformat import LoggingSettings
 from app.core.settings_values import first_error, split_csv
 
 
@@ -81,6 +84,38 @@ class GraphSyncSettings:
     resync_hours: float
     lease_ttl: int
     watcher_enabled: bool
+
+
+@dataclass(frozen=True)
+class TimerSettings:
+    """The background jobs' own timers (app/wiring/jobs.py)."""
+
+    #: A full scan's clearing window closes by itself after this (docs/api.md#the-full-scan-clearing-window).
+    scan_sweep_seconds: int
+    #: How often the retention pass runs.
+    retention_interval_seconds: float
+
+
+@dataclass(frozen=True)
+class LiveLogSettings:
+    """The live feed's event log in MongoDB (docs/replicas.md#the-live-event-log)."""
+
+    #: Messages kept (the count bound; also each replica's memory window).
+    max_events: int
+    max_age_seconds: float
+    poll_seconds: float
+    prune_seconds: float
+
+
+@dataclass(frozen=True)
+class StateSettings:
+    """The process's local state directory and the secrets that, when unset, are generated and kept there
+    (app/wiring/secrets.py)."""
+
+    dir: str
+    session_secret: str | None = field(repr=False)
+    service_token: str | None = field(repr=False)
+    encryption_key: str | None = field(repr=False)
 
 
 class Settings(BaseSettings):
@@ -214,14 +249,6 @@ class Settings(BaseSettings):
                 raise ValueError("must be a urlsafe-base64 32-byte Fernet key") from exc
         return value
 
-    @property
-    def kubernetes_enabled(self) -> bool:
-        return self.kure_kubernetes != "off"
-
-    @property
-    def session_seconds(self) -> int:
-        return self.kure_session_days * 86400
-
     # --- the groups -----------------------------------------------------------------------------------------
 
     @property
@@ -240,7 +267,7 @@ class Settings(BaseSettings):
     @property
     def http(self) -> HttpSettings:
         return HttpSettings(
-            cookie_secure=self.kure_cookie_secure, session_seconds=self.session_seconds,
+            cookie_secure=self.kure_cookie_secure, session_seconds=self.kure_session_days * 86400,
             allowed_origins=tuple(self.kure_allowed_origins), trusted_proxies=tuple(self.kure_trusted_proxies),
             ws_ping_seconds=self.kure_ws_ping_seconds, websockets_per_principal=self.kure_websockets_per_principal,
             log_streams_per_principal=self.kure_log_streams_per_principal, web_dir=self.kure_web_dir,
@@ -255,6 +282,25 @@ class Settings(BaseSettings):
             forbidden_retry=self.kure_graph_forbidden_retry, resync_hours=self.kure_graph_resync_hours,
             lease_ttl=self.kure_graph_lease_ttl, watcher_enabled=self.kure_graph_watcher,
         )
+
+    @property
+    def timers(self) -> TimerSettings:
+        return TimerSettings(self.kure_scan_sweep_seconds, self.kure_retention_interval_seconds)
+
+    @property
+    def live(self) -> LiveLogSettings:
+        return LiveLogSettings(
+            max_events=self.kure_live_log_max_events, max_age_seconds=self.kure_live_log_max_age_seconds,
+            poll_seconds=self.kure_live_poll_seconds, prune_seconds=self.kure_live_prune_seconds,
+        )
+
+    @property
+    def logging(self) -> LoggingSettings:
+        return LoggingSettings(self.log_level, self.log_format)
+
+    @property
+    def state(self) -> StateSettings:
+        return StateSettings(self.kure_state_dir, self.session_secret, self.service_token, self.encryption_key)
 
 
 def env_name(field: str) -> str:

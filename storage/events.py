@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import BulkWriteError
@@ -36,7 +36,21 @@ class StoredEvent:
     at: datetime
 
 
+class EventLogBounds(Protocol):
+    """The retention bounds of the backend's ``settings.live`` group (app/settings.py)."""
+
+    @property
+    def max_events(self) -> int: ...
+
+    @property
+    def max_age_seconds(self) -> float: ...
+
+
 class EventLog:
+    @classmethod
+    def from_settings(cls, db: Any, live: EventLogBounds) -> EventLog:
+        return cls(db, max_events=live.max_events, max_age=timedelta(seconds=live.max_age_seconds))
+
     def __init__(self, db: Any, *, max_events: int, max_age: timedelta) -> None:
         self._events = db[COLLECTION]
         self.max_events = max_events

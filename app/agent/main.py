@@ -105,7 +105,7 @@ class AgentSession(Session):
         )
         self.s = settings
         self.metrics = metrics
-        self.outbox = Outbox(settings.kure_agent_queue_max, settings.kure_agent_tombstone_bytes)
+        self.outbox = Outbox.from_settings(settings.outbox)
         self.core = AgentCore(
             timings=timings_of(settings),
             policy=policy_of(settings),

@@ -13,6 +13,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.agent.settings import OutboxSettings
+
 Key = tuple[str, str]
 MAX_OPS = 4
 
@@ -34,6 +36,10 @@ class Outbox:
     in_flight: set[Key] = field(default_factory=set)
     dropped: dict[str, int] = field(default_factory=dict)
     tombstone_bytes: int = 0
+
+    @classmethod
+    def from_settings(cls, limits: OutboxSettings) -> Outbox:
+        return cls(limits.max_entries, limits.tombstone_budget)
 
     def __len__(self) -> int:
         return len(self.entries)

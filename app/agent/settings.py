@@ -3,7 +3,19 @@ agent's grace periods and limits."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from app.incluster.settings import InclusterSettings, PositiveInt
+
+
+@dataclass(frozen=True)
+class OutboxSettings:
+    """The outbox's bounds (app/agent/outbox.py, docs/agent-scanner.md#delivery-and-checkpoint)."""
+
+    #: Pod keys with operations waiting.
+    max_entries: int
+    #: Bytes of frozen bodies of deleted pods kept for sending.
+    tombstone_budget: int
 
 
 class AgentSettings(InclusterSettings):
@@ -28,3 +40,7 @@ class AgentSettings(InclusterSettings):
     kure_agent_tombstone_bytes: PositiveInt = 33554432
     kure_agent_state_configmap: str = "kure-monitor-agent-state"
     kure_shutdown_flush_seconds: PositiveInt = 10
+
+    @property
+    def outbox(self) -> OutboxSettings:
+        return OutboxSettings(self.kure_agent_queue_max, self.kure_agent_tombstone_bytes)

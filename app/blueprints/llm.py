@@ -6,20 +6,11 @@ from typing import Any
 
 from quart import Blueprint, Response
 
-from app.ai.llm import LlmConfig, LlmConfigError, validate_config
-from app.core.errors import ApiError
 from app.http.guards import guard
 from app.http.responses import NoContent
 from app.http.validation import document, validate
 from app.schemas.llm import LlmBody, LlmStatus, LlmTestResult
 from app.services.ai import AiService
-
-
-def _checked(data: LlmBody) -> LlmConfig:
-    try:
-        return validate_config(data.provider, data.api_key, data.model, data.base_url)
-    except LlmConfigError as exc:
-        raise ApiError(422, [{"loc": ["body", exc.field], "msg": exc.message, "type": "value_error"}]) from None
 
 
 def create_blueprint(ai: AiService) -> Blueprint:
@@ -35,7 +26,7 @@ def create_blueprint(ai: AiService) -> Blueprint:
     @guard("admin")
     @validate(body=LlmBody, responses={200: LlmStatus})
     async def set_llm_config(data: LlmBody) -> dict[str, Any]:
-        return await ai.configure(_checked(data))
+        return await ai.configure(ai.checked_config(data))
 
     @blueprint.delete("/config")
     @guard("admin")
@@ -48,7 +39,7 @@ def create_blueprint(ai: AiService) -> Blueprint:
     @guard("admin")
     @validate(body=LlmBody, responses={200: LlmTestResult})
     async def test_llm(data: LlmBody) -> dict[str, Any]:
-        result = await ai.test_connection(_checked(data))
+        result = await ai.test_connection(ai.checked_config(data))
         return result.as_dict()
 
     return blueprint

@@ -1,7 +1,8 @@
 """The live event feed ``WS /api/ws`` (docs/api.md#websocket).
 
 The upgrade is accepted first so that refusals are observable as close codes. ``?after=<seq>`` resumes: the
-messages after that sequence are sent first (app/ws/feed.py). Each connection runs a sender
+messages after that sequence are sent first (the live feed service, app/services/live.py, opens and closes
+connections). Each connection runs a sender
 (draining its hub queue), a pinger (every 20 s: re-check the session, queue a ping), a receiver (reads and
 ignores client frames, enforcing the 64 KiB limit) and waits for whichever ends first or for the hub to ask it
 to close.
@@ -17,29 +18,29 @@ from quart import Blueprint, websocket
 
 from app.http.guards import Gatekeeper, websocket_guard
 from app.services.auth import AuthService
-from app.services.replicas import PrincipalCaps
-from app.ws.feed import LiveFeed
-from app.ws.hub import TOO_MANY_CONNECTIONS, TOO_MANY_CONNECTIONS_CODE, Hub, HubClient
+from app.services.live import LiveConnection, LiveFeedService, LiveRefused
 
 log = logging.getLogger("kure.ws")
 
 MAX_CLIENT_FRAME = 64 * 1024
 
 
-async def _send_loop(client: HubClient) -> None:
+async def _send_loop(connection: LiveConnection) -> None:
     # A plain queue.get(): at 500 clients x 100 events/s a timed wait per message (a task and a timer each)
     # cost more than the sends themselves; pings and closing are other tasks' business.
-    connection = websocket._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup, not one a frame
+    peer = websocket._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup, not one a frame
+    client = connection.client
     while client.backlog:
-        await connection.send(client.backlog.popleft())
+        await peer.send(client.backlog.popleft())
     while True:
         frame = await client.queue.get()
-        await connection.send(frame)
+        await peer.send(frame)
 
 
-async def _ping_loop(client: HubClient, hub: Hub, auth: AuthService, ping_seconds: float) -> None:
+async def _ping_loop(connection: LiveConnection, live: LiveFeedService, auth: AuthService, ping_seconds: float) -> None:
     """Every ``ping_seconds``: re-check a cookie session (a logged-out or deleted user is closed with 4401),
     then queue a ping."""
+    client = connection.client
     while True:
         await asyncio.sleep(ping_seconds)
         if client.session_id is not None:
@@ -52,25 +53,26 @@ async def _ping_loop(client: HubClient, hub: Hub, auth: AuthService, ping_second
             if session is None:
                 client.close(4401, "Not authenticated")  # logged out, revoked or user deleted
                 return
-        hub.send_to(client, "ping", {})
+        live.ping(connection)
 
 
-async def _receive_loop(client: HubClient) -> None:
+async def _receive_loop(connection: LiveConnection) -> None:
     while True:
         message = await websocket.receive()
         if len(message) > MAX_CLIENT_FRAME:
-            client.close(1009, "Message too big")
+            connection.client.close(1009, "Message too big")
             return
 
 
-async def _wait_closing(client: HubClient) -> None:
+async def _wait_closing(connection: LiveConnection) -> None:
     """Returns once the hub (overflow, shutdown) or a loop asked this connection to close."""
+    client = connection.client
     while client.close_code is None:
         await client.closed.wait()
 
 
 def create_blueprint(
-    hub: Hub, feed: LiveFeed, caps: PrincipalCaps, auth: AuthService, gatekeeper: Gatekeeper, ping_seconds: float
+    live: LiveFeedService, auth: AuthService, gatekeeper: Gatekeeper, ping_seconds: float
 ) -> Blueprint:
     blueprint = Blueprint("ws", __name__)
 
@@ -91,41 +93,26 @@ def create_blueprint(
             await websocket.close(4403, "Cross-origin request refused")
             return
 
-        after = resume_after(websocket.args.get("after"))
         try:
-            slot = await caps.claim("websocket", principal.key, hub.max_per_principal)
-        except Exception:
-            log.warning("WebSocket refused: connection slots unavailable (MongoDB)")
-            await websocket.close(1011, "Server error")
+            connection = await live.open(
+                principal=principal.key, user_id=principal.user["_id"] if principal.user else None,
+                session_id=principal.session_id, after=resume_after(websocket.args.get("after")),
+            )
+        except LiveRefused as refused:
+            await websocket.close(refused.code, refused.reason)
             return
-        if slot is None:
-            await websocket.close(TOO_MANY_CONNECTIONS_CODE, TOO_MANY_CONNECTIONS)
-            return
-        client = HubClient(user_id=principal.user["_id"] if principal.user else None, session_id=principal.session_id,
-                           principal=principal.key)
-        try:
-            attached = await feed.attach(client, after)
-        except Exception:
-            caps.release(slot)
-            log.warning("WebSocket resume failed: event log unavailable")
-            await websocket.close(1011, "Server error")
-            return
-        if not attached:
-            caps.release(slot)
-            await websocket.close(TOO_MANY_CONNECTIONS_CODE, TOO_MANY_CONNECTIONS)
-            return
-        closing = asyncio.create_task(_wait_closing(client))
+        client = connection.client
+        closing = asyncio.create_task(_wait_closing(connection))
         tasks = (
             closing,
-            asyncio.create_task(_send_loop(client)),
-            asyncio.create_task(_ping_loop(client, hub, auth, ping_seconds)),
-            asyncio.create_task(_receive_loop(client)),
+            asyncio.create_task(_send_loop(connection)),
+            asyncio.create_task(_ping_loop(connection, live, auth, ping_seconds)),
+            asyncio.create_task(_receive_loop(connection)),
         )
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            hub.unregister(client)
-            caps.release(slot)
+            live.close(connection)
             for task in tasks:
                 task.cancel()
             for task in tasks:

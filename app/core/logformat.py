@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 _TOKEN_RE = re.compile(r"(token=)[^&\s\"']+", re.IGNORECASE)
@@ -99,16 +100,25 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload)
 
 
-def configure_logging(level: str, fmt: str) -> None:
+@dataclass(frozen=True)
+class LoggingSettings:
+    """``LOG_LEVEL`` and ``LOG_FORMAT``, read the same way by the backend and the in-cluster components (their
+    defaults differ: ``text`` for the backend, ``json`` for the agent and the scanner)."""
+
+    level: str
+    format: str
+
+
+def configure_logging(settings: LoggingSettings) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(ScrubFilter())
-    if fmt == "json":
+    if settings.format == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(ScrubbingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level)
+    root.setLevel(settings.level)
     # hypercorn's own access log would print raw URLs (with ?token=); ours replaces it.
     logging.getLogger("hypercorn.access").disabled = True
     for name in CHATTY_HTTP_LOGGERS:

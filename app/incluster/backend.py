@@ -22,7 +22,7 @@ import aiohttp
 
 from app.core.backoff import Backoff
 
-from .settings import InclusterSettings
+from .settings import BackendSettings
 
 log = logging.getLogger("kure.incluster.backend")
 
@@ -84,16 +84,16 @@ class BackendClient:
 
     @classmethod
     def from_settings(
-        cls, settings: InclusterSettings, is_leader: Callable[[], bool], monotonic: Callable[[], float],
+        cls, backend: BackendSettings, is_leader: Callable[[], bool], monotonic: Callable[[], float],
         on_request: Callable[[str, float], None] | None = None,
     ) -> BackendClient:
         """The client both components build from their settings (docs/agent-scanner.md#talking-to-the-backend)."""
         return cls(
-            settings.backend_url,
-            settings.service_token,
-            timeout_seconds=settings.kure_backend_timeout_seconds,
-            retry_max_seconds=settings.kure_backend_retry_max_seconds,
-            ca_file=settings.backend_ca_file,
+            backend.url,
+            backend.token,
+            timeout_seconds=backend.timeout_seconds,
+            retry_max_seconds=backend.retry_max_seconds,
+            ca_file=backend.ca_file,
             is_leader=is_leader,
             monotonic=monotonic,
             on_request=on_request,

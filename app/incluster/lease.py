@@ -25,6 +25,8 @@ from app.kube.access import KubeAccess
 from app.kube.bodies import LeaseSpec, as_lease
 from app.kube.errors import KubeConflict, KubeError, KubeNotFound
 
+from .settings import LeaseSettings, PodSettings
+
 log = logging.getLogger("kure.incluster.lease")
 
 JSON = dict[str, Any]
@@ -35,6 +37,14 @@ def micro_time(value: datetime | None = None) -> str:
 
 
 class LeaseElector:
+    @classmethod
+    def from_settings(
+        cls, kube: KubeAccess, pod: PodSettings, lease: LeaseSettings, *, monotonic: Callable[[], float]
+    ) -> LeaseElector:
+        """The pod's campaign for the component's lease, held in the pod's namespace under the pod's name."""
+        return cls(kube, pod.namespace, lease.name, pod.name, duration=lease.duration_seconds,
+                   renew_deadline=lease.renew_deadline_seconds, retry=lease.retry_seconds, monotonic=monotonic)
+
     def __init__(
         self,
         kube: KubeAccess,

@@ -40,26 +40,17 @@ async def start_component(
 ) -> tuple[KubeAccess, LeaseElector, HealthServer]:
     """What the agent and the scanner both do first: load the Kubernetes configuration (exit 2 without one) into
     the one call path, prepare the lease election and start the health server on ``state``."""
-    kube = KubeAccess(settings.kubeconfig, "auto")
+    kube = KubeAccess(settings.cluster.kubeconfig, "auto")
     if await kube.api() is None:
         raise ConfigError("KUBECONFIG: no Kubernetes configuration found (not in a cluster)")
-    elector = LeaseElector(
-        kube,
-        settings.pod_namespace,
-        settings.kure_lease_name,
-        settings.pod_name,
-        duration=settings.kure_lease_duration_seconds,
-        renew_deadline=settings.kure_lease_renew_deadline_seconds,
-        retry=settings.kure_lease_retry_seconds,
-        monotonic=clock.monotonic,
-    )
+    elector = LeaseElector.from_settings(kube, settings.pod, settings.lease, monotonic=clock.monotonic)
 
     def ready() -> bool:
         backend = state.get("backend")
         return not (backend is not None and backend.auth_failing)
 
     health = HealthServer(registry, healthy=lambda: watching(state, clock), ready=ready, host=health_host,
-                          port=settings.kure_health_port)  # fmt: skip
+                          port=settings.health.port)  # fmt: skip
     await health.start()
     state["health_port"] = health.port
     return kube, elector, health
@@ -102,7 +93,8 @@ class Session:
         self.kube = kube
         self.clock = clock
         self.state = state
-        self.backend = BackendClient.from_settings(settings, elector.is_leader, clock.monotonic, on_request=on_request)
+        self.backend = BackendClient.from_settings(settings.backend, elector.is_leader, clock.monotonic,
+                                                   on_request=on_request)
         state["backend"] = self.backend
         self.exclusions = ExclusionState()
 
@@ -184,7 +176,7 @@ def run_main(
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings.logging)
 
     async def runner() -> None:
         stop = asyncio.Event()

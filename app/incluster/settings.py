@@ -2,6 +2,11 @@
 docs/agent-scanner.md#scanner-configuration-and-metrics), read from the environment. Each component adds its own fields:
 app/agent/settings.py, app/scanner/settings.py.
 
+The variables keep their flat names (the operators' interface); the shared library reads them in groups, defined
+here once for both components — ``settings.backend``, ``settings.pod``, ``settings.lease``, ``settings.cluster``,
+``settings.health``, ``settings.logging`` — and hands each part its group (tests/agent/test_settings_groups.py
+checks that every shared field belongs to exactly one group).
+
 An invalid value is invalid configuration: :func:`load` raises :class:`ConfigError` whose message is the one
 line printed before exiting with status 2 (for example ``SERVICE_TOKEN is required``).
 """
@@ -9,11 +14,13 @@ line printed before exiting with status 2 (for example ``SERVICE_TOKEN is requir
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Annotated, Literal, TypeVar
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.core.logformat import LoggingSettings
 from app.core.settings_values import first_error
 
 PositiveInt = Annotated[int, Field(gt=0)]
@@ -21,6 +28,52 @@ PositiveInt = Annotated[int, Field(gt=0)]
 
 class ConfigError(Exception):
     """Invalid configuration; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class BackendSettings:
+    """How a component talks to the backend (app/incluster/backend.py, docs/agent-scanner.md#talking-to-the-backend)."""
+
+    url: str
+    token: str = field(repr=False)
+    ca_file: str | None
+    timeout_seconds: int
+    #: The cap of the backoff between retries while the backend is degraded.
+    retry_max_seconds: int
+
+
+@dataclass(frozen=True)
+class PodSettings:
+    """The pod this process runs in: its name is the lease holder's identity, its namespace holds the lease."""
+
+    name: str
+    namespace: str
+
+
+@dataclass(frozen=True)
+class LeaseSettings:
+    """The one-active-replica lease (app/incluster/lease.py, docs/agent-scanner.md#one-active-replica)."""
+
+    name: str
+    duration_seconds: int
+    renew_deadline_seconds: int
+    retry_seconds: int
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    """How a component reads the cluster: its configuration and the reflectors' list pages and watch timeout."""
+
+    kubeconfig: str | None
+    list_page_size: int
+    watch_timeout_seconds: int
+
+
+@dataclass(frozen=True)
+class HealthSettings:
+    """The health and metrics server (app/incluster/health.py); port 0 picks a free port."""
+
+    port: int
 
 
 class InclusterSettings(BaseSettings):
@@ -75,6 +128,34 @@ class InclusterSettings(BaseSettings):
     def ws_url(self) -> str:
         scheme, rest = self.backend_url.split("://", 1)
         return f"{'wss' if scheme == 'https' else 'ws'}://{rest}/api/ws"
+
+    # --- the groups -----------------------------------------------------------------------------------------
+
+    @property
+    def backend(self) -> BackendSettings:
+        return BackendSettings(self.backend_url, self.service_token, self.backend_ca_file,
+                               self.kure_backend_timeout_seconds, self.kure_backend_retry_max_seconds)
+
+    @property
+    def pod(self) -> PodSettings:
+        return PodSettings(self.pod_name, self.pod_namespace)
+
+    @property
+    def lease(self) -> LeaseSettings:
+        return LeaseSettings(self.kure_lease_name, self.kure_lease_duration_seconds,
+                             self.kure_lease_renew_deadline_seconds, self.kure_lease_retry_seconds)
+
+    @property
+    def cluster(self) -> ClusterSettings:
+        return ClusterSettings(self.kubeconfig, self.kure_list_page_size, self.kure_watch_timeout_seconds)
+
+    @property
+    def health(self) -> HealthSettings:
+        return HealthSettings(self.kure_health_port)
+
+    @property
+    def logging(self) -> LoggingSettings:
+        return LoggingSettings(self.log_level, self.log_format)
 
 
 S = TypeVar("S", bound=InclusterSettings)

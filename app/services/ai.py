@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from app.ai.llm import ConnectionTestResult, LlmClient, LlmConfig, LlmError, key_hint
+from app.ai.llm import ConnectionTestResult, LlmClient, LlmConfig, LlmConfigError, LlmError, key_hint, validate_config
 from app.ai.solutions import SolutionScheduler, SolutionService
 from app.core.cache import CachedValue
 from app.core.clock import Clock
@@ -15,6 +15,7 @@ from app.core.crypto import DecryptionError, SecretBox
 from app.core.errors import ApiError
 from app.core.logformat import register_secret
 from app.core.tasks import TaskGroup
+from app.schemas.llm import LlmBody
 from storage.llm_config import LlmConfigRepository
 
 log = logging.getLogger("kure.ai")
@@ -64,6 +65,14 @@ class AiService:
             return dict(NOT_CONFIGURED)
         return {"configured": True, "provider": config.provider, "model": config.effective_model,
                 "base_url": config.effective_base_url, "key_hint": key_hint(config.api_key)}
+
+    @staticmethod
+    def checked_config(body: LlmBody) -> LlmConfig:
+        """An LLM body checked against docs/api.md#llm-configuration; a broken rule answers 422 naming its field."""
+        try:
+            return validate_config(body.provider, body.api_key, body.model, body.base_url)
+        except LlmConfigError as exc:
+            raise ApiError(422, [{"loc": ["body", exc.field], "msg": exc.message, "type": "value_error"}]) from None
 
     async def status(self) -> dict[str, Any]:
         return self.describe(await self.config())

@@ -286,8 +286,8 @@ class MirrorService:
         *,
         pods: PodLookup,
         ttl_default: TtlLookup,
+        llm: LlmClient,
         llm_config: LlmConfigLookup = _no_llm,
-        llm: LlmClient | None = None,
         secrets: Iterable[str] = (),
         max_active: int = MAX_ACTIVE_MIRRORS,
         trusted_registries: RegistryLookup = _no_registries,
@@ -338,8 +338,6 @@ class MirrorService:
 
     async def _generate(self, record: dict[str, Any], source: dict[str, Any]) -> FixResult:
         config = await self._llm_config()
-        if self._llm is None:
-            self._llm = LlmClient()
         return await mirror_preview(self._llm, config, record, source, self._secrets)
 
     async def preview(self, pod_id: int) -> dict[str, object]:

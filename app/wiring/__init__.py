@@ -31,7 +31,9 @@ class Backend:
     @classmethod
     def build(cls, settings: Settings, *, clock: Clock | None = None, mongo: MongoHandle | None = None) -> Backend:
         services = build_services(settings, clock=clock, mongo=mongo)
-        return cls(services, BackgroundJobs(services))
+        jobs = BackgroundJobs(services, timers=settings.timers, live=settings.live, kubernetes=settings.kubernetes,
+                              graph_database=settings.neo4j.database, graph_sync=settings.graph_sync)
+        return cls(services, jobs)
 
     async def start(self) -> None:
         self.jobs.start()

@@ -17,7 +17,6 @@ Services that would need each other are built in one direction instead:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Protocol
 
 from neo4j import AsyncDriver
@@ -37,13 +36,14 @@ from app.services.diagram import DiagramService
 from app.services.exclusions import ExclusionRules, ExclusionService
 from app.services.health import Dependencies, HealthService
 from app.services.insight import InsightService
+from app.services.live import LiveFeedService
 from app.services.logs import LogService
 from app.services.mirror import MirrorService
 from app.services.notifications import NotificationService
 from app.services.pods import PodService, SolutionWriter
 from app.services.replicas import Leases, PrincipalCaps, replica_name
 from app.services.security import SecurityService
-from app.settings import Settings
+from app.settings import LiveLogSettings, Settings
 from app.wiring.secrets import Secrets, load_secrets
 from app.ws.feed import LiveFeed
 from app.ws.hub import Hub
@@ -95,7 +95,7 @@ class Repositories:
     leases: LeaseRepository
 
     @classmethod
-    def over(cls, mongo: MongoHandle, settings: Settings) -> Repositories:
+    def over(cls, mongo: MongoHandle, live: LiveLogSettings) -> Repositories:
         db = mongo.db
         counters = Counters(db)
         return cls(
@@ -111,8 +111,7 @@ class Repositories:
             findings=FindingRepository(db, counters),
             trusted_registries=TrustedRegistryRepository(db, counters),
             mirrors=MirrorRepository(db),
-            event_log=EventLog(db, max_events=settings.kure_live_log_max_events,
-                               max_age=timedelta(seconds=settings.kure_live_log_max_age_seconds)),
+            event_log=EventLog.from_settings(db, live),
             slots=SlotRepository(db),
             leases=LeaseRepository(db),
         )
@@ -143,6 +142,8 @@ class Services:
     replica: str
     feed: LiveFeed
     caps: PrincipalCaps
+    #: The WebSocket route's service: connections over the feed, the hub and the caps.
+    live: LiveFeedService
     leases: Leases
     kube: KubeAccess
     llm: LlmClient
@@ -178,7 +179,7 @@ class Services:
 def build_services(settings: Settings, *, clock: Clock | None = None, mongo: MongoHandle | None = None) -> Services:
     """Build the backend. Nothing connects here: clients connect lazily, the jobs start in ``before_serving``."""
     clock = clock or Clock()
-    secrets = load_secrets(settings)
+    secrets = load_secrets(settings.state)
     for secret in (secrets.service_token, secrets.session_secret, secrets.encryption_key):
         register_secret(secret)
     backend_secrets = (secrets.service_token, secrets.session_secret, secrets.encryption_key)
@@ -186,7 +187,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mongo: Mon
     owns_mongo = mongo is None
     mongodb, neo4j, kubernetes, http = settings.mongodb, settings.neo4j, settings.kubernetes, settings.http
     mongo = mongo or connect(mongodb.uri, mongodb.database, mongodb.timeout_ms)
-    repositories = Repositories.over(mongo, settings)
+    repositories = Repositories.over(mongo, settings.live)
     dependencies = Dependencies(
         mongodb=DependencyState("mongodb", True),
         neo4j=DependencyState("neo4j", neo4j.uri is not None),
@@ -197,9 +198,9 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mongo: Mon
     # Several replicas share one live feed (every message goes through the event log in MongoDB), the
     # per-principal connection caps and the leases of the jobs that run on one replica at a time.
     replica = replica_name()
-    feed = LiveFeed(repositories.event_log, hub, clock, poll_seconds=settings.kure_live_poll_seconds,
-                    window=settings.kure_live_log_max_events)
+    feed = LiveFeed.from_settings(repositories.event_log, hub, clock, settings.live)
     caps = PrincipalCaps(repositories.slots, clock, tasks, replica)
+    live = LiveFeedService(hub, feed, caps)
     leases = Leases(repositories.leases, clock, replica)
     # The one Kubernetes client of the process (app/kube/access.py); every call reports reachability.
     kube = KubeAccess(kubernetes.kubeconfig, kubernetes.mode, on_status=dependencies.kubernetes.set)
@@ -226,7 +227,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mongo: Mon
                       secrets=backend_secrets)
     security = SecurityService(
         repositories.findings, repositories.trusted_registries, feed, clock,
-        sweep_seconds=settings.kure_scan_sweep_seconds,
+        sweep_seconds=settings.timers.scan_sweep_seconds,
         exclusions=exclusion_rules, notifier=notifier, llm_config=ai, llm=llm, secrets=backend_secrets,
     )
     exclusions = ExclusionService(repositories.exclusions, exclusion_rules, feed, clock,
@@ -248,7 +249,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None, mongo: Mon
     return Services(
         settings=settings, clock=clock, secrets=secrets, box=box, mongo=mongo, owns_mongo=owns_mongo,
         repositories=repositories, dependencies=dependencies, tasks=tasks, hub=hub, replica=replica, feed=feed,
-        caps=caps, leases=leases, kube=kube, llm=llm,
+        caps=caps, live=live, leases=leases, kube=kube, llm=llm,
         graph_driver=graph_driver, graph_status=graph_status, health=health,
         auth=auth, app_settings=app_settings, exclusion_rules=exclusion_rules, notifier=notifier, ai=ai, pods=pods,
         security=security, exclusions=exclusions, logs=logs, mirrors=mirrors, diagram=diagram,

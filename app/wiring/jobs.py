@@ -34,6 +34,7 @@ from app.kube import load_kube_config
 from app.services.mirror import REAP_SECONDS as MIRROR_REAP_SECONDS
 from app.services.replicas import SLOT_REFRESH_SECONDS, outage_tolerant
 from app.services.security import MAX_SWEEP_CHECK_SECONDS
+from app.settings import GraphSyncSettings, KubernetesSettings, LiveLogSettings, TimerSettings
 from app.wiring.container import Services
 from graph.sync import GraphSyncOptions, GraphWatcher
 from storage.server import detect as detect_server
@@ -56,14 +57,19 @@ class Job:
 
 
 class BackgroundJobs:
-    def __init__(self, services: Services) -> None:
+    def __init__(
+        self, services: Services, *, timers: TimerSettings, live: LiveLogSettings, kubernetes: KubernetesSettings,
+        graph_database: str, graph_sync: GraphSyncSettings,
+    ) -> None:
         self._services = services
+        self._kubernetes = kubernetes
+        self._graph_database = graph_database
+        self._graph_sync = graph_sync
         #: Set once the indexes exist (tests and benchmarks wait for it before their first write).
         self.indexes_ready = asyncio.Event()
         self.graph_watcher: GraphWatcher | None = None
-        settings = services.settings
-        retention = settings.kure_retention_interval_seconds
-        sweep = min(MAX_SWEEP_CHECK_SECONDS, float(settings.kure_scan_sweep_seconds))
+        retention = timers.retention_interval_seconds
+        sweep = min(MAX_SWEEP_CHECK_SECONDS, float(timers.scan_sweep_seconds))
         leased = services.leases.leased
         jobs = [
             Job("mongo-bootstrap", self.bootstrap_mongo),
@@ -72,7 +78,7 @@ class BackgroundJobs:
             Job("live-writer", services.feed.run_writer),
             Job("live-tail", services.feed.run_tail),
             Job("live-log-prune", outage_tolerant("live-log-prune", services.feed.prune),
-                every=settings.kure_live_prune_seconds),
+                every=live.prune_seconds),
             Job("slot-refresh", outage_tolerant("slot-refresh", services.caps.refresh), every=SLOT_REFRESH_SECONDS,
                 initial_delay=SLOT_REFRESH_SECONDS),
             Job("security-scan-sweep", leased("security-scan-sweep", 3 * sweep, services.security.sweep_expired),
@@ -145,12 +151,11 @@ class BackgroundJobs:
         """Mirror the cluster into Neo4j (docs/graph.md#how-the-graph-is-kept-in-step). ``run`` retries Neo4j and
         Kubernetes outages itself."""
         services = self._services
-        settings = services.settings
         assert services.graph_driver is not None
-        kubernetes = settings.kubernetes
+        kubernetes = self._kubernetes
         kube = await load_kube_config(kubernetes.kubeconfig, mode=kubernetes.mode) if kubernetes.enabled else None
         self.graph_watcher = GraphWatcher(
-            services.graph_driver, kube, database=settings.neo4j.database,
-            options=GraphSyncOptions.from_settings(settings.graph_sync), status=services.graph_status,
+            services.graph_driver, kube, database=self._graph_database,
+            options=GraphSyncOptions.from_settings(self._graph_sync), status=services.graph_status,
         )
         await self.graph_watcher.run()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.core.crypto import SecretBox
-from app.settings import Settings
+from app.settings import StateSettings
 
 log = logging.getLogger("kure.secrets")
 
@@ -28,12 +28,8 @@ class Secrets:
     encryption_key: str
 
 
-def _state_file(settings: Settings) -> Path:
-    return Path(settings.kure_state_dir) / "secrets.json"
-
-
-def load_secrets(settings: Settings) -> Secrets:
-    path = _state_file(settings)
+def load_secrets(state: StateSettings) -> Secrets:
+    path = Path(state.dir) / "secrets.json"
     stored: dict[str, str] = {}
     if path.exists():
         try:
@@ -41,13 +37,13 @@ def load_secrets(settings: Settings) -> Secrets:
         except (OSError, ValueError):
             log.warning("Could not read %s; generating new secrets", path)
     generated = {
-        "session_secret": settings.session_secret or stored.get("session_secret") or secrets.token_urlsafe(48),
-        "service_token": settings.service_token or stored.get("service_token") or secrets.token_urlsafe(32),
-        "encryption_key": settings.encryption_key or stored.get("encryption_key") or SecretBox.generate_key(),
+        "session_secret": state.session_secret or stored.get("session_secret") or secrets.token_urlsafe(48),
+        "service_token": state.service_token or stored.get("service_token") or secrets.token_urlsafe(32),
+        "encryption_key": state.encryption_key or stored.get("encryption_key") or SecretBox.generate_key(),
     }
     to_persist = {
         name: value for name, value in generated.items()
-        if getattr(settings, name) is None
+        if getattr(state, name) is None
     }
     if to_persist and to_persist != {k: stored.get(k) for k in to_persist}:
         try:

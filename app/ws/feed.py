@@ -50,7 +50,23 @@ def resync_frame(seq: int, reason: str) -> str:
     return json.dumps({"type": "resync", "data": {"seq": seq, "reason": reason}}, separators=(",", ":"))
 
 
+class TailSettings(Protocol):
+    """What the feed reads of the backend's ``settings.live`` group (app/settings.py)."""
+
+    @property
+    def max_events(self) -> int: ...
+
+    @property
+    def poll_seconds(self) -> float: ...
+
+
 class LiveFeed:
+    @classmethod
+    def from_settings(cls, log_store: EventLog, hub: Hub, clock: Clock, live: TailSettings) -> LiveFeed:
+        """The backend's feed, from its ``settings.live`` group (app/settings.py): the memory window is the log's
+        count bound."""
+        return cls(log_store, hub, clock, poll_seconds=live.poll_seconds, window=live.max_events)
+
     def __init__(self, log_store: EventLog, hub: Hub, clock: Clock, *, poll_seconds: float, window: int) -> None:
         self.log = log_store
         self.hub = hub

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from app.settings import Settings
+from app.settings import Settings, env_name
 from graph.sync import GraphSyncOptions
 
 pytestmark = pytest.mark.unit
@@ -35,3 +38,66 @@ def test_groups_carry_the_variables_they_name(monkeypatch: pytest.MonkeyPatch) -
     assert settings.kubernetes.enabled is False
     assert settings.http.trusted_proxies == ("10.0.0.0/8",)
     assert settings.http.session_seconds == settings.kure_session_days * 86400
+
+
+def _other_value(value: object) -> object:
+    """A value different from ``value`` of the same kind (model_construct skips validation, so any will do)."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 7
+    if isinstance(value, float):
+        return value + 0.25
+    if isinstance(value, str):
+        return value + "-changed"
+    if isinstance(value, list):
+        return [*value, "192.0.2.0/24"]
+    assert value is None, f"no other value for {value!r}"
+    return "set-by-the-test"
+
+
+def _groups(settings: Settings) -> dict[str, object]:
+    """Every group ``settings`` offers: its properties whose value is a dataclass."""
+    values = {name: getattr(settings, name) for name, attr in vars(Settings).items() if isinstance(attr, property)}
+    return {name: value for name, value in values.items() if dataclasses.is_dataclass(value)}
+
+
+def test_every_variable_lands_in_exactly_one_group() -> None:
+    # Changing one variable must change exactly one group: a variable no group carries would be read by nobody
+    # (or re-read flat by hand), one carried twice could be read two ways.
+    baseline = Settings.model_construct()
+    before = _groups(baseline)
+    assert {"mongodb", "neo4j", "kubernetes", "http", "graph_sync", "timers", "live", "logging", "state"} <= set(before)
+    for name in Settings.model_fields:
+        one_changed: dict[str, Any] = {name: _other_value(getattr(baseline, name))}
+        changed = _groups(Settings.model_construct(**one_changed))
+        moved = sorted(group for group, value in changed.items() if value != before[group])
+        assert len(moved) == 1, f"{name.upper()} changes the groups {moved}; it should change exactly one"
+
+
+def test_the_readme_configuration_table_names_every_variable_and_no_other() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    table = readme.split("## Configuration (environment)", 1)[1].split("\n## ", 1)[0]
+    documented = {name for row in table.splitlines() if row.startswith("| `")
+                  for name in re.findall(r"`([A-Z0-9_*]+)`", row.split("|")[1])}
+    prefixes = tuple(name[:-1] for name in documented if name.endswith("*"))
+    variables = {env_name(name) for name in Settings.model_fields}
+    assert {v for v in variables if v not in documented and not v.startswith(prefixes)} == set()
+    assert {d for d in documented if not d.endswith("*") and d not in variables} == set()
+    for prefix in prefixes:
+        assert any(v.startswith(prefix) for v in variables), f"no variable matches {prefix}*"
+
+
+def test_the_timers_live_log_logging_and_state_groups_read_their_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KURE_SCAN_SWEEP_SECONDS", "900")
+    monkeypatch.setenv("KURE_LIVE_POLL_SECONDS", "0.5")
+    monkeypatch.setenv("KURE_LIVE_LOG_MAX_EVENTS", "123")
+    monkeypatch.setenv("LOG_FORMAT", "JSON")
+    monkeypatch.setenv("KURE_STATE_DIR", "/var/lib/kure")
+    monkeypatch.setenv("SERVICE_TOKEN", "a-service-token-of-length")
+    settings = Settings()
+    assert settings.timers.scan_sweep_seconds == 900
+    assert (settings.live.poll_seconds, settings.live.max_events) == (0.5, 123)
+    assert settings.logging.format == "json"
+    assert (settings.state.dir, settings.state.service_token) == ("/var/lib/kure", "a-service-token-of-length")
+    assert "a-service-token-of-length" not in repr(settings.state)

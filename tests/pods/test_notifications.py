@@ -15,7 +15,7 @@ import httpx
 import pytest
 from quart.typing import TestClientProtocol
 
-from app.core.logformat import CHATTY_HTTP_LOGGERS, configure_logging, register_secret, scrub
+from app.core.logformat import CHATTY_HTTP_LOGGERS, LoggingSettings, configure_logging, register_secret, scrub
 from app.wiring import Services
 from tests.fakes.webhook import WebhookReceiver
 from tests.pods.conftest import Reporter
@@ -215,7 +215,7 @@ def server_log() -> Iterator[io.StringIO]:
     """The log exactly as `kure-monitor serve` writes it (its handler, formatter and filters), into a buffer."""
     root = logging.getLogger()
     saved = (root.handlers[:], root.level, {name: logging.getLogger(name).level for name in CHATTY_HTTP_LOGGERS})
-    configure_logging("INFO", "text")
+    configure_logging(LoggingSettings("INFO", "text"))
     buffer = io.StringIO()
     handler = root.handlers[0]
     assert isinstance(handler, logging.StreamHandler)

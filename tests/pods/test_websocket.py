@@ -195,3 +195,33 @@ async def test_session_store_outage_closes_1011(fast_ping_app: Quart, monkeypatc
 
         monkeypatch.setattr(services.auth, "resolve_session", unavailable)
         assert await close_code(ws) == 1011
+
+
+async def test_event_log_outage_at_connect_closes_1011_and_frees_the_slot(
+    client: TestClientProtocol, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def unavailable(*_: object) -> bool:
+        from pymongo.errors import ServerSelectionTimeoutError
+
+        raise ServerSelectionTimeoutError("down")
+
+    monkeypatch.setattr(services.feed, "attach", unavailable)
+    async with client.websocket(f"/api/ws?token={TOKEN}&after=5") as ws:
+        assert await close_code(ws) == 1011
+    assert services.hub.client_count == 0
+    # The slot claimed before the resume is given back: a client retrying through an outage never hits its cap.
+    await until_async(lambda: services.mongo.db["connection_slots"].count_documents({}), 0)
+
+
+async def test_slot_store_outage_at_connect_closes_1011(
+    client: TestClientProtocol, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def unavailable(*_: object) -> str | None:
+        from pymongo.errors import ServerSelectionTimeoutError
+
+        raise ServerSelectionTimeoutError("down")
+
+    monkeypatch.setattr(services.caps, "claim", unavailable)
+    async with client.websocket(f"/api/ws?token={TOKEN}") as ws:
+        assert await close_code(ws) == 1011
+    assert services.hub.client_count == 0

@@ -144,7 +144,7 @@ async def test_timeout_sweeps_when_no_completion_arrives(
     await post_finding(resource_name="fresh")
     hub.drain()
 
-    clock.advance(services.settings.kure_scan_sweep_seconds - 30)
+    clock.advance(services.settings.timers.scan_sweep_seconds - 30)
     assert await services.security.sweep_expired() == []  # before the deadline: nothing happens
     assert sorted(await _stored(services)) == ["fresh", "stale"]
 
@@ -171,7 +171,7 @@ async def test_window_survives_a_backend_restart(
     db, counters = services.mongo.db, services.repositories.counters
     restarted = SecurityService(
         FindingRepository(db, counters), TrustedRegistryRepository(db, counters), services.feed, clock,
-        sweep_seconds=services.settings.kure_scan_sweep_seconds,
+        sweep_seconds=services.settings.timers.scan_sweep_seconds,
     )
     await restarted.rescan_status("completed", "startup")
     assert hub.drain()[0] == ("security_finding_deleted", {"ids": [ids["stale"]], "reason": "scan_clear"})
