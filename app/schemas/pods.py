@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from app.core.idempotency import INVALID_KEY, MAX_KEY_LENGTH
 from app.core.timefmt import iso
 from app.kube.names import label_key_error, label_value_error
 from app.schemas.base import INT64_MAX, InputTimestamp, Int64, Pagination, QueryModel, RequestModel
@@ -73,6 +74,17 @@ class StatusChange(RequestModel):
 class DismissDeleted(RequestModel):
     namespace: str | None = None
     pod_name: str | None = None
+
+
+class DeliveryHeaders(BaseModel):
+    """The optional request header of the agent's keyed routes (docs/api.md#delivery-keys); documentation only,
+    the route reads it (app/http/idempotency.py)."""
+
+    idempotency_key: str | None = Field(
+        None,
+        description=f"A delivery key: the same key on a retry makes the request apply at most once. {INVALID_KEY}.",
+        max_length=MAX_KEY_LENGTH + 2,
+    )
 
 
 class PodListQuery(Pagination):
