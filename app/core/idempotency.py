@@ -10,6 +10,8 @@ IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 128
 # A UUID, hex, base64 or a ULID fits; nothing that needs escaping, so a key is stored and compared as sent.
 _KEY = re.compile(rf"[A-Za-z0-9._~:+/=-]{{1,{MAX_KEY_LENGTH}}}")
+#: The whole header value, quoted or bare, as a JSON-schema pattern (for the OpenAPI document).
+KEY_PATTERN = rf'^"?[A-Za-z0-9._~:+/=-]{{1,{MAX_KEY_LENGTH}}}"?$'
 INVALID_KEY = (
     f"{IDEMPOTENCY_KEY_HEADER} must be 1 to {MAX_KEY_LENGTH} letters, digits or - _ . : ~ + / =, "
     "optionally in double quotes"
