@@ -121,12 +121,12 @@ class PodFailureRepository:
                 doc["applied"] = delivery_key in (doc.pop("delivery_keys", None) or ())
         return records
 
-    async def applied(self, namespace: str, pod_name: str, delivery_key: str) -> bool:
-        """Whether a delivery with this key was applied to one of the pod's records."""
-        doc = await self._records.find_one(
-            {"namespace": namespace, "pod_name": pod_name, "delivery_keys": delivery_key}, {"_id": 1}
+    async def applied_to(self, namespace: str, pod_name: str, delivery_key: str) -> dict[str, Any] | None:
+        """The pod's record (id and status) a delivery with this key was applied to; None when there is none."""
+        doc: dict[str, Any] | None = await self._records.find_one(
+            {"namespace": namespace, "pod_name": pod_name, "delivery_keys": delivery_key}, {"_id": 1, "status": 1}
         )
-        return doc is not None
+        return doc
 
     async def find_page(
         self, statuses: tuple[str, ...], namespace: str | None, reason: str | None, limit: int, offset: int

@@ -185,10 +185,18 @@ class PodService:
         raise ApiError(503, "Database not available")  # persistent write conflicts: let the agent retry
 
     async def _replay(self, record_id: int) -> dict[str, Any] | None:
-        """The answer to a delivery that was applied already: the record as it is now, nothing written, broadcast,
-        notified or counted. None when the record is gone."""
+        """The answer to a delivery that was applied already: the record as it is now; nothing written, notified or
+        counted. None when the record is gone.
+
+        The record is broadcast again while it is open: the replica that applied the delivery may have died between
+        its write and its message, and a dashboard applies ``pod_failure`` by id, so a repeat is harmless."""
         doc = await self.repository.get(record_id, summary=True)
-        return present_summary(doc) if doc is not None else None
+        if doc is None:
+            return None
+        summary = present_summary(doc)
+        if doc["status"] in OPEN_STATUSES:
+            await self.feed.publish("pod_failure", summary)
+        return summary
 
     async def _merge_reason_change(
         self, record_id: int, evidence: dict[str, Any], now: Any, key: str | None
@@ -319,10 +327,18 @@ class PodService:
             changes = {"resolved_at": self.clock.now(), "ignored_at": None, "resolution_note": RECOVERED_NOTE}
             updated = await self.repository.set_status(record, "resolved", changes, delivery_key=delivery_key)
         if updated is None:
-            # Nothing open, or nothing changed: a replay of a dismissal that was applied is answered as it was.
-            if delivery_key is not None and await self.repository.applied(namespace, pod_name, delivery_key):
-                return 1
-            return 0
+            # Nothing open, or nothing changed: a replay of a dismissal that was applied is answered as it was, and
+            # its message sent again while the record is still resolved (the replica that applied it may have died
+            # before sending it).
+            replayed = None
+            if delivery_key is not None:
+                replayed = await self.repository.applied_to(namespace, pod_name, delivery_key)
+            if replayed is None:
+                return 0
+            if replayed["status"] == "resolved":
+                await self.feed.publish("pod_deleted", {"namespace": namespace, "pod_name": pod_name,
+                                                        "ids": [replayed["_id"]], "reason": "recovered"})
+            return 1
         await self.feed.publish("pod_deleted", {"namespace": namespace, "pod_name": pod_name, "ids": [updated["_id"]],
                                          "reason": "recovered"})
         self.notifier.notify("pod_resolved", notification_data(updated))

@@ -59,8 +59,10 @@ async def test_a_report_sent_twice_with_one_key_is_counted_once(
     assert (status, again_status) == (200, 200)
     assert again == first  # answered like the original: same record, nothing changed
     assert first["occurrences"] == 1
-    assert feed.types() == ["pod_failure"]  # the replay is not broadcast ...
-    assert [e for e, _, _ in notifications.sent] == ["pod_failure"]  # ... nor notified
+    # The replay sends the record again as it is (its first message may have died with the replica that applied
+    # it), but does not notify again.
+    assert [(m["type"], m["data"]) for m in feed.messages()] == [("pod_failure", first)] * 2
+    assert [e for e, _, _ in notifications.sent] == ["pod_failure"]
 
     # A new operation (a later re-report of the pod) has a new key and counts; its own replay does not.
     clock.advance(30)
@@ -68,7 +70,7 @@ async def test_a_report_sent_twice_with_one_key_is_counted_once(
     _, second_again = await post(client, "op-2")
     _, first_late = await post(client, "op-1")  # an older key is remembered too
     assert second["occurrences"] == 2 and second_again == second and first_late == second
-    assert feed.types() == ["pod_failure"]
+    assert [(m["type"], m["data"]) for m in feed.messages()] == [("pod_failure", second)] * 3
 
 
 async def test_reports_without_a_key_keep_counting_every_request(client: TestClientProtocol) -> None:
@@ -86,29 +88,33 @@ async def test_a_replayed_reason_change_is_not_merged_again(client: TestClientPr
     _, replay = await post(client, "op-2", failure_reason="OOMKilled", failure_message="OOMKilled")
     assert changed["failure_reason"] == "OOMKilled" and changed["occurrences"] == 2
     assert replay == changed
-    assert feed.types() == ["pod_failure", "pod_failure"]
+    assert feed.types() == ["pod_failure"] * 3
 
 
 async def test_a_replay_on_an_ignored_record_is_not_counted(
-    client: TestClientProtocol, user_client: UserClient
+    client: TestClientProtocol, user_client: UserClient, feed: Feed
 ) -> None:
     _, first = await post(client, "op-1")
     writer = await user_client("write")
     await writer.delete(f"/api/pods/failed/{first['id']}")
     _, quiet = await post(client, "op-2")
+    feed.messages()
     _, replay = await post(client, "op-2")
     assert quiet["status"] == "ignored" and quiet["occurrences"] == 2
     assert replay == quiet
+    assert feed.messages() == []  # quiet, like the original
 
 
 async def test_a_replay_after_the_incident_was_resolved_opens_nothing(
-    client: TestClientProtocol, user_client: UserClient, services: Services
+    client: TestClientProtocol, user_client: UserClient, services: Services, feed: Feed
 ) -> None:
     _, first = await post(client, "op-1")
     writer = await user_client("write")
     resolved = await (await writer.put(f"/api/pods/{first['id']}/status", json={"status": "resolved"})).get_json()
+    feed.messages()
     status, replay = await post(client, "op-1")
     assert status == 200 and replay == resolved  # the record it was applied to, as it is now
+    assert feed.messages() == []  # a closed record is not sent as a failure again
     assert len(await stored(services)) == 1  # no second incident
     _, fresh = await post(client, "op-2")  # a new report after the resolution still opens one
     assert fresh["id"] != first["id"] and fresh["status"] == "new"
@@ -221,7 +227,8 @@ async def test_a_dismissal_sent_twice_with_one_key_is_applied_once(
     feed.messages()
     assert await dismiss(client, "op-2") == (200, {"resolved": 1})
     assert await dismiss(client, "op-2") == (200, {"resolved": 1})  # answered like the original
-    assert feed.types() == ["pod_deleted"]
+    deleted = {"namespace": "default", "pod_name": "web-1", "ids": [record["id"]], "reason": "recovered"}
+    assert feed.messages() == [{"type": "pod_deleted", "data": deleted}] * 2  # its message sent again
     assert [e for e, _, _ in notifications.sent] == ["pod_failure", "pod_resolved"]
 
     # Someone reopens the incident; the late copy of the dismissal must not resolve it again.
