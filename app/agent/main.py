@@ -298,7 +298,8 @@ class AgentSession(Session):
 
     async def _send(self, key: Key, op: Op) -> None:
         if op.kind == "dismiss":
-            result = await self.backend.call("POST", "/api/pods/dismiss-deleted", dismiss_body(*key))
+            result = await self.backend.call("POST", "/api/pods/dismiss-deleted", dismiss_body(*key),
+                                             idempotency_key=op.delivery_key)
             outcome = "accepted" if result.outcome is not Outcome.DROPPED else "dropped"
             self.metrics.dismissals.labels(outcome=outcome).inc()
             if result.outcome is Outcome.DROPPED:
@@ -329,7 +330,8 @@ class AgentSession(Session):
                 return report_body(pod, verdict, events, sections, max_events=self.s.kure_agent_max_events,
                                    secrets=(self.s.service_token,), slim=True)  # fmt: skip
 
-        result = await self.backend.call("POST", "/api/pods/failed", body, slim=slim)
+        result = await self.backend.call("POST", "/api/pods/failed", body, slim=slim,
+                                         idempotency_key=op.delivery_key)
         if result.outcome is Outcome.OK:
             self.metrics.reports.labels(outcome="accepted").inc()
             self.core.delivered_report(key, fp, reason)

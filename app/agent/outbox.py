@@ -4,11 +4,17 @@ Per pod key an ordered list of at most 4 operations (``report``, ``dismiss``). L
 evidence is built from the cache when the operation is sent. Only a pod deleted while its report waited gets
 a frozen *tombstone* body. Reports of live pods may be evicted when the outbox is full (the key stays dirty
 and is queued again when there is room); dismissals never are.
+
+Every operation gets a *delivery key* when it is queued, sent as ``Idempotency-Key`` on every attempt of that
+operation, so the backend applies it once even when an answer is lost and the operation is sent again
+(docs/agent-scanner.md#delivery-and-checkpoint). A newer operation replacing a queued one that was never sent
+gets its own key: it is a new report.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,12 +25,18 @@ Key = tuple[str, str]
 MAX_OPS = 4
 
 
+def new_delivery_key() -> str:
+    return uuid.uuid4().hex
+
+
 @dataclass
 class Op:
     kind: str  # "report" | "dismiss"
     fingerprint: str | None = None
     tombstone: dict[str, Any] | None = None
     tombstone_bytes: int = 0
+    #: Kept across the retries of this operation, new for every operation.
+    delivery_key: str = field(default_factory=new_delivery_key)
 
 
 @dataclass

@@ -7,9 +7,11 @@ from typing import Any
 from quart import Blueprint, Response, jsonify
 
 from app.http.guards import guard
+from app.http.idempotency import delivery_key
 from app.http.responses import paged
-from app.http.validation import validate
+from app.http.validation import documented_headers, validate
 from app.schemas.pods import (
+    DeliveryHeaders,
     DismissDeleted,
     DismissDeletedResult,
     ExcludedReport,
@@ -39,8 +41,9 @@ def create_blueprint(pods: PodService) -> Blueprint:
     @blueprint.post("/failed")
     @guard("service")
     @validate(body=PodReport, responses={200: PodFailureSummary, 202: ExcludedReport}, errors=(400,))
+    @documented_headers(DeliveryHeaders)
     async def report_failure(data: PodReport) -> tuple[dict[str, Any], int]:
-        return (await pods.ingest(data))[::-1]
+        return (await pods.ingest(data, delivery_key()))[::-1]
 
     @blueprint.get("/failed")
     @guard("read")
@@ -100,8 +103,9 @@ def create_blueprint(pods: PodService) -> Blueprint:
 
     @blueprint.post("/dismiss-deleted")
     @guard("service")
-    @validate(body=DismissDeleted, responses={200: DismissDeletedResult})
+    @validate(body=DismissDeleted, responses={200: DismissDeletedResult}, errors=(400,))
+    @documented_headers(DeliveryHeaders)
     async def dismiss_deleted(data: DismissDeleted) -> dict[str, Any]:
-        return {"resolved": await pods.dismiss_deleted(data.namespace, data.pod_name)}
+        return {"resolved": await pods.dismiss_deleted(data.namespace, data.pod_name, delivery_key())}
 
     return blueprint

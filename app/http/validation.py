@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError, create_model
 from quart import request
 from quart_schema.validation import (
+    QUART_SCHEMA_HEADERS_ATTRIBUTE,
     QUART_SCHEMA_QUERYSTRING_ATTRIBUTE,
     QUART_SCHEMA_REQUEST_ATTRIBUTE,
     DataSource,
@@ -199,6 +200,16 @@ def documented_body(model: type[BaseModel]) -> Callable[[F], F]:
         setattr(func, QUART_SCHEMA_REQUEST_ATTRIBUTE, (model, DataSource.JSON))
         inputs: Inputs = getattr(func, INPUTS_ATTRIBUTE, Inputs())
         setattr(func, INPUTS_ATTRIBUTE, Inputs(path=inputs.path, query=inputs.query, body=True))
+        return func
+
+    return decorator
+
+
+def documented_headers(model: type[BaseModel]) -> Callable[[F], F]:
+    """Document the request headers of a route that reads them itself (each field is a header, ``a_b`` → ``a-b``)."""
+
+    def decorator(func: F) -> F:
+        setattr(func, QUART_SCHEMA_HEADERS_ATTRIBUTE, model)
         return func
 
     return decorator

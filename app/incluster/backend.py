@@ -4,6 +4,8 @@ One pooled aiohttp session; every request carries ``X-Service-Token``. :meth:`Ba
 until the request is done (2xx), excluded (202) or permanently refused (400/404/422, or 413 after the slim
 retry). Transient failures make the client *degraded*: every request waits out the same backoff.
 Before every attempt the caller's leadership check runs, so a replica that lost its lease never sends.
+A call given an ``idempotency_key`` sends it as ``Idempotency-Key`` on every attempt, so a request whose answer
+was lost is applied once however often it is sent again (docs/api.md#delivery-keys).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 import aiohttp
 
 from app.core.backoff import Backoff
+from app.core.idempotency import IDEMPOTENCY_KEY_HEADER, idempotency_header_value
 
 from .settings import BackendSettings
 
@@ -161,9 +164,13 @@ class BackendClient:
         *,
         slim: BodyFactory | None = None,
         params: dict[str, str] | None = None,
+        idempotency_key: str | None = None,
     ) -> Result:
         """Send until done; raises :class:`LeadershipLost` when leadership ends meanwhile."""
         slimmed = False
+        headers = (
+            {IDEMPOTENCY_KEY_HEADER: idempotency_header_value(idempotency_key)} if idempotency_key is not None else None
+        )
         while True:
             await self._wait_degraded()
             if not self.is_leader():
@@ -171,7 +178,9 @@ class BackendClient:
             started = self._monotonic()
             try:
                 self.requests += 1
-                async with self.session.request(method, self.base_url + path, json=body, params=params) as response:
+                async with self.session.request(
+                    method, self.base_url + path, json=body, params=params, headers=headers
+                ) as response:
                     status = response.status
                     payload: Any = None
                     if status not in (204,):

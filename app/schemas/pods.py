@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, WithJsonSchema, field_validator
 
+from app.core.idempotency import INVALID_KEY, KEY_PATTERN, MAX_KEY_LENGTH
 from app.core.timefmt import iso
 from app.kube.names import label_key_error, label_value_error
 from app.schemas.base import INT64_MAX, InputTimestamp, Int64, Pagination, QueryModel, RequestModel
@@ -73,6 +74,22 @@ class StatusChange(RequestModel):
 class DismissDeleted(RequestModel):
     namespace: str | None = None
     pod_name: str | None = None
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)  # an absent header has no value, not a null one
+
+
+class DeliveryHeaders(BaseModel):
+    """The optional request header of the agent's keyed routes (docs/api.md#delivery-keys); documentation only,
+    the route reads it (app/http/idempotency.py)."""
+
+    idempotency_key: Annotated[
+        str | None,
+        WithJsonSchema({"type": "string", "pattern": KEY_PATTERN, "maxLength": MAX_KEY_LENGTH + 2}),
+        Field(description=f"A delivery key: the same key on a retry is applied at most once. {INVALID_KEY}.",
+              json_schema_extra=_no_default),
+    ] = None
 
 
 class PodListQuery(Pagination):

@@ -3,7 +3,8 @@ docs/api.md#solutions, docs/api.md#pod-failures).
 
 Round trips per report (the ingest benchmark checks them): a re-report of an open incident is one
 ``find_one_and_update``; a new incident is that miss, one look-up of the pod's recent records, one id allocation
-and one insert — four in all.
+and one insert — four in all. A delivery key (docs/api.md#delivery-keys) adds none: it rides in the same writes
+and the same look-up; only a replay costs one more read, to answer like the original.
 """
 
 from __future__ import annotations
@@ -114,7 +115,9 @@ class PodService:
     def _solution(self, evidence: dict[str, Any]) -> str:
         return rule_solution(evidence, self.secrets)
 
-    async def ingest(self, report: PodReport) -> tuple[int, dict[str, Any]]:
+    async def ingest(self, report: PodReport, delivery_key: str | None = None) -> tuple[int, dict[str, Any]]:
+        """Apply a report; with ``delivery_key``, at most once per key (docs/api.md#delivery-keys): a replay
+        changes nothing, sends nothing and is answered 200 with the record's summary, like the original."""
         if blank(report.pod_name) or blank(report.namespace):
             raise ApiError(400, REQUIRED_DETAIL)
         namespace, pod_name = str(report.namespace), str(report.pod_name)
@@ -126,9 +129,11 @@ class PodService:
                          "detail": f"Pod '{pod_name}' matches excluded pattern '{pattern}'"}
 
         async with self._pod_locks.hold(f"{namespace}/{pod_name}"):
-            return await self._store(namespace, pod_name, report)
+            return await self._store(namespace, pod_name, report, delivery_key)
 
-    async def _store(self, namespace: str, pod_name: str, report: PodReport) -> tuple[int, dict[str, Any]]:
+    async def _store(
+        self, namespace: str, pod_name: str, report: PodReport, key: str | None
+    ) -> tuple[int, dict[str, Any]]:
         evidence = self._evidence(report)
         reason_given = "failure_reason" in report.model_fields_set
         conflicted = False
@@ -137,12 +142,19 @@ class PodService:
             # Steady state: the open incident with the same reason absorbs the report in one round trip.
             doc = await self.repository.update_open(
                 namespace, pod_name, {**evidence, "last_seen": now},
-                require_reason=report.failure_reason if reason_given else None,
+                require_reason=report.failure_reason if reason_given else None, delivery_key=key,
             )
             if doc is not None:
                 return 200, await self._accepted(doc, created=False)
 
-            recent = await self.repository.recent(namespace, pod_name, RECENT_RECORDS)
+            # Every write below is conditional on the key too, so a miss there also lands here on the next turn.
+            recent = await self.repository.recent(namespace, pod_name, RECENT_RECORDS, delivery_key=key)
+            replayed = next((r for r in recent if r.get("applied")), None)
+            if replayed is not None:
+                summary = await self._replay(replayed["_id"])
+                if summary is not None:
+                    return 200, summary
+                continue  # the record was deleted meanwhile: the report is applied afresh
             open_record = next((r for r in recent if r["status"] in OPEN_STATUSES), None)
             if open_record is None and conflicted:
                 # The open slot is taken by a record older than the recent window (or one just inserted).
@@ -150,29 +162,44 @@ class PodService:
             selected = open_record or (recent[0] if recent else None)
 
             if selected is not None and selected["status"] in OPEN_STATUSES:
-                merged = await self._merge_reason_change(selected["_id"], evidence, now)
+                merged = await self._merge_reason_change(selected["_id"], evidence, now, key)
                 if merged is not None:
                     doc, ai_report = merged
                     return 200, await self._accepted(doc, created=False, ai_report=ai_report)
                 continue  # its status changed meanwhile: select again
             if selected is not None and selected["status"] == "ignored":
                 doc = await self.repository.update_by_id(
-                    selected["_id"], {**evidence, "last_seen": now}, expect_status="ignored", inc=True
+                    selected["_id"], {**evidence, "last_seen": now}, expect_status="ignored", inc=True,
+                    delivery_key=key,
                 )
                 if doc is not None:
                     POD_FAILURES.labels(namespace, doc["failure_reason"]).inc()
                     return 200, present_summary(doc)  # quiet update: no broadcast, no notification
                 continue
             try:
-                doc = await self._insert(namespace, pod_name, report, now)
+                doc = await self._insert(namespace, pod_name, report, now, key)
             except DuplicateError:
                 conflicted = True
                 continue  # a concurrent report opened the incident first: merge into it
             return 200, await self._accepted(doc, created=True, ai_report=present_full(doc))
         raise ApiError(503, "Database not available")  # persistent write conflicts: let the agent retry
 
+    async def _replay(self, record_id: int) -> dict[str, Any] | None:
+        """The answer to a delivery that was applied already: the record as it is now; nothing written, notified or
+        counted. None when the record is gone.
+
+        The record is broadcast again while it is open: the replica that applied the delivery may have died between
+        its write and its message, and a dashboard applies ``pod_failure`` by id, so a repeat is harmless."""
+        doc = await self.repository.get(record_id, summary=True)
+        if doc is None:
+            return None
+        summary = present_summary(doc)
+        if doc["status"] in OPEN_STATUSES:
+            await self.feed.publish("pod_failure", summary)
+        return summary
+
     async def _merge_reason_change(
-        self, record_id: int, evidence: dict[str, Any], now: Any
+        self, record_id: int, evidence: dict[str, Any], now: Any, key: str | None
     ) -> tuple[dict[str, Any], dict[str, Any] | None] | None:
         """Merge a report whose reason differs from the open record's: the rule solution is recomputed and an
         AI solution is due (its report is returned). None when the record is no longer open."""
@@ -186,10 +213,13 @@ class PodService:
             changes["solution"] = self._solution(merged)
             changes["solution_source"] = "rules"
             ai_report = present_full({**merged, **changes})
-        doc = await self.repository.update_by_id(record_id, changes, expect_status=current["status"], inc=True)
+        doc = await self.repository.update_by_id(record_id, changes, expect_status=current["status"], inc=True,
+                                                 delivery_key=key)
         return (doc, ai_report) if doc is not None else None
 
-    async def _insert(self, namespace: str, pod_name: str, report: PodReport, now: Any) -> dict[str, Any]:
+    async def _insert(
+        self, namespace: str, pod_name: str, report: PodReport, now: Any, key: str | None
+    ) -> dict[str, Any]:
         evidence = {name: value for name, value in report.model_dump().items() if name in EVIDENCE_FIELDS}
         doc = {
             "namespace": namespace,
@@ -206,7 +236,7 @@ class PodService:
             "ignored_at": None,
             "resolution_note": None,
         }
-        return await self.repository.insert_open(doc)
+        return await self.repository.insert_open(doc, delivery_key=key)
 
     async def _accepted(
         self, doc: dict[str, Any], *, created: bool, ai_report: dict[str, Any] | None = None
@@ -282,17 +312,33 @@ class PodService:
             return present_summary(updated)
         raise ApiError(409, "Pod failure is being changed concurrently; try again")
 
-    async def dismiss_deleted(self, namespace: str | None, pod_name: str | None) -> int:
+    async def dismiss_deleted(
+        self, namespace: str | None, pod_name: str | None, delivery_key: str | None = None
+    ) -> int:
+        """Resolve the pod's open record; the number resolved (0 or 1). With ``delivery_key``, at most once per key
+        (docs/api.md#delivery-keys): a replay changes nothing — not even a record reopened since — and answers 1
+        like the original."""
         if blank(namespace) or blank(pod_name):
             raise ApiError(400, REQUIRED_DETAIL)
         assert namespace is not None and pod_name is not None
         record = await self.repository.find_open(namespace, pod_name)
-        if record is None:
-            return 0
-        changes = {"resolved_at": self.clock.now(), "ignored_at": None, "resolution_note": RECOVERED_NOTE}
-        updated = await self.repository.set_status(record, "resolved", changes)
+        updated = None
+        if record is not None:
+            changes = {"resolved_at": self.clock.now(), "ignored_at": None, "resolution_note": RECOVERED_NOTE}
+            updated = await self.repository.set_status(record, "resolved", changes, delivery_key=delivery_key)
         if updated is None:
-            return 0
+            # Nothing open, or nothing changed: a replay of a dismissal that was applied is answered as it was, and
+            # its message sent again while the record is still resolved (the replica that applied it may have died
+            # before sending it).
+            replayed = None
+            if delivery_key is not None:
+                replayed = await self.repository.applied_to(namespace, pod_name, delivery_key)
+            if replayed is None:
+                return 0
+            if replayed["status"] == "resolved":
+                await self.feed.publish("pod_deleted", {"namespace": namespace, "pod_name": pod_name,
+                                                        "ids": [replayed["_id"]], "reason": "recovered"})
+            return 1
         await self.feed.publish("pod_deleted", {"namespace": namespace, "pod_name": pod_name, "ids": [updated["_id"]],
                                          "reason": "recovered"})
         self.notifier.notify("pod_resolved", notification_data(updated))

@@ -5,7 +5,9 @@ It implements only what the in-cluster components call: failure reports and dism
 (docs/api.md#reporting-a-failure, docs/api.md#changing-a-failures-status), findings and their deletion and scan
 progress (docs/api.md#security-findings), the exclusion and registry lists (docs/api.md#exclusions) and the
 WebSocket (docs/api.md#websocket).
-``outage`` makes every route answer 503 until cleared, as a restarting backend would.
+``outage`` makes every route answer 503 until cleared, as a restarting backend would. ``lose_answers`` makes
+the next pod reports and dismissals be recorded (applied) and then the connection dropped without an answer, as
+when a replica dies between its write and its answer.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class Request:
     path: str
     body: Any
     query: dict[str, str]
+    idempotency_key: str | None = None
 
 
 @dataclass
@@ -35,6 +38,7 @@ class FakeBackend:
     trusted_registries: list[str] = field(default_factory=list)
     outage: bool = False
     ingest_outage: bool = False  # only the ingest routes (POST/DELETE) answer 503
+    lose_answers: int = 0
     requests: list[Request] = field(default_factory=list)
     rejected: int = 0
     completed_scans: int = 0
@@ -98,9 +102,15 @@ class FakeBackend:
     async def _ingest(self, request: web.Request) -> web.Response:
         text = await request.text()
         body: Any = json.loads(text) if text else None
-        self.requests.append(Request(request.method, request.path, body, dict(request.query)))
+        self.requests.append(Request(request.method, request.path, body, dict(request.query),
+                                     request.headers.get("Idempotency-Key")))
         self.changed.set()
         path = request.path
+        if self.lose_answers and path in ("/api/pods/failed", "/api/pods/dismiss-deleted"):
+            self.lose_answers -= 1
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response(status=204)  # never reaches the client: the connection is gone
         if path == "/api/pods/failed":
             if body["namespace"] in self.excluded_namespaces:
                 return web.json_response({"excluded": True, "detail": "excluded"}, status=202)

@@ -20,10 +20,12 @@ class Scripted:
     def __init__(self) -> None:
         self.responses: list[web.Response] = []
         self.seen: list[tuple[str, Any, str | None, str]] = []
+        self.keys: list[str | None] = []
 
     async def handle(self, request: web.Request) -> web.Response:
         text = await request.text()
         self.seen.append((request.path, text, request.headers.get("X-Service-Token"), request.query_string))
+        self.keys.append(request.headers.get("Idempotency-Key"))
         return self.responses.pop(0) if self.responses else web.json_response({"ok": True})
 
 
@@ -93,6 +95,19 @@ async def test_transient_errors_back_off_then_clear(server: tuple[Scripted, str]
     assert clock.sleeps and all(0 <= s <= 60 for s in clock.sleeps)
     assert not client.degraded
     await client.close()
+
+
+async def test_the_delivery_key_is_sent_on_every_attempt(server: tuple[Scripted, str]) -> None:
+    scripted, url = server
+    scripted.responses = [web.json_response({}, status=503), web.json_response({"detail": "big"}, status=413)]
+    client = await _client(url, FakeTime())
+    result = await client.call("POST", "/api/pods/failed", {"logs": "x"}, slim=lambda: {"logs": ""},
+                               idempotency_key="0f1e2d3c")
+    plain = await client.call("POST", "/api/pods/failed", {})
+    await client.close()
+    assert result.outcome is Outcome.OK and plain.outcome is Outcome.OK
+    # The draft's structured-field string, the same on the retry after a 503 and on the slim retry after a 413.
+    assert scripted.keys == ['"0f1e2d3c"'] * 3 + [None]
 
 
 async def test_401_marks_not_ready_and_retries_at_max_backoff(server: tuple[Scripted, str]) -> None:

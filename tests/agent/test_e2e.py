@@ -180,6 +180,33 @@ async def test_backend_outage_loses_no_report(kube: FakeKubeApi, backend: FakeBa
         assert order == ["/api/pods/failed", "/api/pods/dismiss-deleted"]
 
 
+async def test_an_operation_whose_answer_was_lost_is_sent_again_with_its_key(
+    kube: FakeKubeApi, backend: FakeBackend, tmp_path: Path
+) -> None:
+    """docs/agent-scanner.md#delivery-and-checkpoint: the retry of an operation carries the operation's key (so the
+    backend applies it once); every new operation, a later report of the same pod included, has a new one."""
+
+    def sent(path: str) -> list[str | None]:
+        return [r.idempotency_key for r in backend.posts(path)]
+
+    kube.apply(_pod("lost-1"))
+    backend.lose_answers = 1
+    async with _agent(_settings(kube, backend, tmp_path, "agent-a")):
+        await backend.wait_for(lambda: len(sent("/api/pods/failed")) == 2)
+        backend.lose_answers = 1
+        kube.delete("Pod", "shop", "lost-1")
+        await backend.wait_for(lambda: len(sent("/api/pods/dismiss-deleted")) == 2)
+        kube.apply(_pod("lost-1"))  # the pod is back and fails again: a new report
+        await backend.wait_for(lambda: len(sent("/api/pods/failed")) == 3)
+        await asyncio.sleep(1.0)
+    reports, dismissals = sent("/api/pods/failed"), sent("/api/pods/dismiss-deleted")
+    assert len(reports) == 3 and len(dismissals) == 2
+    assert reports[0] is not None and reports[0] == reports[1]  # the lost answer's retry: the same key
+    assert dismissals[0] is not None and dismissals[0] == dismissals[1]
+    assert len({reports[0], dismissals[0], reports[2]}) == 3  # three operations, three keys
+    assert all(key is not None and key.startswith('"') for key in reports + dismissals)
+
+
 async def test_excluded_namespace_by_message_and_included_while_disconnected(
     kube: FakeKubeApi, backend: FakeBackend, tmp_path: Path
 ) -> None:

@@ -262,3 +262,30 @@ def test_event_cache_is_bounded_per_pod_and_cluster_wide() -> None:
             )  # fmt: skip
     assert all(len(bucket) <= 50 for bucket in core.events.values())
     assert sum(len(bucket) for bucket in core.events.values()) <= 200
+
+
+# --- delivery keys (docs/agent-scanner.md#delivery-and-checkpoint) ----------------------------------------------------
+
+
+def test_every_operation_has_its_own_delivery_key_kept_while_it_is_sent() -> None:
+    outbox = Outbox()
+    pod = ("shop", "web-1")
+    outbox.push_report(pod, "fp-1")
+    report = outbox.head(pod)
+    assert report is not None and len(report.delivery_key) == 32
+    outbox.in_flight.add(pod)  # being sent (and, after a lost answer, sent again)
+    outbox.push_dismiss(pod)
+    outbox.push_report(pod, "fp-2")
+    assert outbox.head(pod) is report  # the operation in flight, key and all, is never replaced
+    outbox.push_report(pod, "fp-3")  # replaces the queued fp-2 report, which was never sent: a new key
+    queued = outbox.entries[pod]
+    assert [op.kind for op in queued] == ["report", "dismiss", "report"]
+    assert queued[2].fingerprint == "fp-3"
+    keys = [op.delivery_key for op in queued]
+    assert len(set(keys)) == 3
+    outbox.in_flight.discard(pod)
+    outbox.done(pod, report)
+    assert [op.delivery_key for op in outbox.entries[pod]] == keys[1:]  # queued operations keep theirs
+    outbox.push_tombstone(("shop", "gone-1"), "fp-9", {"pod_name": "gone-1"})
+    tombstone = outbox.head(("shop", "gone-1"))
+    assert tombstone is not None and tombstone.delivery_key not in keys

@@ -24,6 +24,7 @@ from app.simulator.kubeapi.resources import BY_KIND
 from app.simulator.kubeapi.server import FakeKubeApi
 from tests.agent.fixtures import load as load_agent_fixture
 from tests.e2e.conftest import MONGO_TEST_URI, TOKEN, Server, _drop_database, _mongo_reachable, start_server
+from tests.fakes.lossy_proxy import LossyProxy
 from tests.scanner.fixtures import load as load_scanner_fixture
 
 pytestmark = pytest.mark.e2e
@@ -131,6 +132,41 @@ async def test_agent_reports_reach_the_dashboard(
         assert record["pod_name"] == "evicted-1"
         assert record["resolution_note"] == "Pod recovered or deleted"
     assert [r["pod_name"] for r in (await dashboard.get("/api/pods/failed")).json()] == ["oom-1"]
+
+
+async def test_a_report_and_a_dismissal_whose_answers_were_lost_are_applied_once(
+    kube: FakeKubeApi, server: Server, dashboard: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    """The backend writes, then the answer is lost (the proxy drops the connection, as a dying replica would): the
+    agent's outbox sends the same operation again with its delivery key, and the backend counts it once
+    (docs/api.md#delivery-keys)."""
+    proxy = await LossyProxy(server.url, lose=1).start()
+    try:
+        kube.apply(_agent_pod("lost-1", "evicted"))
+        settings = load(AgentSettings, {**_env(kube, server, tmp_path, "agent-a"), "BACKEND_URL": proxy.url})
+
+        def answered(path: str) -> int:
+            return sum(1 for p, status in proxy.answered if p == path and status == 200)
+
+        async with running(run_agent, settings):
+            await eventually(lambda: _true(answered("/api/pods/failed") == 1))
+            [record] = (await dashboard.get("/api/pods/failed")).json()
+            assert proxy.lost == [("/api/pods/failed", 200)]  # the first send was stored, its answer lost
+            assert record["pod_name"] == "lost-1" and record["occurrences"] == 1
+
+            proxy.lose = 1
+            kube.delete("Pod", "shop", "lost-1")
+            await eventually(lambda: _true(answered("/api/pods/dismiss-deleted") == 1))
+            assert proxy.lost[1:] == [("/api/pods/dismiss-deleted", 200)]
+            [closed] = (await dashboard.get("/api/pods/history")).json()
+            assert closed["id"] == record["id"] and closed["resolution_note"] == "Pod recovered or deleted"
+            assert closed["occurrences"] == 1
+    finally:
+        await proxy.stop()
+
+
+async def _true(value: bool) -> bool:
+    return value
 
 
 async def test_scanner_findings_reach_the_dashboard(

@@ -69,11 +69,14 @@ async def counted(settings: Settings, clock: ManualClock) -> AsyncIterator[tuple
         client.close()
 
 
-async def report(app: Quart, commands: Commands, pod: str) -> tuple[list[str], list[str]]:
+async def report(
+    app: Quart, commands: Commands, pod: str, delivery_key: str | None = None
+) -> tuple[list[str], list[str]]:
     """(commands of the request, commands it set off afterwards)."""
     await asyncio.sleep(0.3)  # earlier background work is done
     commands.seen.clear()
-    response = await app.test_client().post("/api/pods/failed", json=report_body(pod), headers=SERVICE_HEADERS)
+    headers = SERVICE_HEADERS if delivery_key is None else {**SERVICE_HEADERS, "Idempotency-Key": delivery_key}
+    response = await app.test_client().post("/api/pods/failed", json=report_body(pod), headers=headers)
     assert response.status_code == 200
     during = list(commands.seen)
     await asyncio.sleep(0.3)
@@ -95,4 +98,23 @@ async def test_a_new_incident_takes_four_round_trips_and_a_re_report_one(counted
 
     during, after = await report(app, commands, "web-1")
     assert during + after == ["findAndModify pod_failures", "insert live_events"]
+
+
+async def test_a_delivery_key_adds_no_round_trip(counted: tuple[Quart, Commands]) -> None:
+    """The key rides in the same writes and the same look-up (docs/api.md#delivery-keys)."""
+    app, commands = counted
+    await report(app, commands, "warm-up")
+
+    during, after = await report(app, commands, "web-1", "op-1")
+    assert len(during) + len(after) <= 5, during + after
+    assert {c.split()[1] for c in during + after} <= {"pod_failures", "counters", "live_events"}
+
+    during, after = await report(app, commands, "web-1", "op-2")
+    assert during + after == ["findAndModify pod_failures", "insert live_events"]
+
+    # A replay: the conditional write misses, the look-up finds the key, one read answers, and the record is sent
+    # to the feed again (its first message may have died with the replica that applied it).
+    during, after = await report(app, commands, "web-1", "op-2")
+    assert during + after == ["findAndModify pod_failures", "find pod_failures", "find pod_failures",
+                              "insert live_events"]
 

@@ -9,6 +9,7 @@ import json
 import os
 import random
 import signal
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -125,10 +126,12 @@ async def set_up_users(url: str) -> dict[str, str]:
 
 
 async def post_report(client: httpx.AsyncClient, pod: str) -> int:
-    """Post one report, retrying like an agent would through a replica's death; the final status."""
+    """Post one report, retrying like an agent would through a replica's death, with one delivery key for all
+    its attempts (docs/api.md#delivery-keys); the final status."""
+    headers = {**SERVICE, "Idempotency-Key": uuid.uuid4().hex}
     for _ in range(60):
         with contextlib.suppress(httpx.HTTPError):
-            response = await client.post("/api/pods/failed", headers=SERVICE, json={
+            response = await client.post("/api/pods/failed", headers=headers, json={
                 "pod_name": pod, "namespace": "load", "failure_reason": "CrashLoopBackOff"})
             if response.status_code < 500:
                 return response.status_code
@@ -210,7 +213,7 @@ async def test_a_replica_killed_mid_feed_loses_and_repeats_nothing(
                     rows: list[dict[str, Any]] = response.json()
                     return rows if {r["pod_name"] for r in rows} >= agent_pods else None
 
-                agent_rows = await eventually(agent_done, 60)
+                await eventually(agent_done, 60)
 
             newest = await asyncio.to_thread(newest_seq, replicas.database)
 
@@ -225,13 +228,17 @@ async def test_a_replica_killed_mid_feed_loses_and_repeats_nothing(
                 task.cancel()
             await asyncio.gather(*feeds, return_exceptions=True)
 
-        # Every report stored once: one record per pod, the direct posts' and the agent's (with its outbox).
+        # Every report stored and counted once: one record per pod, the direct posts' and the agent's (with its
+        # outbox), each with one occurrence — one operation was sent per pod. A report whose answer died with
+        # replica A is sent again with the same delivery key and is not counted again.
         rows = (await api.get("/api/pods/failed", params={"namespace": "load", "limit": 1000},
                               cookies={"kure_session": cookies["admin"]})).json()
         assert sorted(r["pod_name"] for r in rows) == sorted(pods)
-        # A report whose answer died with replica A is sent again by the agent's outbox and merged into the same
-        # record (a re-report): one record per pod, never a second one.
+        assert {r["pod_name"]: r["occurrences"] for r in rows} == dict.fromkeys(pods, 1)
+        agent_rows = (await api.get("/api/pods/failed", params={"namespace": "shop"},
+                                    cookies={"kure_session": cookies["admin"]})).json()
         assert sorted(r["pod_name"] for r in agent_rows) == sorted(agent_pods)
+        assert {r["pod_name"]: r["occurrences"] for r in agent_rows} == dict.fromkeys(agent_pods, 1)
 
         # No session lost: every user's cookie still works, now on the surviving replica.
         for name, cookie in cookies.items():

@@ -6467,7 +6467,10 @@ export interface operations {
     post_api_pods_dismiss_deleted: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A delivery key: the same key on a retry is applied at most once. Idempotency-Key must be 1 to 128 letters, digits or - _ . : ~ + / =, optionally in double quotes. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6654,7 +6657,10 @@ export interface operations {
     post_api_pods_failed: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A delivery key: the same key on a retry is applied at most once. Idempotency-Key must be 1 to 128 letters, digits or - _ . : ~ + / =, optionally in double quotes. */
+                "idempotency-key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
