@@ -1,10 +1,12 @@
 """The live feed's event log (docs/replicas.md#the-live-event-log): every WebSocket message, written once, numbered.
 
 A message's number is its ``_id`` (the *sequence*). A writer inserts at ``newest + 1`` where ``newest`` is a
-number it has seen stored, and retries higher after a duplicate key. So a number is only ever taken once the
-one below it is stored: the log has no holes, and no message can become visible after a higher one did. A reader
-that has delivered everything up to ``n`` therefore never skips a message by asking for ``_id > n`` — there is
-no "commits later with a lower number" case to wait for, on any server, because the unique ``_id`` is the only
+number it has seen stored *and that is still stored* (one primary-key read: retention may have deleted it while
+the writer was not looking, and a number in a pruned range is free but must not be taken again), and retries
+higher after a duplicate key. So a number is only ever taken while the one below it is still stored: the log
+has no holes, and no message can become visible after a higher one did. A reader that has
+delivered everything up to ``n`` therefore never skips a message by asking for ``_id > n`` — there is no
+"commits later with a lower number" case to wait for, on any server, because the unique ``_id`` is the only
 thing the writers race on (an insert's key check is atomic on MongoDB and on FerretDB alike).
 
 The message is stored as its JSON text (``data``), not as a sub-document: replicas fan out the text unchanged, and
@@ -85,7 +87,7 @@ class EventLog:
         for _ in range(100):
             if not pending:
                 return numbers
-            start = self._next_hint or await self.newest_seq() + 1
+            start = await self._next_number()
             docs = [{"_id": start + i, "type": kind, "data": data, "at": at} for i, (kind, data) in enumerate(pending)]
             try:
                 await self._events.insert_many(docs, ordered=True)
@@ -106,6 +108,22 @@ class EventLog:
             if stored:
                 self.observe(start + stored - 1)
         raise RuntimeError("could not append to the live event log: the sequence is contended without end")
+
+    async def _next_number(self) -> int:
+        """Where the next insert starts: above the newest number this process saw, if that one is still stored.
+
+        A number is free either because nobody took it yet or because retention deleted it. Only the first kind may
+        be taken: a message inserted into a pruned range would sit below numbers the other replicas have already
+        read past, and they would never deliver it. A process whose view is old (its tail was stopped, or cut off
+        from the database, while retention pruned past it) therefore reads the newest number again. Retention
+        deletes the lowest numbers (by count exactly; by age as far as the replicas' clocks agree) and never the
+        newest, so while ``hint - 1`` is stored, ``hint`` is either free and never used, or taken (a duplicate key:
+        retried above the newest).
+        """
+        hint = self._next_hint
+        if hint > 1 and await self._events.find_one({"_id": hint - 1}, {"_id": 1}) is not None:
+            return hint
+        return await self.newest_seq() + 1
 
     async def read_after(self, seq: int, limit: int) -> list[StoredEvent]:
         """Up to ``limit`` messages numbered above ``seq``, in order."""

@@ -105,11 +105,13 @@ class Hub:
                 self._offer(client, frame)
 
     def resync_all(self, seq: int, reason: str) -> None:
-        """Tell every client to re-fetch: messages up to ``seq`` are lost to this replica."""
+        """Tell the clients that miss messages to re-fetch: those up to ``seq`` are lost to this replica. A client
+        already past ``seq`` (it resumed here from a replica that was ahead) missed nothing and is not told."""
         frame = json.dumps({"type": "resync", "data": {"seq": seq, "reason": reason}}, separators=(",", ":"))
         for client in list(self._clients):
-            client.position = max(client.position, seq)
-            self._offer(client, frame)
+            if client.position < seq:
+                client.position = seq
+                self._offer(client, frame)
 
     def publish(self, message_type: str, data: dict[str, Any]) -> None:
         """Queue an unlogged ``{"type", "data"}`` for this replica's clients only; never blocks."""

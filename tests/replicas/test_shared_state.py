@@ -6,6 +6,7 @@ the event log's numbering and retention, leases, per-principal slots, and a feed
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from datetime import timedelta
 from typing import Any
@@ -153,3 +154,65 @@ async def test_a_gap_older_than_the_log_is_answered_with_resync(db: Any, clock: 
     current = HubClient(user_id=None, session_id=None)
     assert await feed.attach(current, 30)  # nothing missed: nothing but what comes next
     assert frames(current) == []
+
+
+# --- a replica that fell behind the log -----------------------------------------------------------------------
+
+async def test_a_writer_whose_view_retention_pruned_appends_above_the_newest(db: Any, clock: ManualClock) -> None:
+    behind, other = event_log(db, max_events=10), event_log(db, max_events=10)
+    assert await behind.append([("t", "{}")] * 3, clock.now()) == [1, 2, 3]
+    await other.append([("t", "{}")] * 30, clock.now())
+    await other.prune(clock.now())  # keeps 24..33: the number after the one `behind` saw last is free again
+    assert await other.oldest_seq() == 24
+
+    assert await behind.append([("late", "{}")], clock.now()) == [34]
+    assert [(e.seq, e.type) for e in await other.read_after(33, 10)] == [(34, "late")]  # a reader at 33 gets it
+
+
+async def wait_for_position(feed: LiveFeed, seq: int) -> None:
+    for _ in range(1000):  # 10 s
+        if feed.position >= seq:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"the tail stopped at {feed.position}, never reached {seq}")
+
+
+async def test_a_replica_whose_tail_fell_behind_the_log_tells_its_clients_once_then_goes_on(
+        db: Any, clock: ManualClock) -> None:
+    a, b = await replica(db, clock, max_events=10), await replica(db, clock, max_events=10)
+    on_a, on_b = HubClient(user_id=None, session_id=None), HubClient(user_id=None, session_id=None)
+    assert await a.attach(on_a, None) and await b.attach(on_b, None)
+    await a.log.append([("pod_failure", json.dumps({"i": i})) for i in range(3)], clock.now())  # 1..3
+    await catch_up(a)
+    await catch_up(b)
+
+    # b's tail stops reading (paused, or cut off from the database) while a stores 30 more and retention keeps
+    # only the newest 10 (24..33): b never reads 4..23.
+    await a.log.append([("pod_failure", json.dumps({"i": i})) for i in range(3, 33)], clock.now())
+    await catch_up(a)
+    await a.prune()
+    # A client that saw 30 on a reconnects to b, which is still at 3: it has missed nothing b could not give it.
+    from_a = HubClient(user_id=None, session_id=None)
+    assert await b.attach(from_a, 30)
+    # A request on b, the moment b is back, publishes before b's tail has read anything.
+    await b.log.append([("pod_failure", json.dumps({"i": 33}))], clock.now())
+
+    tail = asyncio.create_task(b.run_tail())
+    try:
+        await wait_for_position(b, 34)
+        await a.log.append([("pod_failure", json.dumps({"i": i})) for i in range(34, 36)], clock.now())
+        await wait_for_position(b, 36)
+    finally:
+        tail.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await tail
+    await catch_up(a)
+
+    resync = {"type": "resync", "data": {"seq": 23, "reason": "lost"}}
+    got = frames(on_b)
+    assert got[:3] == [{"type": "pod_failure", "seq": n, "data": {"i": n - 1}} for n in (1, 2, 3)]
+    assert got[3] == resync  # once, then every message still kept, in order, none twice
+    assert got[4:] == [{"type": "pod_failure", "seq": n, "data": {"i": n - 1}} for n in range(24, 37)]
+    assert frames(from_a) == [{"type": "pod_failure", "seq": n, "data": {"i": n - 1}} for n in range(31, 37)]
+    # What b published while it was behind reaches a's clients too, between what a stored before and after it.
+    assert [m["seq"] for m in frames(on_a)] == list(range(1, 37))
