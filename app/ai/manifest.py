@@ -7,6 +7,7 @@ Pure functions: no I/O, inputs are never mutated.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 import yaml
@@ -80,7 +81,7 @@ def _clean_pod_spec(spec: object, *, keep_node_name: bool = False) -> None:
                 ]
 
 
-def clean_manifest(manifest: dict[str, Any], *, keep_node_name: bool = False) -> dict[str, Any]:
+def clean_manifest(manifest: Mapping[str, Any], *, keep_node_name: bool = False) -> dict[str, Any]:
     """Return a cleaned deep copy of a Kubernetes object, as docs/api.md#source-manifest-and-cleaning describes for
     Pods.
 
@@ -91,9 +92,7 @@ def clean_manifest(manifest: dict[str, Any], *, keep_node_name: bool = False) ->
     ``status`` cleaning, and their pod templates (``spec.template``, ``spec.jobTemplate.spec.template``) get the
     pod-spec cleaning. Idempotent: ``clean_manifest(clean_manifest(m)) == clean_manifest(m)``.
     """
-    obj = copy.deepcopy(manifest)
-    if not isinstance(obj, dict):
-        return obj
+    obj = copy.deepcopy(dict(manifest))
     obj.pop("status", None)
     _clean_metadata(obj.get("metadata"))
     spec = obj.get("spec")
@@ -107,7 +106,7 @@ def clean_manifest(manifest: dict[str, Any], *, keep_node_name: bool = False) ->
     return obj
 
 
-def dump_yaml(manifest: dict[str, Any]) -> str:
+def dump_yaml(manifest: Mapping[str, Any]) -> str:
     """Block-style YAML with sorted keys (the output format of docs/api.md#source-manifest-and-cleaning)."""
     return yaml.safe_dump(manifest, sort_keys=True, default_flow_style=False, allow_unicode=True, width=4096)
 

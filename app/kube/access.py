@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 import aiohttp
@@ -132,18 +132,21 @@ class KubeAccess:
         raise AssertionError("unreachable: attempts >= 1")
 
     async def call(
-        self, method: str, path: str, *, query: QueryParams | None = None, body: JSON | None = None,
+        self, method: str, path: str, *, query: QueryParams | None = None, body: Mapping[str, Any] | None = None,
         read_timeout: float = CALL_TIMEOUT, repeatable: bool | None = None,
     ) -> JSON:
         """One request returning a JSON object; retried when the server cannot be reached if it is ``repeatable``.
+        ``body`` is any JSON object, a typed one (app/kube/bodies.py) included.
 
         Reads are (the default for GET). A caller marks a write repeatable when sending it twice cannot do harm:
         a create (the second one meets 409 :class:`KubeConflict`) or an update carrying the object's
         ``resourceVersion`` (same). Only failures where no request reached the server are retried anyway.
         """
         attempts = READ_ATTEMPTS if (method == "GET" if repeatable is None else repeatable) else 1
+        # The client serialises dicts only: any other mapping is copied into one (shallow, so cheap).
+        sent = dict(body) if body is not None else None
         return await self._call(
-            lambda api: request_json(api, method, path, query=query, body=body, read_timeout=read_timeout),
+            lambda api: request_json(api, method, path, query=query, body=sent, read_timeout=read_timeout),
             attempts=attempts,
         )
 
