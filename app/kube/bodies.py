@@ -15,9 +15,9 @@ the end are the one definition of what the code means by "an event's time" or "a
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, TypedDict, cast
+from typing import Any, TypedDict, TypeVar, cast
 
 from app.core.timefmt import iso, parse_timestamp
 
@@ -887,6 +887,15 @@ def _json_object(obj: object, what: str) -> Mapping[str, Any]:
     if not isinstance(obj, Mapping):
         raise TypeError(f"{what} must be a JSON object, not {type(obj).__name__}")
     return obj
+
+
+T = TypeVar("T")
+
+
+def list_items(answer: Mapping[str, Any], read: Callable[[Mapping[str, Any]], T]) -> list[T]:
+    """The objects of a list answer (``{"kind": "PodList", "items": [...]}``), each read with ``read`` (the kind
+    reader of the list's kind); an entry that is not a JSON object is left out."""
+    return [read(item) for item in answer.get("items") or () if isinstance(item, Mapping)]
 
 
 def as_object(obj: Mapping[str, Any]) -> KubeObject:
