@@ -21,6 +21,7 @@ import aiohttp
 
 from app.core.errors import ApiError
 from app.kube.access import TRANSPORT_ERRORS, KubeAccess
+from app.kube.bodies import Pod, as_pod
 from app.kube.errors import KubeRefused
 
 log = logging.getLogger("kure.logs")
@@ -60,28 +61,28 @@ def pod_path(namespace: str, pod_name: str = "", sub: str = "") -> str:
     return path
 
 
-async def read_pod(kube: KubeAccess, namespace: str, pod_name: str) -> dict[str, Any] | None:
+async def read_pod(kube: KubeAccess, namespace: str, pod_name: str) -> Pod | None:
     """The live pod, or ``None`` when it does not exist (or cannot: a name Kubernetes would refuse).
-    502/503 for other failures."""
-    return await kube.read("Pod", namespace, pod_name)
+    502/503 for other failures. The one read of a pod by name for the logs and the mirrors: its answer becomes a
+    typed Pod here."""
+    obj = await kube.read("Pod", namespace, pod_name)
+    return as_pod(obj) if obj is not None else None
 
 
-def container_names(pod: dict[str, Any]) -> list[str]:
+def container_names(pod: Pod) -> list[str]:
     """``spec.containers`` in order, then ``spec.initContainers`` in order (docs/api.md#logs)."""
     spec = pod.get("spec") or {}
-    names: list[str] = []
-    for list_name in ("containers", "initContainers"):
-        for container in spec.get(list_name) or ():
-            if isinstance(container, dict) and isinstance(container.get("name"), str):
-                names.append(container["name"])
-    return names
+    return [
+        name
+        for containers in (spec.get("containers") or (), spec.get("initContainers") or ())
+        for name in (container.get("name") for container in containers)
+        if name is not None
+    ]
 
 
-def default_container(pod: dict[str, Any]) -> str | None:
-    for container in (pod.get("spec") or {}).get("containers") or ():
-        if isinstance(container, dict) and isinstance(container.get("name"), str):
-            return str(container["name"])
-    return None
+def default_container(pod: Pod) -> str | None:
+    containers = (pod.get("spec") or {}).get("containers") or ()
+    return next((name for name in (c.get("name") for c in containers) if name is not None), None)
 
 
 def sse_data(line: bytes) -> bytes:

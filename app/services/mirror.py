@@ -18,8 +18,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Iterable
-from datetime import timedelta
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -30,7 +30,17 @@ from app.core.clock import Clock
 from app.core.errors import ApiError
 from app.core.timefmt import iso, parse_timestamp
 from app.kube.access import KubeAccess
-from app.kube.bodies import as_event, as_pod
+from app.kube.bodies import (
+    Event,
+    KubeObject,
+    ObjectMeta,
+    Pod,
+    as_event,
+    as_object,
+    as_pod,
+    list_items,
+    ts,
+)
 from app.kube.errors import KubeError, KubeRefused
 from app.kube.objects import pod_template
 from app.kube.rows import container_status_rows
@@ -115,6 +125,9 @@ def owner_chain(record: dict[str, Any]) -> list[tuple[str, str]]:
     of the stored manifest); if that controller is gone too, the one above it is derived from its name: a
     ReplicaSet ``<deployment>-<pod-template-hash>`` (the hash is the pod's ``pod-template-hash`` label) belongs to
     that Deployment, a Job ``<cronjob>-<digits>`` to that CronJob.
+
+    The stored manifest is read as untrusted JSON, not as a typed Pod: it is a report's text from MongoDB (whoever
+    holds the service token wrote it), not an object the API server served, so every field is checked.
     """
     kind, name = record.get("owner_kind"), record.get("owner_name")
     labels = _dict(record.get("labels"))
@@ -144,15 +157,17 @@ def owner_chain(record: dict[str, Any]) -> list[tuple[str, str]]:
     return chain
 
 
-def pod_from_template(obj: dict[str, Any], kind: str, pod_name: str, namespace: str) -> dict[str, Any] | None:
+def pod_from_template(obj: KubeObject, kind: str, pod_name: str, namespace: str) -> Pod | None:
     """A Pod built from a controller's pod template, named like the pod it stands in for."""
     template_meta, template_spec = pod_template(obj, kind)
     if not template_spec:
         return None
-    metadata: dict[str, Any] = {"name": pod_name, "namespace": namespace}
-    for key in ("labels", "annotations"):
-        if isinstance(template_meta.get(key), dict):
-            metadata[key] = template_meta[key]
+    metadata: ObjectMeta = {"name": pod_name, "namespace": namespace}
+    labels, annotations = template_meta.get("labels"), template_meta.get("annotations")
+    if labels is not None:
+        metadata["labels"] = labels
+    if annotations is not None:
+        metadata["annotations"] = annotations
     return {"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": template_spec}
 
 
@@ -182,9 +197,9 @@ def changed_paths(source: Any, mirror: Any, path: str = "") -> list[str]:
     return [] if source == mirror else [path]
 
 
-def force_mirror_fields(manifest: dict[str, Any], source_pod: str, namespace: str, mirror_id: str) -> dict[str, Any]:
+def force_mirror_fields(manifest: Mapping[str, Any], source_pod: str, namespace: str, mirror_id: str) -> Pod:
     """docs/api.md#deploying-a-mirror step 5: cleaned, renamed, placed in the source's namespace, labels replaced by the
-    mirror labels.
+    mirror labels. The manifest is plain JSON (the gate's pod); what comes out is the Pod this service sends.
 
     Source labels are dropped so Services and controllers never select the mirror.
     """
@@ -198,7 +213,7 @@ def force_mirror_fields(manifest: dict[str, Any], source_pod: str, namespace: st
         LABEL_MIRROR_ID: mirror_id,
         LABEL_SOURCE_POD: _shorten(source_pod, MAX_NAME),
     }
-    return obj
+    return as_pod(obj)
 
 
 def _timestamp(value: object) -> str | None:
@@ -214,28 +229,27 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def pod_conditions(pod: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = []
-    for cond in _dict(pod.get("status")).get("conditions") or ():
-        if isinstance(cond, dict):
-            rows.append({
-                "type": _text(cond.get("type")),
-                "status": _text(cond.get("status")),
-                "reason": _text(cond.get("reason")),
-                "message": _text(cond.get("message")),
-                "last_transition_time": _timestamp(cond.get("lastTransitionTime")),
-            })
-    return rows
+def pod_conditions(pod: Pod) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": _text(cond.get("type")),
+            "status": _text(cond.get("status")),
+            "reason": _text(cond.get("reason")),
+            "message": _text(cond.get("message")),
+            "last_transition_time": _timestamp(cond.get("lastTransitionTime")),
+        }
+        for cond in (pod.get("status") or {}).get("conditions") or ()
+    ]
 
 
-def pod_container_statuses(pod: dict[str, Any]) -> list[dict[str, Any]]:
+def pod_container_statuses(pod: Pod) -> list[dict[str, Any]]:
     """The mirror pod's ContainerStatus rows: the same conversion as the agent's reports (app/kube/rows.py)."""
-    return container_status_rows(as_pod(pod))
+    return container_status_rows(pod)
 
 
-def event_rows(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+def event_rows(events: Iterable[Event]) -> list[dict[str, Any]]:
     """Kubernetes events → Event rows (docs/api.md#pod-failure), newest first, at most 20 (app/kube/rows.py)."""
-    return kube_event_rows([as_event(e) for e in events], MAX_EVENTS)
+    return kube_event_rows(events, MAX_EVENTS)
 
 
 def summary(doc: dict[str, Any]) -> dict[str, Any]:
@@ -263,9 +277,8 @@ def mirror_not_found(mirror_id: str) -> ApiError:
     return ApiError(404, f"Mirror '{mirror_id}' not found")
 
 
-def _phase(pod: dict[str, Any]) -> str:
-    phase = _dict(pod.get("status")).get("phase")
-    return phase if isinstance(phase, str) and phase else "Unknown"
+def _phase(pod: Pod) -> str:
+    return (pod.get("status") or {}).get("phase") or "Unknown"
 
 
 # --- the service -------------------------------------------------------------------------------------------
@@ -319,7 +332,7 @@ class MirrorService:
         """The cleaned source pod (what preview and the fix generator start from)."""
         return clean_manifest(await self.live_source(record))
 
-    async def live_source(self, record: dict[str, Any]) -> dict[str, Any]:
+    async def live_source(self, record: dict[str, Any]) -> Pod:
         """The source pod, read live now (docs/mirror.md#source-and-generation): the pod itself; if it is gone, the
         live pod template of its owning controller; otherwise 404. The stored manifest only names the owner."""
         namespace, pod_name = str(record.get("namespace") or ""), str(record.get("pod_name") or "")
@@ -329,14 +342,14 @@ class MirrorService:
             for kind, name in owner_chain(record):
                 owner = await self.kube.read(kind, namespace, name)
                 if owner is not None:
-                    obj = pod_from_template(owner, kind, pod_name, namespace)
+                    obj = pod_from_template(as_object(owner), kind, pod_name, namespace)
                     if obj is not None:
                         break
         if obj is None:
             raise pod_not_found(namespace, pod_name)
         return obj
 
-    async def _generate(self, record: dict[str, Any], source: dict[str, Any]) -> FixResult:
+    async def _generate(self, record: dict[str, Any], source: Mapping[str, Any]) -> FixResult:
         config = await self._llm_config()
         return await mirror_preview(self._llm, config, record, source, self._secrets)
 
@@ -349,7 +362,7 @@ class MirrorService:
         result = await self._generate(record, source)
         return {**result.as_dict(), "delta": await self._delta(record, live, result.fixed_manifest)}
 
-    async def _delta(self, record: dict[str, Any], live: dict[str, Any], proposal_text: str) -> dict[str, object]:
+    async def _delta(self, record: dict[str, Any], live: Pod, proposal_text: str) -> dict[str, object]:
         """The gate run on the proposal exactly as a deploy would run it, and how the mirror it would deploy differs
         from the source: changed fields, what it could do that the source cannot, its blast radius."""
         try:
@@ -429,13 +442,13 @@ class MirrorService:
                 await self.repository.release_place(mirror_id)
                 raise
             now = self.clock.now()
-            doc = {
+            doc: dict[str, Any] = {
                 "_id": mirror_id,
                 "mirror_pod_name": body["metadata"]["name"],
                 "namespace": namespace,
                 "source_pod_name": source_pod,
                 "pod_failure_id": pod_id,
-                "status": str(_dict(created.get("status")).get("phase") or "Pending"),
+                "status": (created.get("status") or {}).get("phase") or "Pending",
                 "ttl_seconds": ttl,
                 "created_at": now,
                 "expires_at": now + timedelta(seconds=ttl),
@@ -456,9 +469,9 @@ class MirrorService:
     def _too_many(self) -> ApiError:
         return ApiError(409, f"Too many active mirrors (limit {self.max_active})")
 
-    async def _create_pod(self, namespace: str, body: dict[str, Any]) -> dict[str, Any]:
+    async def _create_pod(self, namespace: str, body: Pod) -> Pod:
         try:
-            return await self.kube.call("POST", pod_path(namespace), body=body)
+            return as_pod(await self.kube.call("POST", pod_path(namespace), body=body))
         except KubeRefused as exc:
             if exc.status in (403, 422) and exc.message:
                 # Admission or validation refused the manifest the user asked for (PodSecurity, a quota, an
@@ -519,8 +532,7 @@ class MirrorService:
             # Events are context, not the status itself (and often not readable under tight RBAC).
             log.info("Events of mirror pod %s/%s not readable: %s", namespace, name, exc)
             return []
-        items = answer.get("items")
-        return event_rows(item for item in items or () if isinstance(item, dict))
+        return event_rows(list_items(answer, as_event))
 
     async def status(self, mirror_id: str) -> dict[str, Any]:
         doc = await self._existing(mirror_id)
@@ -579,22 +591,19 @@ class MirrorService:
             await self._delete_orphans(now)
             await self.repository.release_orphaned_places(now - ORPHANED_PLACE_AGE)
 
-    async def _delete_orphans(self, now: Any) -> None:
+    async def _delete_orphans(self, now: datetime) -> None:
         try:
             answer = await self.kube.call("GET", "/api/v1/pods", query=[("labelSelector", f"{LABEL_MIRROR}=true")])
         except KubeError as exc:
             log.warning("Reaper: cannot list mirror pods: %s", exc)
             return
         known = await self.repository.ids()
-        for pod in answer.get("items") or ():
-            metadata = _dict(_dict(pod).get("metadata"))
-            if _dict(metadata.get("labels")).get(LABEL_MIRROR_ID) in known:
+        for pod in list_items(answer, as_pod):
+            metadata = pod.get("metadata") or {}
+            if (metadata.get("labels") or {}).get(LABEL_MIRROR_ID) in known:
                 continue
-            created = metadata.get("creationTimestamp")
-            try:
-                age = (now - parse_timestamp(created)).total_seconds() if isinstance(created, str) else None
-            except ValueError:
-                age = None
+            created = ts(metadata.get("creationTimestamp"))
+            age = now.timestamp() - created if created is not None else None
             if age is not None and age < ORPHAN_GRACE_SECONDS:
                 continue
             namespace, name = str(metadata.get("namespace") or ""), str(metadata.get("name") or "")

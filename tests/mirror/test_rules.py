@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from app.agent.evidence import container_statuses
-from app.kube.bodies import as_pod
+from app.kube.bodies import as_event, as_pod
 from app.services.mirror import (
     event_rows,
     force_mirror_fields,
@@ -138,13 +138,13 @@ def test_forced_fields_replace_name_namespace_and_labels() -> None:
 
 def test_container_statuses_and_events_shapes() -> None:
     """The mirror's live status speaks like the agent's reports (one conversion, app/kube/rows.py)."""
-    live = {"spec": {"containers": [{"name": "app", "image": "a:1"}, {"name": "side", "image": "b:1"},
-                                    {"name": "late", "image": "c:1"}]},
-            "status": {"containerStatuses": [
+    live = as_pod({"spec": {"containers": [{"name": "app", "image": "a:1"}, {"name": "side", "image": "b:1"},
+                                           {"name": "late", "image": "c:1"}]},
+                   "status": {"containerStatuses": [
         {"name": "app", "image": "a:1", "ready": False, "restartCount": 3,
          "state": {"terminated": {"reason": "Error", "exitCode": 2, "message": "boom"}}},
         {"name": "side", "image": "b:1", "ready": True, "restartCount": 0, "state": {"running": {}}},
-    ]}}
+    ]}})
     assert pod_container_statuses(live) == [
         {"name": "app", "image": "a:1", "ready": False, "restart_count": 3, "state": "terminated",
          "reason": "Error", "message": "boom", "exit_code": 2},
@@ -154,13 +154,13 @@ def test_container_statuses_and_events_shapes() -> None:
         {"name": "late", "image": "c:1", "ready": False, "restart_count": 0, "state": "unknown",
          "reason": None, "message": None, "exit_code": None},
     ]
-    assert pod_container_statuses(live) == container_statuses(as_pod(live))  # the agent's own conversion
-    events = [{"type": "Normal", "reason": f"R{i}", "message": "m", "count": 1,
-               "lastTimestamp": f"2026-03-26T10:{i:02d}:00Z"} for i in range(25)]
-    events.append({"type": "Warning", "reason": "Undated"})
+    assert pod_container_statuses(live) == container_statuses(live)  # the agent's own conversion
+    events = [as_event({"type": "Normal", "reason": f"R{i}", "message": "m", "count": 1,
+                        "lastTimestamp": f"2026-03-26T10:{i:02d}:00Z"}) for i in range(25)]
+    events.append(as_event({"type": "Warning", "reason": "Undated"}))
     rows = event_rows(events)
     assert len(rows) == 20
     assert rows[0] == {"type": "Normal", "reason": "R24", "message": "m", "timestamp": "2026-03-26T10:24:00Z",
                        "count": 1}
     assert [r["reason"] for r in rows[:3]] == ["R24", "R23", "R22"]
-    assert event_rows([{"type": "Warning", "reason": "Undated"}])[0]["count"] == 1  # an event happened once
+    assert event_rows([as_event({"type": "Warning", "reason": "Undated"})])[0]["count"] == 1  # an event happened once
