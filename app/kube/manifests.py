@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from app.kube.bodies import KubeObject
 from app.kube.redaction import REDACTED, redact_manifest
 
 # libyaml's emitter when available: the same YAML, several times faster on large scans.
@@ -41,12 +42,13 @@ def clean_metadata(metadata: object, drop: Iterable[str]) -> None:
 
 
 def strip_object(
-    obj: Mapping[str, Any], *, drop_metadata: Iterable[str], configmap_keys_only: bool = False
+    obj: KubeObject, *, drop_metadata: Iterable[str], configmap_keys_only: bool = False
 ) -> dict[str, Any]:
     """A deep copy without ``status``, the given metadata fields and the last-applied annotation.
 
     ``apiVersion`` and ``kind`` come first. With ``configmap_keys_only`` every ConfigMap value becomes
-    ``<redacted>`` so only the keys leave the cluster.
+    ``<redacted>`` so only the keys leave the cluster. The copy is plain JSON: a document to redact and dump,
+    every field of the object in it (declared in app/kube/bodies.py or not).
     """
     data: dict[str, Any] = copy.deepcopy(dict(obj))
     data.pop("status", None)

@@ -16,6 +16,7 @@ from neo4j import AsyncDriver
 from app.core.errors import ApiError, DependencyUnavailable
 from app.kube import resource
 from app.kube.access import KubeAccess
+from app.kube.bodies import KubeObject, as_object
 from app.kube.manifests import strip_object
 from graph import queries
 
@@ -36,7 +37,7 @@ SYNTHESIZED_KINDS: tuple[str, ...] = ("Permission", "Subject:User", "Subject:Gro
 _DROP_METADATA = ("managedFields", "resourceVersion", "uid", "selfLink", "creationTimestamp", "generation")
 
 
-def clean_manifest(obj: dict[str, Any]) -> dict[str, Any]:
+def clean_manifest(obj: KubeObject) -> dict[str, Any]:
     """The object as shown to users (docs/api.md#diagrams): without status, server-managed metadata and the last-applied
     copy."""
     return strip_object(obj, drop_metadata=_DROP_METADATA)
@@ -111,7 +112,7 @@ class DiagramService:
             if res.namespaced:
                 raise ApiError(404, f"{api_kind} '{name}' not found in namespace '{namespace}'")
             raise ApiError(404, f"{api_kind} '{name}' not found")
-        cleaned = clean_manifest(obj)
+        cleaned = clean_manifest(as_object(obj))
         return {
             "kind": api_kind,
             "name": name,
