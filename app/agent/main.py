@@ -405,16 +405,10 @@ class AgentSession(Session):
         try:
             await self._load_checkpoint()
             await self._fetch_lists()
-            ws = Subscriber(self.s.ws_url, self.s.service_token, self._on_message, self._fetch_lists)
+            ws = Subscriber.from_settings(self.s.backend, self._on_message, self._fetch_lists)
             self._spawn(ws.run())
-            options = ReflectorOptions(
-                page_size=self.s.kure_list_page_size, watch_timeout=self.s.kure_watch_timeout_seconds
-            )
-            event_options = ReflectorOptions(
-                page_size=self.s.kure_list_page_size,
-                watch_timeout=self.s.kure_watch_timeout_seconds,
-                field_selector="involvedObject.kind=Pod",
-            )
+            options = ReflectorOptions.from_settings(self.s.cluster)
+            event_options = ReflectorOptions.from_settings(self.s.cluster, field_selector="involvedObject.kind=Pod")
             api = await self.kube.require()
             self._reflectors = [
                 asyncio.ensure_future(Reflector(api, resource("Pod"), self.store, options).run()),

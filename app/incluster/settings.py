@@ -41,6 +41,13 @@ class BackendSettings:
     #: The cap of the backoff between retries while the backend is degraded.
     retry_max_seconds: int
 
+    @property
+    def ws_url(self) -> str:
+        """The live feed the component subscribes to (app/incluster/ws.py): the backend's ``/api/ws``, over TLS
+        when the backend is reached over TLS."""
+        scheme, rest = self.url.split("://", 1)
+        return f"{'wss' if scheme == 'https' else 'ws'}://{rest}/api/ws"
+
 
 @dataclass(frozen=True)
 class PodSettings:
@@ -62,7 +69,8 @@ class LeaseSettings:
 
 @dataclass(frozen=True)
 class ClusterSettings:
-    """How a component reads the cluster: its configuration and the reflectors' list pages and watch timeout."""
+    """How a component reads the cluster: its configuration and the reflectors' list pages and watch timeout
+    (``ReflectorOptions.from_settings``)."""
 
     kubeconfig: str | None
     list_page_size: int
@@ -123,11 +131,6 @@ class InclusterSettings(BaseSettings):
         if self.kure_lease_renew_deadline_seconds >= self.kure_lease_duration_seconds:
             raise ValueError("KURE_LEASE_RENEW_DEADLINE_SECONDS must be less than KURE_LEASE_DURATION_SECONDS")
         return self
-
-    @property
-    def ws_url(self) -> str:
-        scheme, rest = self.backend_url.split("://", 1)
-        return f"{'wss' if scheme == 'https' else 'ws'}://{rest}/api/ws"
 
     # --- the groups -----------------------------------------------------------------------------------------
 

@@ -438,11 +438,9 @@ class ScannerSession(Session):
         try:
             for mtype, data in await self._fetch_lists():
                 log.debug("initial list: %s %s", mtype, data)
-            ws = Subscriber(self.s.ws_url, self.s.service_token, self._on_message, self._on_connect)
+            ws = Subscriber.from_settings(self.s.backend, self._on_message, self._on_connect)
             self._tasks.append(asyncio.ensure_future(ws.run()))
-            options = ReflectorOptions(
-                page_size=self.s.kure_list_page_size, watch_timeout=self.s.kure_watch_timeout_seconds
-            )
+            options = ReflectorOptions.from_settings(self.s.cluster)
             api = await self.kube.require()
             self._reflectors = [
                 asyncio.ensure_future(Reflector(api, resource_kind(kind), self.store, options).run())
