@@ -4,8 +4,9 @@ app/agent/settings.py, app/scanner/settings.py.
 
 The variables keep their flat names (the operators' interface); the shared library reads them in groups, defined
 here once for both components — ``settings.backend``, ``settings.pod``, ``settings.lease``, ``settings.cluster``,
-``settings.health``, ``settings.logging`` — and hands each part its group (tests/agent/test_settings_groups.py
-checks that every shared field belongs to exactly one group).
+``settings.health``, ``settings.logging`` — and hands each part its group; each component's own variables are
+grouped beside its settings (tests/agent/test_settings_groups.py checks that every variable belongs to exactly one
+group and reaches the part it configures).
 
 An invalid value is invalid configuration: :func:`load` raises :class:`ConfigError` whose message is the one
 line printed before exiting with status 2 (for example ``SERVICE_TOKEN is required``).
