@@ -131,7 +131,7 @@ async def end_to_end(objects: list[dict[str, Any]], expected: int, churn: int, i
             name = f"app-{i % 5000}"
             kube.modify("Deployment", f"ns-{i % 200}", name,
                         functools.partial(_set_status, readyReplicas=i))
-        await asyncio.sleep(float(settings.kure_scanner_debounce_max_seconds) + 2)
+        await asyncio.sleep(float(settings.scanning.debounce_max_seconds) + 2)
         churn_requests = len(backend.requests) - before
         cpu0, wall0 = time.process_time(), time.perf_counter()
         await asyncio.sleep(idle)

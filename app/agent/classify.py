@@ -13,11 +13,13 @@ consulted and the reason that was decided. :func:`evaluate` chains the three; th
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 
+from app.agent.settings import GraceSettings
 from app.kube.bodies import (
     Container,
     ContainerStateDetail,
@@ -126,6 +128,11 @@ class Timings:
     terminating_grace: float = 300
     restart_threshold: int = 3
     restart_window: float = 1800
+
+    @classmethod
+    def from_settings(cls, grace: GraceSettings) -> Timings:
+        """From the agent's ``settings.grace`` group (app/agent/settings.py), whose fields carry these names."""
+        return cls(**{f.name: getattr(grace, f.name) for f in dataclasses.fields(grace)})
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from app.agent.settings import AgentSettings
+from app.agent.settings import AgentSettings, EvidenceSettings, ReportingSettings
 from app.core.clock import Clock
 from app.incluster.backend import LeadershipLost, Outcome
 from app.incluster.informer import Store
@@ -59,27 +59,15 @@ class AgentMetrics:
         )
 
 
-def timings_of(s: AgentSettings) -> Timings:
-    return Timings(
-        short_grace=s.kure_short_grace_seconds,
-        pending_grace=s.kure_pending_grace_seconds,
-        scaleup_grace=s.kure_scaleup_grace_seconds,
-        gated_grace=s.kure_gated_grace_seconds,
-        slow_pull_grace=s.kure_slow_pull_grace_seconds,
-        readiness_grace=s.kure_readiness_grace_seconds,
-        terminating_grace=s.kure_terminating_grace_seconds,
-        restart_threshold=s.kure_restart_threshold,
-        restart_window=s.kure_restart_window_seconds,
-    )
-
-
-def policy_of(s: AgentSettings) -> Policy:
+def policy_of(reporting: ReportingSettings, evidence: EvidenceSettings) -> Policy:
+    """The tracker's delivery policy: its timings from ``settings.reporting``; the events a report made from a
+    frozen body carries are bounded like every report's (``settings.evidence``)."""
     return Policy(
-        recovery=s.kure_recovery_seconds,
-        restart_recovery=s.kure_restart_recovery_seconds,
-        rereport_interval=s.kure_rereport_interval_seconds,
-        reason_change_delay=s.kure_reason_change_delay_seconds,
-        max_events=s.kure_agent_max_events,
+        recovery=reporting.recovery,
+        restart_recovery=reporting.restart_recovery,
+        rereport_interval=reporting.rereport_interval,
+        reason_change_delay=reporting.reason_change_delay,
+        max_events=evidence.max_events,
     )
 
 
@@ -103,16 +91,23 @@ class AgentSession(Session):
             state,
             on_request=lambda route, seconds: metrics.request_seconds.labels(route=route).observe(seconds),
         )
-        self.s = settings
+        self.backend_settings = settings.backend
+        self.cluster = settings.cluster
+        self.evidence = settings.evidence
+        self.sending = settings.sending
+        #: The checkpoint ConfigMap lives in the pod's namespace.
+        self.checkpoint_namespace = settings.pod.namespace
+        self.checkpoint_name = settings.checkpoint.configmap
+        self.secrets = (settings.backend.token,)
         self.metrics = metrics
         self.outbox = Outbox.from_settings(settings.outbox)
         self.core = AgentCore(
-            timings=timings_of(settings),
-            policy=policy_of(settings),
+            timings=Timings.from_settings(settings.grace),
+            policy=policy_of(settings.reporting, settings.evidence),
             outbox=self.outbox,
             clock=clock,
             exclusions=self.exclusions,
-            secrets=(settings.service_token,),
+            secrets=self.secrets,
         )
         self.store = Store(
             ["Pod", "Event"], self._on_change, slim=self._slim, on_state=self._on_state, on_relist=self._on_relist
@@ -183,20 +178,20 @@ class AgentSession(Session):
     # ------------------------------------------------------------------ checkpoint
 
     def _cm_collection(self) -> str:
-        return f"/api/v1/namespaces/{self.s.pod_namespace}/configmaps"
+        return f"/api/v1/namespaces/{self.checkpoint_namespace}/configmaps"
 
     def _cm_path(self) -> str:
-        return f"{self._cm_collection()}/{self.s.kure_agent_state_configmap}"
+        return f"{self._cm_collection()}/{self.checkpoint_name}"
 
     def _cm_body(self, text: str) -> dict[str, Any]:
         return {
             "apiVersion": "v1",
             "kind": "ConfigMap",
             "metadata": {
-                "name": self.s.kure_agent_state_configmap,
-                "namespace": self.s.pod_namespace,
+                "name": self.checkpoint_name,
+                "namespace": self.checkpoint_namespace,
                 "labels": {
-                    "app.kubernetes.io/name": self.s.kure_agent_state_configmap,
+                    "app.kubernetes.io/name": self.checkpoint_name,
                     "app.kubernetes.io/part-of": "kure-monitor",
                 },
             },
@@ -213,7 +208,7 @@ class AgentSession(Session):
         except KubeError as exc:
             log.warning("checkpoint ConfigMap missing and not created (%s); running without a checkpoint", exc)
             return False
-        log.info("created the checkpoint ConfigMap %s/%s", self.s.pod_namespace, self.s.kure_agent_state_configmap)
+        log.info("created the checkpoint ConfigMap %s/%s", self.checkpoint_namespace, self.checkpoint_name)
         self._checkpoint_rv = str((cm.get("metadata") or {}).get("resourceVersion") or "")
         self._checkpoint_written = text
         return True
@@ -282,8 +277,8 @@ class AgentSession(Session):
     async def _read_log(self, namespace: str, pod: str, container: str, previous: bool) -> str:
         query: list[tuple[str, str | int | bool]] = [
             ("container", container),
-            ("tailLines", self.s.kure_agent_log_lines),
-            ("limitBytes", self.s.kure_agent_log_bytes),
+            ("tailLines", self.evidence.log_lines),
+            ("limitBytes", self.evidence.log_bytes),
         ]
         if previous:
             query.append(("previous", True))
@@ -320,15 +315,15 @@ class AgentSession(Session):
             verdict = track.verdict
             fp, reason = track.desired_fp, verdict.reason
             sections = await collect_logs(
-                pod, verdict, self._read_log, semaphore=self.log_slots, byte_limit=self.s.kure_agent_log_bytes
+                pod, verdict, self._read_log, semaphore=self.log_slots, byte_limit=self.evidence.log_bytes
             )
             events = self.core.pod_events(pod)
-            body = report_body(pod, verdict, events, sections, max_events=self.s.kure_agent_max_events,
-                               secrets=(self.s.service_token,))  # fmt: skip
+            body = report_body(pod, verdict, events, sections, max_events=self.evidence.max_events,
+                               secrets=self.secrets)  # fmt: skip
 
             def slim() -> dict[str, Any]:
-                return report_body(pod, verdict, events, sections, max_events=self.s.kure_agent_max_events,
-                                   secrets=(self.s.service_token,), slim=True)  # fmt: skip
+                return report_body(pod, verdict, events, sections, max_events=self.evidence.max_events,
+                                   secrets=self.secrets, slim=True)  # fmt: skip
 
         result = await self.backend.call("POST", "/api/pods/failed", body, slim=slim,
                                          idempotency_key=op.delivery_key)
@@ -405,16 +400,10 @@ class AgentSession(Session):
         try:
             await self._load_checkpoint()
             await self._fetch_lists()
-            ws = Subscriber(self.s.ws_url, self.s.service_token, self._on_message, self._fetch_lists)
+            ws = Subscriber.from_settings(self.backend_settings, self._on_message, self._fetch_lists)
             self._spawn(ws.run())
-            options = ReflectorOptions(
-                page_size=self.s.kure_list_page_size, watch_timeout=self.s.kure_watch_timeout_seconds
-            )
-            event_options = ReflectorOptions(
-                page_size=self.s.kure_list_page_size,
-                watch_timeout=self.s.kure_watch_timeout_seconds,
-                field_selector="involvedObject.kind=Pod",
-            )
+            options = ReflectorOptions.from_settings(self.cluster)
+            event_options = ReflectorOptions.from_settings(self.cluster, field_selector="involvedObject.kind=Pod")
             api = await self.kube.require()
             self._reflectors = [
                 asyncio.ensure_future(Reflector(api, resource("Pod"), self.store, options).run()),
@@ -424,7 +413,7 @@ class AgentSession(Session):
             for key, pod in self.store.caches["Pod"].items():
                 self.core.pods[key] = as_pod(pod)
             self.core.reconcile()
-            for _ in range(self.s.kure_agent_send_concurrency):
+            for _ in range(self.sending.concurrency):
                 self._spawn(self._sender())
             self._spawn(self._timers())
             self._spawn(self._checkpoint_loop())
@@ -448,7 +437,7 @@ class AgentSession(Session):
         await asyncio.gather(*self._reflectors, return_exceptions=True)
         self.wake.set()
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._flushed(), self.s.kure_shutdown_flush_seconds)
+            await asyncio.wait_for(self._flushed(), self.sending.shutdown_flush_seconds)
         with contextlib.suppress(Exception):
             await self._write_checkpoint()
 

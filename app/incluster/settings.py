@@ -4,8 +4,9 @@ app/agent/settings.py, app/scanner/settings.py.
 
 The variables keep their flat names (the operators' interface); the shared library reads them in groups, defined
 here once for both components — ``settings.backend``, ``settings.pod``, ``settings.lease``, ``settings.cluster``,
-``settings.health``, ``settings.logging`` — and hands each part its group (tests/agent/test_settings_groups.py
-checks that every shared field belongs to exactly one group).
+``settings.health``, ``settings.logging`` — and hands each part its group; each component's own variables are
+grouped beside its settings (tests/agent/test_settings_groups.py checks that every variable belongs to exactly one
+group and reaches the part it configures).
 
 An invalid value is invalid configuration: :func:`load` raises :class:`ConfigError` whose message is the one
 line printed before exiting with status 2 (for example ``SERVICE_TOKEN is required``).
@@ -41,6 +42,13 @@ class BackendSettings:
     #: The cap of the backoff between retries while the backend is degraded.
     retry_max_seconds: int
 
+    @property
+    def ws_url(self) -> str:
+        """The live feed the component subscribes to (app/incluster/ws.py): the backend's ``/api/ws``, over TLS
+        when the backend is reached over TLS."""
+        scheme, rest = self.url.split("://", 1)
+        return f"{'wss' if scheme == 'https' else 'ws'}://{rest}/api/ws"
+
 
 @dataclass(frozen=True)
 class PodSettings:
@@ -62,7 +70,8 @@ class LeaseSettings:
 
 @dataclass(frozen=True)
 class ClusterSettings:
-    """How a component reads the cluster: its configuration and the reflectors' list pages and watch timeout."""
+    """How a component reads the cluster: its configuration and the reflectors' list pages and watch timeout
+    (``ReflectorOptions.from_settings``)."""
 
     kubeconfig: str | None
     list_page_size: int
@@ -123,11 +132,6 @@ class InclusterSettings(BaseSettings):
         if self.kure_lease_renew_deadline_seconds >= self.kure_lease_duration_seconds:
             raise ValueError("KURE_LEASE_RENEW_DEADLINE_SECONDS must be less than KURE_LEASE_DURATION_SECONDS")
         return self
-
-    @property
-    def ws_url(self) -> str:
-        scheme, rest = self.backend_url.split("://", 1)
-        return f"{'wss' if scheme == 'https' else 'ws'}://{rest}/api/ws"
 
     # --- the groups -----------------------------------------------------------------------------------------
 

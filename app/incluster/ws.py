@@ -18,12 +18,21 @@ import aiohttp
 
 from app.core.backoff import Backoff
 
+from .settings import BackendSettings
+
 log = logging.getLogger("kure.incluster.ws")
 
 MessageHandler = Callable[[str, dict[str, Any]], Awaitable[None]]
 
 
 class Subscriber:
+    @classmethod
+    def from_settings(
+        cls, backend: BackendSettings, on_message: MessageHandler, on_connect: Callable[[], Awaitable[None]]
+    ) -> Subscriber:
+        """The component's subscription to the backend's live feed, with its service token."""
+        return cls(backend.ws_url, backend.token, on_message, on_connect)
+
     def __init__(
         self,
         url: str,

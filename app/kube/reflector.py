@@ -69,8 +69,26 @@ class ReflectorSink(Protocol):
     def state(self, kind: str, state: str, error: str | None) -> None: ...
 
 
+class ListWatchSettings(Protocol):
+    """What a reflector reads of a component's settings group (the in-cluster components' ``settings.cluster``,
+    app/incluster/settings.py)."""
+
+    @property
+    def list_page_size(self) -> int: ...
+
+    @property
+    def watch_timeout_seconds(self) -> int: ...
+
+
 @dataclass
 class ReflectorOptions:
+    @classmethod
+    def from_settings(cls, cluster: ListWatchSettings, *, field_selector: str | None = None) -> ReflectorOptions:
+        """The options of a component's reflectors: list pages and watch timeout from its group, the rest the
+        defaults; ``field_selector`` narrows what one reflector lists and watches."""
+        return cls(page_size=cluster.list_page_size, watch_timeout=cluster.watch_timeout_seconds,
+                   field_selector=field_selector)
+
     page_size: int = 500
     watch_timeout: int = 300
     backoff_initial: float = 1.0

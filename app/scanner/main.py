@@ -103,7 +103,10 @@ class ScannerSession(Session):
         state: dict[str, Any],
     ) -> None:
         super().__init__(settings, kube, elector, clock, state)
-        self.s = settings
+        self.backend_settings = settings.backend
+        self.cluster = settings.cluster
+        self.scanning_settings = settings.scanning
+        self.secrets = (settings.backend.token,)
         self.metrics = metrics
         self.backend_registries: set[str] = set()
         self.store = Store(
@@ -119,7 +122,7 @@ class ScannerSession(Session):
         self.posted: dict[ResourceRef, Posted] = {}
         self.known: dict[CacheKey, ResourceRef] = {}
         self.dirty: dict[CacheKey, tuple[float, float]] = {}
-        self.slots = asyncio.Semaphore(settings.kure_scanner_post_concurrency)
+        self.slots = asyncio.Semaphore(self.scanning_settings.post_concurrency)
         self.resource_locks: dict[ResourceRef, asyncio.Lock] = {}
         self.errors = EvaluationErrors()
         self.scanning = False
@@ -135,7 +138,7 @@ class ScannerSession(Session):
 
     @property
     def trusted(self) -> frozenset[str]:
-        return frozenset(self.backend_registries | set(self.s.kure_scanner_trusted_registries))
+        return frozenset(self.backend_registries | set(self.scanning_settings.trusted_registries))
 
     def _on_state(self, kind: str, state: str, error: str | None) -> None:
         self.metrics.kind_available.labels(kind=kind).set(0 if state in ("forbidden", "unavailable") else 1)
@@ -203,7 +206,7 @@ class ScannerSession(Session):
         ctx = build_context(obj, self.store.caches, self.trusted)
         findings = evaluate_object(obj, ctx, disabled=self._disabled(), errors=self.errors)
         self.metrics.evaluations.labels(kind=kind).inc()
-        manifest = manifest_text(obj, self.s.kure_scanner_manifest_max_bytes, (self.s.service_token,))
+        manifest = manifest_text(obj, self.scanning_settings.manifest_max_bytes, self.secrets)
         posted = self.posted.get(ref) or Posted()
         changed = manifest_hash(manifest) != posted.manifest
         steps = plan(findings, posted.digests, changed and bool(posted.digests))
@@ -237,7 +240,7 @@ class ScannerSession(Session):
     def _disabled(self) -> set[str]:
         """Configured-off checks, plus those whose context kind cannot be listed (docs/agent-scanner.md#full-scan: they
         are skipped)."""
-        off = set(self.s.kure_scanner_disabled_checks)
+        off = set(self.scanning_settings.disabled_checks)
         missing = {field for field, kind in _NEEDS_KIND.items() if not self.store.available(kind)}
         if missing:
             off |= {c.check_name for c in CATALOGUE if c.needs & missing}
@@ -259,7 +262,7 @@ class ScannerSession(Session):
                 await self.process(queue.pop())
                 await asyncio.sleep(0)
 
-        workers = min(len(queue), 2 * self.s.kure_scanner_post_concurrency)
+        workers = min(len(queue), 2 * self.scanning_settings.post_concurrency)
         await asyncio.gather(*(worker() for _ in range(workers)))
 
     # ------------------------------------------------------------------ full scans (docs/agent-scanner.md#full-scan)
@@ -276,7 +279,7 @@ class ScannerSession(Session):
         await self.store.synced.wait()
         self.scanning = True
         scan = asyncio.ensure_future(self._scan_steps(reason))
-        abort = float(self.s.kure_scanner_scan_abort_seconds)
+        abort = float(self.scanning_settings.scan_abort_seconds)
         try:
             while not scan.done():
                 await asyncio.wait({scan}, timeout=1.0)
@@ -339,8 +342,8 @@ class ScannerSession(Session):
         self._tasks.append(asyncio.ensure_future(later()))
 
     async def _dirty_loop(self) -> None:
-        debounce = float(self.s.kure_scanner_debounce_seconds)
-        longest = float(self.s.kure_scanner_debounce_max_seconds)
+        debounce = float(self.scanning_settings.debounce_seconds)
+        longest = float(self.scanning_settings.debounce_max_seconds)
         while True:
             if self.scanning or not self.dirty:
                 self.idle.set()
@@ -438,11 +441,9 @@ class ScannerSession(Session):
         try:
             for mtype, data in await self._fetch_lists():
                 log.debug("initial list: %s %s", mtype, data)
-            ws = Subscriber(self.s.ws_url, self.s.service_token, self._on_message, self._on_connect)
+            ws = Subscriber.from_settings(self.backend_settings, self._on_message, self._on_connect)
             self._tasks.append(asyncio.ensure_future(ws.run()))
-            options = ReflectorOptions(
-                page_size=self.s.kure_list_page_size, watch_timeout=self.s.kure_watch_timeout_seconds
-            )
+            options = ReflectorOptions.from_settings(self.cluster)
             api = await self.kube.require()
             self._reflectors = [
                 asyncio.ensure_future(Reflector(api, resource_kind(kind), self.store, options).run())

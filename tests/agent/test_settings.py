@@ -44,7 +44,7 @@ def test_invalid_values_name_the_variable(cls: type[AgentSettings], env: dict[st
 
 def test_defaults_and_derived_urls() -> None:
     agent = load(AgentSettings, {"SERVICE_TOKEN": "t", "BACKEND_URL": "https://kure.example.com/"})
-    assert agent.ws_url == "wss://kure.example.com/api/ws"
+    assert agent.backend.ws_url == "wss://kure.example.com/api/ws"
     assert agent.kure_lease_name == "kure-monitor-agent"
     scanner = load(ScannerSettings, {"SERVICE_TOKEN": "t", "KURE_SCANNER_TRUSTED_REGISTRIES": "GHCR.io/Acme,quay.io"})
     assert scanner.kure_lease_name == "kure-monitor-scanner"
