@@ -129,7 +129,10 @@ async def post_report(client: httpx.AsyncClient, pod: str) -> int:
     """Post one report, retrying like an agent would through a replica's death, with one delivery key for all
     its attempts (docs/api.md#delivery-keys); the final status."""
     headers = {**SERVICE, "Idempotency-Key": uuid.uuid4().hex}
-    for _ in range(60):
+    # Like the agent's outbox, retry until a deadline rather than a number of attempts: while the proxy's health
+    # checks have not yet noticed the dead replica, or the survivor is busy catching up, many attempts fail fast.
+    deadline = asyncio.get_running_loop().time() + 120
+    while asyncio.get_running_loop().time() < deadline:
         with contextlib.suppress(httpx.HTTPError):
             response = await client.post("/api/pods/failed", headers=headers, json={
                 "pod_name": pod, "namespace": "load", "failure_reason": "CrashLoopBackOff"})
