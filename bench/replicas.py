@@ -186,6 +186,26 @@ async def stop_readers(readers: Readers) -> list[ReaderResult]:
     return results
 
 
+async def joined(session: aiohttp.ClientSession, url: str) -> int:
+    """The clients one replica's hub holds (its ``kure_websocket_connections`` gauge)."""
+    async with session.get(f"{url}/metrics") as response:
+        text = await response.text()
+    line = next(line for line in text.splitlines() if line.startswith("kure_websocket_connections "))
+    return int(float(line.split()[1]))
+
+
+async def wait_joined(session: aiohttp.ClientSession, urls: list[str], clients: int) -> None:
+    """Wait until every client has joined its replica's feed. A replica accepts the upgrade before the connection
+    claims its place under the per-principal cap (a database write) and joins the hub; a message published
+    before then never reaches that client, which would count as a frame the feed lost."""
+    started = now()
+    while (held := sum([await joined(session, url) for url in urls])) < clients:
+        if now() - started > 300:
+            raise RuntimeError(f"only {held} of {clients} clients joined the feed within 300 s")
+        await asyncio.sleep(0.5)
+    print(f"all {clients} clients joined the feed {now() - started:.1f} s after their upgrades were accepted")
+
+
 async def run(args: argparse.Namespace, urls: list[str]) -> None:
     sent: dict[str, float] = {}
     answered: list[float] = []
@@ -198,6 +218,7 @@ async def run(args: argparse.Namespace, urls: list[str]) -> None:
                 assert response.status == 201, await response.text()
                 cookie = response.cookies["kure_session"].value
         readers = await start_readers(args, urls)
+        await wait_joined(session, urls, args.clients)
         await asyncio.sleep(1)
 
         async def post(key: str) -> None:
