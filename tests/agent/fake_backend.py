@@ -20,6 +20,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes.loopback import serve_on_loopback
+
 
 @dataclass
 class Request:
@@ -59,11 +61,7 @@ class FakeBackend:
         app.router.add_get("/api/admin/excluded-pods", self._pods)
         app.router.add_get("/api/security/trusted-registries", self._registries)
         app.router.add_route("*", "/{tail:.*}", self._ingest)
-        self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.2)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_on_loopback(app, handle_signals=False, shutdown_timeout=0.2)
         return self
 
     async def stop(self) -> None:

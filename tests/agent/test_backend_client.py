@@ -10,6 +10,7 @@ import pytest
 from aiohttp import web
 
 from app.incluster.backend import BackendClient, LeadershipLost, Outcome
+from tests.fakes.loopback import serve_on_loopback
 
 pytestmark = pytest.mark.unit
 
@@ -34,11 +35,7 @@ async def server() -> AsyncIterator[tuple[Scripted, str]]:
     scripted = Scripted()
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", scripted.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    runner, port = await serve_on_loopback(app)
     yield scripted, f"http://127.0.0.1:{port}"
     await runner.cleanup()
 

@@ -26,44 +26,17 @@ from app.kube.access import KubeAccess
 from app.kube.reflector import ReflectorOptions
 from app.scanner.main import ScannerMetrics, ScannerSession
 from app.scanner.settings import ScannerSettings
+from tests.settings_groups import assert_every_variable_lands_in_exactly_one_group
 
 pytestmark = pytest.mark.unit
-
-
-def _other_value(value: object) -> object:
-    """A value different from ``value`` of the same kind (model_construct skips validation, so any will do)."""
-    if isinstance(value, bool):
-        return not value
-    if isinstance(value, int):
-        return value + 7
-    if isinstance(value, str):
-        return value + "-changed"
-    if isinstance(value, list):
-        return [*value, "set-by-the-test"]
-    assert value is None, f"no other value for {value!r}"
-    return "set-by-the-test"
-
-
-def _groups(settings: InclusterSettings) -> dict[str, object]:
-    """Every group ``settings`` offers: its properties whose value is a dataclass."""
-    ours = [cls for cls in type(settings).__mro__ if cls.__module__.startswith("app.")]
-    names = {name for cls in ours for name, attr in vars(cls).items() if isinstance(attr, property)}
-    values = {name: getattr(settings, name) for name in names}
-    return {name: value for name, value in values.items() if dataclasses.is_dataclass(value)}
 
 
 @pytest.mark.parametrize("cls", [AgentSettings, ScannerSettings])
 def test_every_variable_lands_in_exactly_one_group(cls: type[InclusterSettings]) -> None:
     # Both components read every variable, shared or their own, through a group: one no group carries would be
     # re-read by hand somewhere, one carried twice could be read two ways.
-    baseline = cls.model_construct()
-    before = _groups(baseline)
-    assert {"backend", "pod", "lease", "cluster", "health", "logging"} <= set(before)
-    for name in cls.model_fields:
-        one_changed: dict[str, Any] = {name: _other_value(getattr(baseline, name))}
-        changed = _groups(cls.model_construct(**one_changed))
-        moved = sorted(group for group, value in changed.items() if value != before[group])
-        assert len(moved) == 1, f"{name.upper()} changes the groups {moved}; it should change exactly one"
+    offered = assert_every_variable_lands_in_exactly_one_group(cls, list_item="set-by-the-test")
+    assert {"backend", "pod", "lease", "cluster", "health", "logging"} <= offered
 
 
 def test_the_groups_carry_the_variables_they_name() -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from app.settings import Settings, env_name
 from graph.sync import GraphSyncOptions
+from tests.settings_groups import assert_every_variable_lands_in_exactly_one_group
 
 pytestmark = pytest.mark.unit
 
@@ -40,39 +40,11 @@ def test_groups_carry_the_variables_they_name(monkeypatch: pytest.MonkeyPatch) -
     assert settings.http.session_seconds == settings.kure_session_days * 86400
 
 
-def _other_value(value: object) -> object:
-    """A value different from ``value`` of the same kind (model_construct skips validation, so any will do)."""
-    if isinstance(value, bool):
-        return not value
-    if isinstance(value, int):
-        return value + 7
-    if isinstance(value, float):
-        return value + 0.25
-    if isinstance(value, str):
-        return value + "-changed"
-    if isinstance(value, list):
-        return [*value, "192.0.2.0/24"]
-    assert value is None, f"no other value for {value!r}"
-    return "set-by-the-test"
-
-
-def _groups(settings: Settings) -> dict[str, object]:
-    """Every group ``settings`` offers: its properties whose value is a dataclass."""
-    values = {name: getattr(settings, name) for name, attr in vars(Settings).items() if isinstance(attr, property)}
-    return {name: value for name, value in values.items() if dataclasses.is_dataclass(value)}
-
-
 def test_every_variable_lands_in_exactly_one_group() -> None:
     # Changing one variable must change exactly one group: a variable no group carries would be read by nobody
     # (or re-read flat by hand), one carried twice could be read two ways.
-    baseline = Settings.model_construct()
-    before = _groups(baseline)
-    assert {"mongodb", "neo4j", "kubernetes", "http", "graph_sync", "timers", "live", "logging", "state"} <= set(before)
-    for name in Settings.model_fields:
-        one_changed: dict[str, Any] = {name: _other_value(getattr(baseline, name))}
-        changed = _groups(Settings.model_construct(**one_changed))
-        moved = sorted(group for group, value in changed.items() if value != before[group])
-        assert len(moved) == 1, f"{name.upper()} changes the groups {moved}; it should change exactly one"
+    offered = assert_every_variable_lands_in_exactly_one_group(Settings, list_item="192.0.2.0/24")
+    assert {"mongodb", "neo4j", "kubernetes", "http", "graph_sync", "timers", "live", "logging", "state"} <= offered
 
 
 def test_the_readme_configuration_table_names_every_variable_and_no_other() -> None:

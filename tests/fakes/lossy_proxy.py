@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import aiohttp
 from aiohttp import WSMsgType, web
 
+from tests.fakes.loopback import serve_on_loopback
+
 # Hop-by-hop and length headers the proxy must not copy from one connection to the other.
 SKIPPED = {"host", "connection", "keep-alive", "transfer-encoding", "content-length", "upgrade",
            "content-encoding"}
@@ -36,11 +38,7 @@ class LossyProxy:
         self._session = aiohttp.ClientSession(auto_decompress=False)
         app = web.Application(client_max_size=8 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._forward)
-        self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.2)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_on_loopback(app, handle_signals=False, shutdown_timeout=0.2)
         return self
 
     async def stop(self) -> None:

@@ -18,6 +18,7 @@ from app.settings import Settings
 from app.simulator.kubeapi import FakeKubeApi
 from app.wiring import Services
 from tests.conftest import SERVICE_HEADERS
+from tests.fakes.loopback import serve_on_loopback
 from tests.logs.kube import StartedApp, eventually, pod
 
 pytestmark = pytest.mark.unit
@@ -382,12 +383,8 @@ async def mini_kube(tmp_path: Path) -> AsyncIterator[Callable[[LogHandler], Awai
         app = web.Application()
         app.router.add_get("/api/v1/namespaces/{ns}/pods/{name}", get_pod)
         app.router.add_get("/api/v1/namespaces/{ns}/pods/{name}/log", log_handler)
-        runner = web.AppRunner(app, handle_signals=False)
-        await runner.setup()
+        runner, port = await serve_on_loopback(app, handle_signals=False)
         runners.append(runner)
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         config = {
             "apiVersion": "v1", "kind": "Config", "current-context": "m",
             "clusters": [{"name": "m", "cluster": {"server": f"http://127.0.0.1:{port}"}}],
