@@ -47,17 +47,39 @@ async def close_code(ws: Any) -> int:
     raise AssertionError("the server did not close the WebSocket")
 
 
+async def until(check: Callable[[], bool], seconds: float = 5) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not check():
+        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.02)
+
+
+async def until_async(read: Callable[[], Awaitable[int]], expected: int, seconds: float = 5) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while (value := await read()) != expected:
+        assert asyncio.get_running_loop().time() < deadline, f"{value} != {expected}"
+        await asyncio.sleep(0.02)
+
+
+async def joined(services: Services, clients: int) -> None:
+    """Wait until the hub counts ``clients`` connections: a socket is accepted before it claims its slot in MongoDB
+    and joins the hub, and a message published in between is (rightly) not its to receive."""
+    await until(lambda: services.hub.client_count == clients)
+
+
 async def test_token_query_parameter_receives_broadcasts(client: TestClientProtocol, services: Services) -> None:
     async with client.websocket(f"/api/ws?token={TOKEN}") as ws:
-        await asyncio.sleep(0.05)
+        await joined(services, 1)
         services.hub.publish("namespace_exclusion", {"namespace": "kube-system", "action": "excluded"})
         assert await next_message(ws) == {"type": "namespace_exclusion",
                                           "data": {"namespace": "kube-system", "action": "excluded"}}
 
 
-async def test_ingest_is_broadcast_to_header_token_client(client: TestClientProtocol, app: Quart) -> None:
+async def test_ingest_is_broadcast_to_header_token_client(
+    client: TestClientProtocol, app: Quart, services: Services
+) -> None:
     async with client.websocket("/api/ws", headers=SERVICE_HEADERS) as ws:
-        await asyncio.sleep(0.05)
+        await joined(services, 1)
         response = await app.test_client().post(
             "/api/pods/failed", json={"pod_name": "ws-pod", "namespace": "default"}, headers=SERVICE_HEADERS)
         record = await response.get_json()
@@ -80,7 +102,7 @@ async def test_cookie_session_and_csrf(app: Quart, services: Services) -> None:
     async with client.websocket("/api/ws", headers={"Origin": "https://evil.example"}) as ws:
         assert await close_code(ws) == 4403
     async with client.websocket("/api/ws") as ws:
-        await asyncio.sleep(0.05)
+        await joined(services, 1)
         services.hub.publish("pod_deleted", {"namespace": "n", "pod_name": "p", "ids": [1], "reason": "recovered"})
         assert (await next_message(ws))["type"] == "pod_deleted"
 
@@ -104,20 +126,6 @@ async def test_oversized_client_frame_closes_1009(client: TestClientProtocol) ->
         assert await close_code(ws) == 1009
 
 
-async def until(check: Callable[[], bool], seconds: float = 5) -> None:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while not check():
-        assert asyncio.get_running_loop().time() < deadline, "condition not reached in time"
-        await asyncio.sleep(0.02)
-
-
-async def until_async(read: Callable[[], Awaitable[int]], expected: int, seconds: float = 5) -> None:
-    deadline = asyncio.get_running_loop().time() + seconds
-    while (value := await read()) != expected:
-        assert asyncio.get_running_loop().time() < deadline, f"{value} != {expected}"
-        await asyncio.sleep(0.02)
-
-
 async def test_one_user_cannot_open_hundreds_of_websockets(app: Quart, services: Services) -> None:
     services.hub.max_per_principal = 3
     await services.auth.create_user("hoarder", PASSWORD, "read")
@@ -132,24 +140,22 @@ async def test_one_user_cannot_open_hundreds_of_websockets(app: Quart, services:
         async with hoarder.websocket("/api/ws") as refused:
             assert await close_code(refused) == TOO_MANY_CONNECTIONS_CODE == 4429
         async with neighbour.websocket("/api/ws") as welcome:
-            await asyncio.sleep(0.05)
+            await joined(services, 4)
             services.hub.publish("pod_deleted", {"namespace": "n", "pod_name": "p", "ids": [1], "reason": "recovered"})
             assert (await next_message(welcome))["type"] == "pod_deleted"
     await until(lambda: services.hub.client_count == 0)
     assert services.hub.connections_of("service") == 0
     await until_async(lambda: services.mongo.db["connection_slots"].count_documents({}), 0)  # released (async)
     async with hoarder.websocket("/api/ws") as again:  # the slots came back when the sockets closed
-        await asyncio.sleep(0.05)
+        await joined(services, 1)
         services.hub.publish("pod_deleted", {"namespace": "n", "pod_name": "p", "ids": [2], "reason": "recovered"})
         assert (await next_message(again))["type"] == "pod_deleted"
 
 
 async def test_websocket_counts_connections(client: TestClientProtocol, services: Services) -> None:
     async with client.websocket(f"/api/ws?token={TOKEN}"):
-        await asyncio.sleep(0.05)
-        assert services.hub.client_count == 1
-    await asyncio.sleep(0.05)
-    assert services.hub.client_count == 0
+        await joined(services, 1)  # fails after 5 s if the connection is never counted
+    await joined(services, 0)
 
 
 # --- hub rules (no server needed) ---------------------------------------------------------------------------
