@@ -84,6 +84,18 @@ def component_env(
     return env
 
 
+def simulator_arguments(
+    *, scenario: str, speed: float, seed: int, token: str, kubeconfig: Path, log_level: str
+) -> list[str]:
+    """The simulated cluster's command-line options, each as one ``--option=value`` word: a random URL-safe token
+    may begin with ``-``, and argparse reads a separate word that does as an option, not as the value."""
+    options = {
+        "scenario": scenario, "speed": str(speed), "seed": str(seed), "port": "0", "token": token,
+        "kubeconfig": str(kubeconfig), "log-level": log_level,
+    }  # fmt: skip
+    return [f"--{name}={value}" for name, value in options.items()]
+
+
 @dataclass
 class Child:
     """A supervised child process whose output goes to our stderr, each line prefixed with its name."""
@@ -169,9 +181,9 @@ async def run(settings: Settings, host: str, port: int, scenario: str, speed: fl
     python = [sys.executable]
     cluster = Child(
         "cluster",
-        [*python, "-m", "app.simulator", "--scenario", scenario, "--speed", str(speed), "--seed", str(seed),
-         "--port", "0", "--token", secrets.token_urlsafe(24), "--kubeconfig", str(kubeconfig),
-         "--log-level", logs.level],
+        [*python, "-m", "app.simulator",
+         *simulator_arguments(scenario=scenario, speed=speed, seed=seed, token=secrets.token_urlsafe(24),
+                              kubeconfig=kubeconfig, log_level=logs.level)],
         dict(os.environ),
         restart=False,
     )  # fmt: skip
